@@ -1,0 +1,163 @@
+//! Collecting a report from a pod view.
+
+use crate::downward::{self, DownwardMap};
+use crate::error::Error;
+use crate::hugepages::{self, CONTAINER_NAME_VAR};
+use crate::interfaces::{self, Inputs};
+use crate::model::{Hugepages, Report, Source};
+use crate::netstatus::{self, NETWORK_STATUS_KEY, NETWORKS_STATUS_KEY, NetworkStatusEntry};
+use crate::options::{LogLevel, Options};
+use crate::pod::PodView;
+use crate::{cpus, devplugin, sysfs, userspace};
+
+/// Collects the report of the pod that `opts` names.
+///
+/// # Errors
+///
+/// Only when the root directory, or an explicitly given downward-API
+/// directory, is not a directory. Everything else is a warning in the report.
+pub fn collect(opts: &Options) -> Result<Report, Error> {
+    let pod = PodView::new(&opts.root, opts.podinfo_dir.as_deref())?;
+    Ok(collect_from(&pod, opts))
+}
+
+/// Collects the report from an existing pod view.
+#[must_use]
+pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
+    let mut warnings = Vec::new();
+    opts.log(LogLevel::Debug, || {
+        format!(
+            "collecting from root {} (downward-API directory {})",
+            pod.root().display(),
+            pod.podinfo_dir()
+                .map_or_else(|| "absent".to_owned(), |d| d.display().to_string())
+        )
+    });
+    let annotations = read_annotations(pod, &mut warnings);
+    let (network_status, network_status_source) = network_status(&annotations, &mut warnings);
+
+    let mapped_dir = annotations
+        .get(userspace::MAPPED_DIR_KEY)
+        .map(|v| String::from_utf8_lossy(v).into_owned());
+    let userspace = annotations
+        .get(userspace::CONFIGURATION_DATA_KEY)
+        .map(|v| userspace::parse(v, mapped_dir.as_deref(), &mut warnings))
+        .unwrap_or_default();
+
+    let env = pod.env();
+    let resources = devplugin::parse(
+        env.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        &mut warnings,
+    );
+
+    let inputs = Inputs {
+        network_status,
+        network_status_source,
+        userspace,
+        resources,
+    };
+    let interfaces = interfaces::build(
+        &inputs,
+        &mut |name| sysfs::netdev_backing(pod, name),
+        &mut warnings,
+    );
+
+    let hugepages = Hugepages {
+        container: pod
+            .env_var(CONTAINER_NAME_VAR)
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned),
+        containers: hugepages::read_downward(pod, &mut warnings),
+        ..Hugepages::default()
+    };
+    let cpus = cpus::collect(pod, &mut warnings);
+
+    let mut all = pod.warnings();
+    all.append(&mut warnings);
+    for w in &all {
+        opts.log(LogLevel::Warning, || w.clone());
+    }
+    opts.log(LogLevel::Info, || {
+        format!(
+            "found {} interfaces, {} CPUs, {} containers with hugepages",
+            interfaces.len(),
+            cpus.as_ref().map_or(0, |c| c.list.len()),
+            hugepages.containers.len()
+        )
+    });
+    Report {
+        cpus,
+        hugepages,
+        interfaces,
+        warnings: all,
+    }
+}
+
+fn read_annotations(pod: &PodView, warnings: &mut Vec<String>) -> DownwardMap {
+    let display = format!(
+        "{}/annotations",
+        pod.podinfo_display().trim_end_matches('/')
+    );
+    match pod.read_podinfo("annotations") {
+        Ok(Some(data)) => downward::parse(&data, &display, warnings),
+        Ok(None) => DownwardMap::new(),
+        Err(e) if e.is_not_found() => DownwardMap::new(),
+        Err(e) => {
+            warnings.push(format!("{e}; annotations not read"));
+            DownwardMap::new()
+        }
+    }
+}
+
+/// Picks `network-status`, falling back to the deprecated `networks-status`
+/// when the current key is absent or unusable.
+fn network_status(
+    annotations: &DownwardMap,
+    warnings: &mut Vec<String>,
+) -> (Vec<NetworkStatusEntry>, Option<Source>) {
+    let mut current_warnings = Vec::new();
+    let current = annotations.get(NETWORK_STATUS_KEY).map(|v| {
+        netstatus::parse(v, NETWORK_STATUS_KEY, &mut current_warnings)
+            .map_err(|e| format!("annotation {NETWORK_STATUS_KEY}: {e}; not used"))
+    });
+    let old = annotations.get(NETWORKS_STATUS_KEY);
+    match current {
+        Some(Ok(entries)) => {
+            warnings.append(&mut current_warnings);
+            if let (Some(old), Some(new)) = (old, annotations.get(NETWORK_STATUS_KEY)) {
+                if !same_json(old, new) {
+                    warnings.push(format!(
+                        "annotations {NETWORK_STATUS_KEY} and {NETWORKS_STATUS_KEY} differ; the deprecated {NETWORKS_STATUS_KEY} is ignored"
+                    ));
+                }
+            }
+            (entries, Some(Source::NetworkStatus))
+        }
+        current => {
+            if let Some(Err(e)) = current {
+                warnings.push(e);
+            }
+            let Some(old) = old else {
+                return (Vec::new(), None);
+            };
+            match netstatus::parse(old, NETWORKS_STATUS_KEY, warnings) {
+                Ok(entries) => (entries, Some(Source::NetworksStatus)),
+                Err(e) => {
+                    warnings.push(format!("annotation {NETWORKS_STATUS_KEY}: {e}; not used"));
+                    (Vec::new(), None)
+                }
+            }
+        }
+    }
+}
+
+fn same_json(a: &[u8], b: &[u8]) -> bool {
+    match (
+        serde_json::from_slice::<serde_json::Value>(a),
+        serde_json::from_slice::<serde_json::Value>(b),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}

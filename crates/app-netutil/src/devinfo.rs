@@ -1,0 +1,487 @@
+//! NPWG Device Information Specification objects (versions 1.0.0 and 1.1.0).
+//!
+//! A device-info object has a `type` (`pci`, `vdpa`, `vhost-user`, `memif`),
+//! a `version` and one payload object named after the type. Version 1.1.0
+//! only adds `representor-device` to `pci` and `vdpa`. Producers also wrote
+//! `v1.0.0`, and the NAD client writes the memif mode `punt` where the spec
+//! says `inject-punt`; both are accepted and reported as given.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::pci::PciAddress;
+
+/// The device-info version this library writes when it synthesizes one.
+pub const SYNTHESIZED_VERSION: &str = "1.1.0";
+
+/// A device-info object, with the spec's key names.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub struct DeviceInfo {
+    /// `pci`, `vdpa`, `vhost-user`, `memif`, or an unrecognised type as given.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The spec version as given (`1.0.0`, `1.1.0`, `v1.0.0`); null when the
+    /// producer left it out.
+    pub version: Option<String>,
+    /// Payload of a `pci` device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pci: Option<PciInfo>,
+    /// Payload of a `vdpa` device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vdpa: Option<VdpaInfo>,
+    /// Payload of a `vhost-user` device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vhost_user: Option<VhostUserInfo>,
+    /// Payload of a `memif` device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memif: Option<MemifInfo>,
+}
+
+/// The `pci` payload.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub struct PciInfo {
+    /// The device's PCI address, normalised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pci_address: Option<String>,
+    /// Path of the vhost-net character device for the virtio-user exception
+    /// path (`/dev/vhost-net`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vhost_net: Option<String>,
+    /// RDMA device name(s), comma-separated as the device plugin writes them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rdma_device: Option<String>,
+    /// The PF's PCI address, normalised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pf_pci_address: Option<String>,
+    /// The representor netdev on the host (spec 1.1.0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub representor_device: Option<String>,
+}
+
+/// The `vdpa` payload.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub struct VdpaInfo {
+    /// Name of the vDPA device under `/sys/bus/vdpa/devices` (`vdpa3`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_device: Option<String>,
+    /// `vhost` or `virtio`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub driver: Option<String>,
+    /// The character device (`/dev/vhost-vdpa-0`) for the `vhost` driver.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The VF's PCI address, normalised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pci_address: Option<String>,
+    /// The PF's PCI address, normalised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pf_pci_address: Option<String>,
+    /// The representor netdev on the host (spec 1.1.0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub representor_device: Option<String>,
+}
+
+/// The `vhost-user` payload.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub struct VhostUserInfo {
+    /// `client`: the host creates the socket and the pod attaches;
+    /// `server`: the pod's application creates the socket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// The socket path in the container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// The `memif` payload.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub struct MemifInfo {
+    /// `master`: the pod's application creates the socket; `slave`: the host
+    /// does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// `ethernet`, `ip`, `inject-punt` (or `punt`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// The socket path in the container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+impl DeviceInfo {
+    /// A synthesized `pci` device-info for `address`, version 1.1.0.
+    #[must_use]
+    pub fn synthesized_pci(address: &PciAddress) -> Self {
+        Self {
+            kind: "pci".to_owned(),
+            version: Some(SYNTHESIZED_VERSION.to_owned()),
+            pci: Some(PciInfo {
+                pci_address: Some(address.to_string()),
+                ..PciInfo::default()
+            }),
+            ..Self::default()
+        }
+    }
+
+    /// A synthesized `vhost-user` device-info.
+    #[must_use]
+    pub fn synthesized_vhost_user(mode: Option<String>, path: String) -> Self {
+        Self {
+            kind: "vhost-user".to_owned(),
+            version: Some(SYNTHESIZED_VERSION.to_owned()),
+            vhost_user: Some(VhostUserInfo {
+                mode,
+                path: Some(path),
+            }),
+            ..Self::default()
+        }
+    }
+
+    /// A synthesized `memif` device-info.
+    #[must_use]
+    pub fn synthesized_memif(role: Option<String>, mode: Option<String>, path: String) -> Self {
+        Self {
+            kind: "memif".to_owned(),
+            version: Some(SYNTHESIZED_VERSION.to_owned()),
+            memif: Some(MemifInfo {
+                role,
+                mode,
+                path: Some(path),
+            }),
+            ..Self::default()
+        }
+    }
+
+    /// Whether the type is one the spec defines.
+    #[must_use]
+    pub fn is_known_type(&self) -> bool {
+        matches!(self.kind.as_str(), "pci" | "vdpa" | "vhost-user" | "memif")
+    }
+
+    /// The PCI address of a `pci` or `vdpa` device.
+    #[must_use]
+    pub fn pci_address(&self) -> Option<&str> {
+        match self.kind.as_str() {
+            "pci" => self.pci.as_ref()?.pci_address.as_deref(),
+            "vdpa" => self.vdpa.as_ref()?.pci_address.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether this device-info identifies a device (contract matching rule
+    /// 4): a known type needs its payload, and `pci`/`vdpa` need an address.
+    /// An unrecognised type counts as usable: it names a device this library
+    /// cannot interpret, which must not be replaced by a guess.
+    #[must_use]
+    pub fn is_usable(&self) -> bool {
+        match self.kind.as_str() {
+            "pci" | "vdpa" => self.pci_address().is_some(),
+            "vhost-user" => self.vhost_user.is_some(),
+            "memif" => self.memif.is_some(),
+            _ => true,
+        }
+    }
+
+    /// Sets the PCI address of a `pci` or `vdpa` device-info that lacks one,
+    /// creating the payload when it is missing. Any other type becomes a
+    /// `pci` device-info with this address, keeping its version.
+    pub fn complete_with_address(&mut self, address: &PciAddress) {
+        match self.kind.as_str() {
+            "vdpa" => {
+                self.vdpa.get_or_insert_with(VdpaInfo::default).pci_address =
+                    Some(address.to_string());
+            }
+            _ => {
+                let version = self.version.take();
+                *self = Self::synthesized_pci(address);
+                self.version = version;
+            }
+        }
+    }
+}
+
+/// Decodes a device-info object leniently. Fields of the wrong type are
+/// dropped with a warning; `context` names the source (annotation and
+/// interface) in warnings. Returns `None`, with a warning, when the value is
+/// not an object or has no string `type`.
+#[must_use]
+pub fn decode(value: &Value, context: &str, warnings: &mut Vec<String>) -> Option<DeviceInfo> {
+    let Some(obj) = value.as_object() else {
+        warnings.push(format!(
+            "{context}: device-info is not an object; device-info ignored"
+        ));
+        return None;
+    };
+    let Some(kind) = obj.get("type").and_then(Value::as_str) else {
+        warnings.push(format!(
+            "{context}: device-info has no string \"type\"; device-info ignored"
+        ));
+        return None;
+    };
+    let mut info = DeviceInfo {
+        kind: kind.to_owned(),
+        version: string_field(obj, "version", context, warnings),
+        ..DeviceInfo::default()
+    };
+    if info.version.is_none() {
+        warnings.push(format!(
+            "{context}: device-info has no \"version\"; version left null"
+        ));
+    }
+    let payload = |key: &str, warnings: &mut Vec<String>| -> Option<Map<String, Value>> {
+        match obj.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(m)) => Some(m.clone()),
+            Some(_) => {
+                warnings.push(format!(
+                    "{context}: device-info \"{key}\" is not an object; dropped"
+                ));
+                None
+            }
+        }
+    };
+    let sub = |key: &str| format!("{context}: device-info {key}");
+    match kind {
+        "pci" => {
+            info.pci = payload("pci", warnings).map(|m| {
+                let ctx = sub("pci");
+                PciInfo {
+                    pci_address: pci_field(&m, "pci-address", &ctx, warnings),
+                    vhost_net: string_field(&m, "vhost-net", &ctx, warnings),
+                    rdma_device: string_field(&m, "rdma-device", &ctx, warnings),
+                    pf_pci_address: pci_field(&m, "pf-pci-address", &ctx, warnings),
+                    representor_device: string_field(&m, "representor-device", &ctx, warnings),
+                }
+            });
+        }
+        "vdpa" => {
+            info.vdpa = payload("vdpa", warnings).map(|m| {
+                let ctx = sub("vdpa");
+                VdpaInfo {
+                    parent_device: string_field(&m, "parent-device", &ctx, warnings),
+                    driver: string_field(&m, "driver", &ctx, warnings),
+                    path: string_field(&m, "path", &ctx, warnings),
+                    pci_address: pci_field(&m, "pci-address", &ctx, warnings),
+                    pf_pci_address: pci_field(&m, "pf-pci-address", &ctx, warnings),
+                    representor_device: string_field(&m, "representor-device", &ctx, warnings),
+                }
+            });
+        }
+        "vhost-user" => {
+            info.vhost_user = payload("vhost-user", warnings).map(|m| {
+                let ctx = sub("vhost-user");
+                VhostUserInfo {
+                    mode: string_field(&m, "mode", &ctx, warnings),
+                    path: string_field(&m, "path", &ctx, warnings),
+                }
+            });
+        }
+        "memif" => {
+            info.memif = payload("memif", warnings).map(|m| {
+                let ctx = sub("memif");
+                MemifInfo {
+                    role: string_field(&m, "role", &ctx, warnings),
+                    mode: string_field(&m, "mode", &ctx, warnings),
+                    path: string_field(&m, "path", &ctx, warnings),
+                }
+            });
+        }
+        other => {
+            let dropped: Vec<&str> = obj
+                .keys()
+                .map(String::as_str)
+                .filter(|k| !matches!(*k, "type" | "version"))
+                .collect();
+            if !dropped.is_empty() {
+                warnings.push(format!(
+                    "{context}: device-info type {other:?} is not one this library knows; kept as type only, fields {dropped:?} not reported"
+                ));
+            }
+        }
+    }
+    if info.is_known_type() && !has_payload(&info) {
+        warnings.push(format!(
+            "{context}: device-info of type {kind:?} has no \"{kind}\" object; it does not identify a device"
+        ));
+    }
+    Some(info)
+}
+
+fn has_payload(info: &DeviceInfo) -> bool {
+    info.pci.is_some() || info.vdpa.is_some() || info.vhost_user.is_some() || info.memif.is_some()
+}
+
+/// A string field; a value of another type is dropped with a warning, an
+/// empty string counts as absent.
+pub(crate) fn string_field(
+    obj: &Map<String, Value>,
+    key: &str,
+    context: &str,
+    warnings: &mut Vec<String>,
+) -> Option<String> {
+    match obj.get(key)? {
+        Value::String(s) if s.is_empty() => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Null => None,
+        other => {
+            warnings.push(format!(
+                "{context}: \"{key}\" should be a string, found {}; dropped",
+                json_type(other)
+            ));
+            None
+        }
+    }
+}
+
+fn pci_field(
+    obj: &Map<String, Value>,
+    key: &str,
+    context: &str,
+    warnings: &mut Vec<String>,
+) -> Option<String> {
+    let raw = string_field(obj, key, context, warnings)?;
+    if let Some(addr) = PciAddress::parse(&raw) {
+        Some(addr.to_string())
+    } else {
+        warnings.push(format!(
+            "{context}: \"{key}\" {raw:?} is not a PCI address; dropped"
+        ));
+        None
+    }
+}
+
+/// The JSON type name of a value, for warnings.
+pub(crate) fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn d(v: &Value) -> (Option<DeviceInfo>, Vec<String>) {
+        let mut w = Vec::new();
+        (decode(v, "net1", &mut w), w)
+    }
+
+    #[test]
+    fn pci_full_1_1_0() {
+        let (i, w) = d(&json!({"type":"pci","version":"1.1.0","pci":{
+            "pci-address":"0000:3B:00.2","vhost-net":"/dev/vhost-net","rdma-device":"mlx5_2",
+            "pf-pci-address":"3b:00.0","representor-device":"eth3"}}));
+        assert!(w.is_empty(), "{w:?}");
+        let i = i.unwrap();
+        assert!(i.is_usable());
+        let p = i.pci.unwrap();
+        assert_eq!(p.pci_address.as_deref(), Some("0000:3b:00.2"));
+        assert_eq!(p.pf_pci_address.as_deref(), Some("0000:3b:00.0"));
+        assert_eq!(p.representor_device.as_deref(), Some("eth3"));
+        assert_eq!(p.rdma_device.as_deref(), Some("mlx5_2"));
+        assert_eq!(p.vhost_net.as_deref(), Some("/dev/vhost-net"));
+    }
+
+    #[test]
+    fn every_type() {
+        let (i, w) = d(&json!({"type":"vdpa","version":"1.0.0","vdpa":{
+            "parent-device":"vdpa3","driver":"vhost","path":"/dev/vhost-vdpa-0","pci-address":"0000:65:00.5"}}));
+        assert!(w.is_empty());
+        let i = i.unwrap();
+        assert_eq!(i.pci_address(), Some("0000:65:00.5"));
+        assert_eq!(i.vdpa.unwrap().path.as_deref(), Some("/dev/vhost-vdpa-0"));
+
+        let (i, _) = d(
+            &json!({"type":"vhost-user","version":"1.0.0","vhost-user":{"mode":"server","path":"/s"}}),
+        );
+        assert_eq!(
+            i.unwrap().vhost_user.unwrap().mode.as_deref(),
+            Some("server")
+        );
+
+        for mode in ["ethernet", "ip", "inject-punt", "punt"] {
+            let (i, w) = d(
+                &json!({"type":"memif","version":"v1.0.0","memif":{"role":"master","mode":mode,"path":"/m"}}),
+            );
+            assert!(w.is_empty());
+            let i = i.unwrap();
+            assert_eq!(i.version.as_deref(), Some("v1.0.0"));
+            assert_eq!(i.memif.unwrap().mode.as_deref(), Some(mode));
+        }
+    }
+
+    #[test]
+    fn missing_payload_not_usable() {
+        let (i, w) = d(&json!({"type":"pci","version":"1.0.0"}));
+        let i = i.unwrap();
+        assert!(!i.is_usable());
+        assert_eq!(w.len(), 1);
+        let (i, _) =
+            d(&json!({"type":"vdpa","version":"1.0.0","vdpa":{"path":"/dev/vhost-vdpa-1"}}));
+        assert!(!i.unwrap().is_usable());
+    }
+
+    #[test]
+    fn unknown_type_kept() {
+        let (i, w) = d(&json!({"type":"accelerator","version":"1.0.0","accelerator":{"x":1}}));
+        let i = i.unwrap();
+        assert_eq!(i.kind, "accelerator");
+        assert!(i.is_usable());
+        assert_eq!(w.len(), 1);
+    }
+
+    #[test]
+    fn bad_fields_dropped() {
+        let (i, w) =
+            d(&json!({"type":"pci","version":1,"pci":{"pci-address":"junk","vhost-net":5}}));
+        let i = i.unwrap();
+        assert_eq!(i.version, None);
+        assert_eq!(i.pci.unwrap(), PciInfo::default());
+        assert_eq!(w.len(), 4, "{w:?}");
+        let (i, w) = d(&json!("pci"));
+        assert!(i.is_none() && w.len() == 1);
+        let (i, w) = d(&json!({"version":"1.0.0"}));
+        assert!(i.is_none() && w.len() == 1);
+    }
+
+    #[test]
+    fn complete_with_address() {
+        let a = PciAddress::parse("18:02.2").unwrap();
+        let mut i = DeviceInfo {
+            kind: "pci".into(),
+            version: Some("1.0.0".into()),
+            ..DeviceInfo::default()
+        };
+        i.complete_with_address(&a);
+        assert_eq!(i.pci_address(), Some("0000:18:02.2"));
+        assert_eq!(i.version.as_deref(), Some("1.0.0"));
+        let mut v = DeviceInfo {
+            kind: "vdpa".into(),
+            version: Some("1.1.0".into()),
+            vdpa: Some(VdpaInfo {
+                path: Some("/dev/vhost-vdpa-0".into()),
+                ..VdpaInfo::default()
+            }),
+            ..DeviceInfo::default()
+        };
+        v.complete_with_address(&a);
+        assert_eq!(v.pci_address(), Some("0000:18:02.2"));
+        assert_eq!(v.vdpa.unwrap().path.as_deref(), Some("/dev/vhost-vdpa-0"));
+    }
+}

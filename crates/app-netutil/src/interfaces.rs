@@ -1,0 +1,362 @@
+//! Assembling the interface list and matching devices to interfaces
+//! (contract "Order and matching rules" 1-8).
+
+use std::collections::BTreeMap;
+
+use crate::devinfo::DeviceInfo;
+use crate::devplugin::ResourceVar;
+use crate::model::{DeviceType, Interface, Source};
+use crate::netstatus::NetworkStatusEntry;
+use crate::pci::{DeviceId, PciAddress};
+use crate::userspace::UserspaceInterface;
+
+/// What the pod's sysfs says backs a kernel interface.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backing {
+    /// sysfs does not show the interface.
+    Unknown,
+    /// A virtual kernel interface (veth, macvlan, ...): never a device.
+    Virtual,
+    /// The interface is a netdev of this PCI device.
+    Pci(PciAddress),
+    /// Backed by a device that is not a PCI device.
+    Other,
+}
+
+/// The inputs of the interface list.
+#[derive(Debug, Default)]
+pub(crate) struct Inputs {
+    pub(crate) network_status: Vec<NetworkStatusEntry>,
+    pub(crate) network_status_source: Option<Source>,
+    pub(crate) userspace: Vec<UserspaceInterface>,
+    pub(crate) resources: Vec<ResourceVar>,
+}
+
+struct Pending<'a> {
+    var: &'a ResourceVar,
+    id: &'a DeviceId,
+}
+
+/// Builds the interface list. `backing` answers rule 3 for a named
+/// interface.
+pub(crate) fn build(
+    inputs: &Inputs,
+    backing: &mut dyn FnMut(&str) -> Backing,
+    warnings: &mut Vec<String>,
+) -> Vec<Interface> {
+    let source = inputs
+        .network_status_source
+        .unwrap_or(Source::NetworkStatus);
+    // Rule 1: network-status entries first, in annotation order.
+    let mut ifs: Vec<Interface> = inputs
+        .network_status
+        .iter()
+        .map(|e| Interface {
+            interface: e.interface.clone(),
+            network: e.name.clone(),
+            default: e.default,
+            mac: e.mac.clone(),
+            ips: e.ips.clone(),
+            mtu: e.mtu,
+            gateway: e.gateway.clone(),
+            dns: e.dns.clone(),
+            device_info: e.device_info.clone(),
+            sources: vec![source],
+            ..Interface::default()
+        })
+        .collect();
+    warn_duplicate_names(&ifs, warnings);
+    merge_userspace(&mut ifs, &inputs.userspace, warnings);
+
+    let mut pending: Vec<Pending<'_>> = inputs
+        .resources
+        .iter()
+        .flat_map(|var| var.ids.iter().map(move |id| Pending { var, id }))
+        .collect();
+
+    // Rule 2: an id equal to a device-info PCI address.
+    let mut by_address: BTreeMap<String, usize> = BTreeMap::new();
+    for (index, iface) in ifs.iter().enumerate() {
+        if let Some(addr) = iface.device_info.as_ref().and_then(DeviceInfo::pci_address) {
+            if let Some(&first) = by_address.get(addr) {
+                warnings.push(format!(
+                    "interfaces {} and {} both name PCI device {addr} in their device-info",
+                    label(&ifs[first]),
+                    label(iface)
+                ));
+            } else {
+                by_address.insert(addr.to_owned(), index);
+            }
+        }
+    }
+    pending.retain(|p| {
+        let DeviceId::Pci(addr) = p.id else {
+            return true;
+        };
+        match by_address.get(addr.as_str()) {
+            Some(&index) => {
+                attach(&mut ifs[index], p.var, p.id, None, warnings);
+                false
+            }
+            None => true,
+        }
+    });
+
+    // Rule 3: sysfs shows which PCI device backs a kernel interface.
+    let mut virtual_ifs = vec![false; ifs.len()];
+    for index in 0..ifs.len() {
+        let Some(name) = ifs[index].interface.clone() else {
+            continue;
+        };
+        match backing(&name) {
+            Backing::Virtual => virtual_ifs[index] = true,
+            Backing::Pci(addr) => {
+                if ifs[index].device_id.is_some() {
+                    continue;
+                }
+                let di_addr = ifs[index]
+                    .device_info
+                    .as_ref()
+                    .and_then(DeviceInfo::pci_address)
+                    .map(str::to_owned);
+                if let Some(di_addr) = di_addr {
+                    if di_addr != addr.as_str() {
+                        warnings.push(format!(
+                            "interface {name}: device-info names PCI device {di_addr}, but sysfs shows {addr}; the device-info is kept"
+                        ));
+                    }
+                    continue;
+                }
+                if let Some(pos) = pending
+                    .iter()
+                    .position(|p| matches!(p.id, DeviceId::Pci(a) if *a == addr))
+                {
+                    let p = pending.remove(pos);
+                    attach(&mut ifs[index], p.var, p.id, Some(Source::Sysfs), warnings);
+                }
+            }
+            Backing::Unknown | Backing::Other => {}
+        }
+    }
+
+    // Rules 4 and 5: remaining ids, in order, to non-default interfaces
+    // without a usable device-info, never to a virtual kernel interface.
+    let mut rest = pending.into_iter();
+    for index in 0..ifs.len() {
+        let iface = &ifs[index];
+        let eligible = !iface.default
+            && iface.device_id.is_none()
+            && !virtual_ifs[index]
+            && !iface
+                .device_info
+                .as_ref()
+                .is_some_and(DeviceInfo::is_usable);
+        if !eligible {
+            continue;
+        }
+        let Some(p) = rest.next() else { break };
+        warnings.push(format!(
+            "{}: device {} given to interface {} by position: a guess, since nothing in the pod ties this device to a network",
+            p.var.name,
+            p.id,
+            label(&ifs[index])
+        ));
+        attach(
+            &mut ifs[index],
+            p.var,
+            p.id,
+            Some(Source::Positional),
+            warnings,
+        );
+    }
+
+    // Rule 6: ids left over become interfaces of their own.
+    for p in rest {
+        let mut iface = Interface::default();
+        attach(&mut iface, p.var, p.id, None, warnings);
+        ifs.push(iface);
+    }
+
+    // Rule 7: the device type follows the device; interfaces without one
+    // are `host`.
+    for iface in &mut ifs {
+        iface.device_type = device_type(iface);
+    }
+    ifs
+}
+
+fn device_type(iface: &Interface) -> DeviceType {
+    match iface.device_info.as_ref().map(|d| d.kind.as_str()) {
+        Some("pci") => DeviceType::Pci,
+        Some("vdpa") => DeviceType::Vdpa,
+        Some("vhost-user") => DeviceType::VhostUser,
+        Some("memif") => DeviceType::Memif,
+        Some(_) => DeviceType::Unknown,
+        None if iface.device_id.is_some() => {
+            if iface
+                .device_id
+                .as_deref()
+                .and_then(PciAddress::parse)
+                .is_some()
+            {
+                DeviceType::Pci
+            } else {
+                DeviceType::Auxiliary
+            }
+        }
+        None => DeviceType::Host,
+    }
+}
+
+/// Gives a device-plugin id to an interface.
+fn attach(
+    iface: &mut Interface,
+    var: &ResourceVar,
+    id: &DeviceId,
+    how: Option<Source>,
+    warnings: &mut Vec<String>,
+) {
+    iface.device_id = Some(id.as_str().to_owned());
+    iface.resource_env = Some(var.name.clone());
+    iface.device_plugin_info = var.info.get(id.as_str()).cloned();
+    iface.sources.push(Source::DevicePluginEnv);
+    if let Some(how) = how {
+        iface.sources.push(how);
+    }
+    let DeviceId::Pci(addr) = id else {
+        return;
+    };
+    match &mut iface.device_info {
+        None => iface.device_info = Some(DeviceInfo::synthesized_pci(addr)),
+        Some(info) if info.pci_address().is_none() => {
+            warnings.push(format!(
+                "interface {}: its device-info of type {:?} names no PCI address; completed with {addr} from {}",
+                label_parts(iface.interface.as_deref(), iface.network.as_deref()),
+                info.kind,
+                var.name
+            ));
+            info.complete_with_address(addr);
+        }
+        Some(_) => {}
+    }
+}
+
+/// Userspace CNI data: merged into the network-status entry of the same
+/// interface (network-status device-info wins), or appended after the
+/// network-status entries (rule 1).
+fn merge_userspace(
+    ifs: &mut Vec<Interface>,
+    userspace: &[UserspaceInterface],
+    warnings: &mut Vec<String>,
+) {
+    for u in userspace {
+        let existing = u.interface.as_deref().and_then(|name| {
+            ifs.iter()
+                .position(|i| i.interface.as_deref() == Some(name))
+        });
+        let Some(index) = existing else {
+            ifs.push(Interface {
+                interface: u.interface.clone(),
+                network: u.network.clone(),
+                mac: u.mac.clone(),
+                ips: u.ips.clone(),
+                gateway: u.gateway.clone(),
+                dns: u.dns.clone(),
+                device_info: u.device_info.clone(),
+                sources: vec![Source::UserspaceCni],
+                ..Interface::default()
+            });
+            continue;
+        };
+        let iface = &mut ifs[index];
+        iface.sources.push(Source::UserspaceCni);
+        match (&iface.device_info, &u.device_info) {
+            (Some(ns), Some(us)) if ns.is_usable() => {
+                if !same_device(ns, us) {
+                    warnings.push(format!(
+                        "interface {}: userspace CNI data describes a different device ({}) than network-status ({}); the network-status device-info is used",
+                        label(iface),
+                        describe(us),
+                        describe(ns)
+                    ));
+                }
+            }
+            (_, Some(us)) => iface.device_info = Some(us.clone()),
+            (_, None) => {}
+        }
+        if iface.network.is_none() {
+            iface.network.clone_from(&u.network);
+        }
+        if iface.mac.is_none() {
+            iface.mac.clone_from(&u.mac);
+        }
+        if iface.ips.is_empty() {
+            iface.ips.clone_from(&u.ips);
+        }
+        if iface.gateway.is_empty() {
+            iface.gateway.clone_from(&u.gateway);
+        }
+        if iface.dns.is_empty() {
+            iface.dns = u.dns.clone();
+        }
+    }
+}
+
+/// Whether two device-infos describe the same device (versions aside).
+fn same_device(a: &DeviceInfo, b: &DeviceInfo) -> bool {
+    a.kind == b.kind
+        && a.pci == b.pci
+        && a.vdpa == b.vdpa
+        && a.vhost_user == b.vhost_user
+        && a.memif == b.memif
+}
+
+fn describe(d: &DeviceInfo) -> String {
+    let detail = match d.kind.as_str() {
+        "vhost-user" => d.vhost_user.as_ref().map(|v| {
+            format!(
+                "mode {} path {}",
+                v.mode.as_deref().unwrap_or("?"),
+                v.path.as_deref().unwrap_or("?")
+            )
+        }),
+        "memif" => d.memif.as_ref().map(|m| {
+            format!(
+                "role {} path {}",
+                m.role.as_deref().unwrap_or("?"),
+                m.path.as_deref().unwrap_or("?")
+            )
+        }),
+        _ => d.pci_address().map(str::to_owned),
+    };
+    match detail {
+        Some(detail) => format!("{} {detail}", d.kind),
+        None => d.kind.clone(),
+    }
+}
+
+fn warn_duplicate_names(ifs: &[Interface], warnings: &mut Vec<String>) {
+    let mut seen = BTreeMap::new();
+    for iface in ifs {
+        if let Some(name) = &iface.interface {
+            if seen.insert(name.as_str(), ()).is_some() {
+                warnings.push(format!(
+                    "network-status lists interface {name} more than once"
+                ));
+            }
+        }
+    }
+}
+
+fn label(iface: &Interface) -> String {
+    label_parts(iface.interface.as_deref(), iface.network.as_deref())
+}
+
+fn label_parts(interface: Option<&str>, network: Option<&str>) -> String {
+    match (interface, network) {
+        (Some(i), Some(n)) => format!("{i} (network {n})"),
+        (Some(i), None) => i.to_owned(),
+        (None, Some(n)) => format!("of network {n}"),
+        (None, None) => "without a name".to_owned(),
+    }
+}

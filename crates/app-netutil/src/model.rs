@@ -1,0 +1,334 @@
+//! The pod report: JSON contract v1 (`docs/report.md`).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::devinfo::DeviceInfo;
+use crate::hugepages::{ContainerHugepages, SizeKey};
+use crate::netstatus::Dns;
+use crate::pagesize::PageSize;
+
+/// Everything the pod was given.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub struct Report {
+    /// The CPUs this process may run on; `None` only when no source could
+    /// be read.
+    pub cpus: Option<Cpus>,
+    /// Hugepage memory granted to the pod's containers.
+    pub hugepages: Hugepages,
+    /// Every network interface or device handed to the pod, in contract
+    /// order.
+    pub interfaces: Vec<Interface>,
+    /// Every input that was ignored, repaired or guessed at.
+    pub warnings: Vec<String>,
+}
+
+/// Where the CPU set came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum CpuSource {
+    /// `sched_getaffinity(2)` of this process.
+    Affinity,
+    /// `Cpus_allowed_list` of `/proc/self/status`.
+    ProcStatus,
+    /// cgroup v2 `cpuset.cpus.effective`.
+    CgroupV2,
+    /// cgroup v1 `cpuset.effective_cpus` or `cpuset.cpus`.
+    CgroupV1,
+}
+
+/// The CPUs of the pod.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub struct Cpus {
+    /// CPU ids, ascending.
+    pub list: Vec<u32>,
+    /// The same set as a canonical kernel cpulist.
+    pub cpuset: String,
+    /// Where the set came from.
+    pub source: CpuSource,
+    /// NUMA node -> this pod's CPUs on that node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub numa_nodes: Option<BTreeMap<u32, Vec<u32>>>,
+    /// `false` when the usable set equals every online CPU (no dedicated
+    /// CPUs); `None` when unknown.
+    pub exclusive: Option<bool>,
+    /// The pod's CPUs that the kernel isolates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isolated: Option<Vec<u32>>,
+    /// The pod's CPUs grouped by physical core.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smt_siblings: Option<Vec<Vec<u32>>>,
+}
+
+/// Hugepage memory of the pod.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub struct Hugepages {
+    /// This container's name (`CONTAINER_NAME`), if known.
+    pub container: Option<String>,
+    /// One entry per container named in the downward-API files, by name.
+    pub containers: Vec<ContainerHugepages>,
+    /// Page size -> MiB allowed by the pod's hugetlb cgroup.
+    pub cgroup_limit_mib: BTreeMap<PageSize, u64>,
+    /// hugetlbfs mounts visible to the process.
+    pub mounts: Vec<HugetlbfsMount>,
+    /// Page size -> the host's pool of that size, in pages.
+    pub host_pools: BTreeMap<PageSize, HostPool>,
+}
+
+impl Hugepages {
+    /// This container's entry, when the container name is known and listed.
+    #[must_use]
+    pub fn own(&self) -> Option<&ContainerHugepages> {
+        let name = self.container.as_deref()?;
+        self.containers.iter().find(|c| c.name == name)
+    }
+
+    /// MiB requested by this container for `size` (limits where no request
+    /// is given), from the downward-API files.
+    #[must_use]
+    pub fn own_mib(&self, size: SizeKey) -> Option<u64> {
+        let own = self.own()?;
+        own.limit_mib
+            .get(&size)
+            .or_else(|| own.request_mib.get(&size))
+            .copied()
+    }
+}
+
+/// A hugetlbfs mount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub struct HugetlbfsMount {
+    /// Mount point in the pod.
+    pub path: String,
+    /// Page size of the mount.
+    pub page_size: PageSize,
+}
+
+/// A host hugepage pool, in pages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub struct HostPool {
+    /// Pages in the pool.
+    pub total: u64,
+    /// Pages not in use.
+    pub free: u64,
+    /// The same per NUMA node.
+    pub numa_nodes: BTreeMap<u32, NodePool>,
+}
+
+/// A host hugepage pool on one NUMA node, in pages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NodePool {
+    /// Pages in the pool.
+    pub total: u64,
+    /// Pages not in use.
+    pub free: u64,
+}
+
+/// What kind of device backs an interface.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum DeviceType {
+    /// A kernel interface with no device of its own.
+    #[default]
+    Host,
+    /// A PCI device (SR-IOV VF or PF).
+    Pci,
+    /// A vDPA device.
+    Vdpa,
+    /// A vhost-user socket.
+    VhostUser,
+    /// A memif socket.
+    Memif,
+    /// An auxiliary-bus device (sub-function).
+    Auxiliary,
+    /// A device-info type this library does not know.
+    Unknown,
+}
+
+impl DeviceType {
+    /// The contract's spelling.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Host => "host",
+            Self::Pci => "pci",
+            Self::Vdpa => "vdpa",
+            Self::VhostUser => "vhost-user",
+            Self::Memif => "memif",
+            Self::Auxiliary => "auxiliary",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// How an interface entry was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Source {
+    /// The `network-status` annotation.
+    NetworkStatus,
+    /// The deprecated `networks-status` annotation.
+    NetworksStatus,
+    /// Userspace CNI annotations.
+    UserspaceCni,
+    /// A device-plugin variable listed the device.
+    DevicePluginEnv,
+    /// The pod's sysfs showed which device backs the interface.
+    Sysfs,
+    /// The device was given to the interface by position: a guess.
+    Positional,
+}
+
+impl Source {
+    /// The contract's spelling.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NetworkStatus => "network-status",
+            Self::NetworksStatus => "networks-status",
+            Self::UserspaceCni => "userspace-cni",
+            Self::DevicePluginEnv => "device-plugin-env",
+            Self::Sysfs => "sysfs",
+            Self::Positional => "positional",
+        }
+    }
+}
+
+/// What the pod's sysfs says about a PCI device.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub struct PciDevice {
+    /// NUMA node; `None` when the kernel says `-1` or does not say.
+    pub numa_node: Option<u32>,
+    /// Bound driver (`vfio-pci`, `iavf`, `mlx5_core`).
+    pub driver: Option<String>,
+    /// IOMMU group.
+    pub iommu_group: Option<u32>,
+    /// The VFIO group device in the container (`/dev/vfio/<group>` or
+    /// `/dev/vfio/noiommu-<group>`), when it exists.
+    pub vfio_device: Option<String>,
+    /// Kernel network interfaces of the device.
+    pub netdevs: Vec<String>,
+    /// PCI vendor id (`0x8086`).
+    pub vendor: Option<String>,
+    /// PCI device id (`0x154c`).
+    pub device: Option<String>,
+    /// The PF's PCI address, for a VF.
+    pub physfn: Option<String>,
+}
+
+/// One network interface or device of the pod.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub struct Interface {
+    /// Interface name in the pod; `None` for a device known only from a
+    /// device-plugin variable.
+    pub interface: Option<String>,
+    /// The network (NetworkAttachmentDefinition) name.
+    pub network: Option<String>,
+    /// Whether this is the pod's default network.
+    pub default: bool,
+    /// What kind of device backs the interface.
+    pub device_type: DeviceType,
+    /// MAC address.
+    pub mac: Option<String>,
+    /// Addresses as given (bare or CIDR).
+    pub ips: Vec<String>,
+    /// MTU.
+    pub mtu: Option<u64>,
+    /// Gateways.
+    pub gateway: Vec<String>,
+    /// DNS settings.
+    pub dns: Dns,
+    /// NPWG device-info.
+    pub device_info: Option<DeviceInfo>,
+    /// The id a device plugin gave for this device.
+    pub device_id: Option<String>,
+    /// The device-plugin variable that listed the device.
+    pub resource_env: Option<String>,
+    /// This device's entry in the `_INFO` variable: provider -> key -> value.
+    pub device_plugin_info: Option<Map<String, Value>>,
+    /// What sysfs says about the PCI device.
+    pub pci_device: Option<PciDevice>,
+    /// How this entry was found.
+    pub sources: Vec<Source>,
+}
+
+impl Interface {
+    /// The PCI address of the interface's device: from its device-info, or
+    /// its device-plugin id when that is a PCI address.
+    #[must_use]
+    pub fn pci_address(&self) -> Option<&str> {
+        self.device_info
+            .as_ref()
+            .and_then(DeviceInfo::pci_address)
+            .or_else(|| {
+                self.device_id
+                    .as_deref()
+                    .filter(|id| crate::pci::PciAddress::parse(id).is_some())
+            })
+    }
+
+    /// The socket path of a vhost-user or memif device, or the character
+    /// device of a vhost vDPA device.
+    #[must_use]
+    pub fn socket_path(&self) -> Option<&str> {
+        let info = self.device_info.as_ref()?;
+        match self.device_type {
+            DeviceType::VhostUser => info.vhost_user.as_ref()?.path.as_deref(),
+            DeviceType::Memif => info.memif.as_ref()?.path.as_deref(),
+            DeviceType::Vdpa => info.vdpa.as_ref()?.path.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether `source` is among the sources.
+    #[must_use]
+    pub fn has_source(&self, source: Source) -> bool {
+        self.sources.contains(&source)
+    }
+}
+
+impl Report {
+    /// The report as contract JSON (pretty-printed).
+    #[must_use]
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+
+    /// The report as compact contract JSON.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+
+    /// Reads a report back from contract JSON (for example one an init
+    /// container wrote).
+    ///
+    /// # Errors
+    ///
+    /// The JSON error when the text is not a contract v1 report.
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+}

@@ -1,0 +1,668 @@
+//! The pod view: every file and variable the library reads goes through it.
+//!
+//! A [`PodView`] knows the pod's root directory (`/` in a real pod, a fixture
+//! tree in tests), the downward-API directory and the environment. Paths are
+//! given as the pod sees them (`/sys/class/net/net1/device`) and read below
+//! the root.
+//!
+//! Reading is defensive: only regular files are opened (a FIFO or device
+//! node where a data file is expected would block or have side effects), with
+//! `O_NONBLOCK`, and never more than a cap. Symbolic links are followed, with
+//! absolute targets taken relative to the pod root and a bound on the number
+//! of links. Under a root other than `/`, a small file that holds a relative
+//! link target instead of being a link (what `git` checks out where symlinks
+//! are disabled) is followed as the link it stands for, with a warning.
+
+use std::cell::Cell;
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Component, Path, PathBuf};
+
+use rustix::fs::{Mode, OFlags};
+use thiserror::Error;
+
+/// The largest data file read (annotations, labels, environ), in bytes.
+pub const MAX_DATA_FILE_BYTES: u64 = 8 << 20;
+/// The largest proc or sysfs file read, in bytes.
+pub const MAX_ATTR_FILE_BYTES: u64 = 4 << 20;
+/// How many symbolic links one path may pass through.
+pub const MAX_LINK_HOPS: usize = 40;
+
+/// The default downward-API directory (Network Resources Injector).
+pub const PODNETINFO_DIR: &str = "/etc/podnetinfo";
+/// The alternative downward-API directory the userspace CNI documents.
+pub const PODINFO_DIR: &str = "/etc/podinfo";
+
+/// Why a file could not be read.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// The file does not exist.
+    #[error("{path}: does not exist")]
+    NotFound {
+        /// The file, as the pod sees it.
+        path: String,
+    },
+    /// Something other than a regular file is at the path.
+    #[error("{path}: is a {kind}, not a regular file; not read")]
+    NotRegular {
+        /// The file, as the pod sees it.
+        path: String,
+        /// What was found (`FIFO`, `directory`, ...).
+        kind: &'static str,
+    },
+    /// The file is larger than the cap.
+    #[error("{path}: larger than {cap} bytes; not read")]
+    TooLarge {
+        /// The file, as the pod sees it.
+        path: String,
+        /// The cap in bytes.
+        cap: u64,
+    },
+    /// Any other I/O error.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file, as the pod sees it.
+        path: String,
+        /// The error.
+        source: io::Error,
+    },
+}
+
+impl ReadError {
+    /// Whether the file is simply absent.
+    #[must_use]
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Self::NotFound { .. })
+    }
+}
+
+/// Errors that make a pod view unusable.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum PodViewError {
+    /// The root directory does not exist or is not a directory.
+    #[error("pod root {0}: not a directory")]
+    RootNotADirectory(PathBuf),
+    /// An explicitly given downward-API directory does not exist.
+    #[error("downward-API directory {0}: not a directory")]
+    PodinfoNotADirectory(PathBuf),
+}
+
+/// The pod as seen from a root directory.
+#[derive(Debug)]
+pub struct PodView {
+    root: PathBuf,
+    live: bool,
+    podinfo: Option<PathBuf>,
+    podinfo_display: String,
+    env: Vec<(String, String)>,
+    env_warnings: Vec<String>,
+    placeholder_seen: Cell<bool>,
+}
+
+impl PodView {
+    /// A view of the pod at `root`. `podinfo_dir` overrides the
+    /// downward-API directory (a path on the machine, not below the root).
+    ///
+    /// With root `/` the environment is this process's; otherwise it is read
+    /// from `<root>/proc/self/environ`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when `root` is not a directory, or `podinfo_dir` is given and is
+    /// not a directory.
+    pub fn new(root: &Path, podinfo_dir: Option<&Path>) -> Result<Self, PodViewError> {
+        if !root.is_dir() {
+            return Err(PodViewError::RootNotADirectory(root.to_path_buf()));
+        }
+        let live = root.canonicalize().is_ok_and(|r| r == Path::new("/"));
+        let mut view = Self {
+            root: root.to_path_buf(),
+            live,
+            podinfo: None,
+            podinfo_display: PODNETINFO_DIR.to_owned(),
+            env: Vec::new(),
+            env_warnings: Vec::new(),
+            placeholder_seen: Cell::new(false),
+        };
+        if let Some(dir) = podinfo_dir {
+            if !dir.is_dir() {
+                return Err(PodViewError::PodinfoNotADirectory(dir.to_path_buf()));
+            }
+            view.podinfo = Some(dir.to_path_buf());
+            view.podinfo_display = dir.display().to_string();
+        } else {
+            for candidate in [PODNETINFO_DIR, PODINFO_DIR] {
+                if let Some(host) = view.resolve_dir(candidate) {
+                    view.podinfo = Some(host);
+                    view.podinfo_display = candidate.to_owned();
+                    break;
+                }
+            }
+        }
+        if live {
+            view.load_live_env();
+        } else {
+            view.load_environ_file();
+        }
+        Ok(view)
+    }
+
+    /// The root directory.
+    #[must_use]
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Whether the root is `/`, so the process's own state (environment,
+    /// affinity) is the pod's.
+    #[must_use]
+    pub fn is_live(&self) -> bool {
+        self.live
+    }
+
+    /// The downward-API directory on the machine, when it exists.
+    #[must_use]
+    pub fn podinfo_dir(&self) -> Option<&Path> {
+        self.podinfo.as_deref()
+    }
+
+    /// The downward-API directory as named in messages.
+    #[must_use]
+    pub fn podinfo_display(&self) -> &str {
+        &self.podinfo_display
+    }
+
+    /// The environment: `KEY=VALUE` pairs whose key and value are UTF-8, in
+    /// their original order.
+    #[must_use]
+    pub fn env(&self) -> &[(String, String)] {
+        &self.env
+    }
+
+    /// The first value of an environment variable.
+    #[must_use]
+    pub fn env_var(&self, name: &str) -> Option<&str> {
+        self.env
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Warnings found while reading the environment, and about link
+    /// placeholders followed so far.
+    #[must_use]
+    pub fn warnings(&self) -> Vec<String> {
+        let mut w = self.env_warnings.clone();
+        if self.placeholder_seen.get() {
+            w.push(format!(
+                "{}: some symbolic links are stored as files that hold their target (a checkout without symlinks); they were followed as links",
+                self.root.display()
+            ));
+        }
+        w
+    }
+
+    fn load_live_env(&mut self) {
+        for (k, v) in std::env::vars_os() {
+            match (k.into_string(), v.into_string()) {
+                (Ok(k), Ok(v)) => self.env.push((k, v)),
+                (Ok(k), Err(_)) if is_relevant_var(&k) => self.env_warnings.push(format!(
+                    "environment variable {k}: value is not UTF-8; ignored"
+                )),
+                _ => {}
+            }
+        }
+    }
+
+    fn load_environ_file(&mut self) {
+        let data = match self.read("/proc/self/environ", MAX_DATA_FILE_BYTES) {
+            Ok(d) => d,
+            Err(e) => {
+                self.env_warnings.push(format!(
+                    "{e}; device-plugin variables and CONTAINER_NAME are unknown"
+                ));
+                return;
+            }
+        };
+        let (env, warnings) = parse_environ(&data);
+        self.env = env;
+        self.env_warnings.extend(warnings);
+    }
+
+    /// The machine path of a pod path.
+    #[must_use]
+    pub fn host_path(&self, pod_path: &str) -> PathBuf {
+        self.root.join(pod_path.trim_start_matches('/'))
+    }
+
+    /// Reads a file of the pod, at most `cap` bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`ReadError`] naming the pod path.
+    pub fn read(&self, pod_path: &str, cap: u64) -> Result<Vec<u8>, ReadError> {
+        let host = self.host_path(pod_path);
+        self.read_following(&self.root, &host, pod_path, cap)
+    }
+
+    /// Reads a file of the pod as UTF-8 text (invalid sequences replaced).
+    ///
+    /// # Errors
+    ///
+    /// [`ReadError`] naming the pod path.
+    pub fn read_string(&self, pod_path: &str, cap: u64) -> Result<String, ReadError> {
+        self.read(pod_path, cap).map(|d| {
+            String::from_utf8(d)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        })
+    }
+
+    /// Reads a file of the downward-API directory; `Ok(None)` when there is
+    /// no such directory.
+    ///
+    /// # Errors
+    ///
+    /// [`ReadError`] naming the file.
+    pub fn read_podinfo(&self, name: &str) -> Result<Option<Vec<u8>>, ReadError> {
+        let Some(dir) = &self.podinfo else {
+            return Ok(None);
+        };
+        let display = format!("{}/{name}", self.podinfo_display.trim_end_matches('/'));
+        let jail = if self.podinfo_display.starts_with('/') && dir.starts_with(&self.root) {
+            self.root.clone()
+        } else {
+            PathBuf::from("/")
+        };
+        self.read_following(&jail, &dir.join(name), &display, MAX_DATA_FILE_BYTES)
+            .map(Some)
+    }
+
+    /// Names in the downward-API directory, sorted, without the entries
+    /// kubelet's atomic writer keeps for itself (names starting with `..`).
+    ///
+    /// # Errors
+    ///
+    /// [`ReadError`] when the directory cannot be listed.
+    pub fn list_podinfo(&self) -> Result<Vec<String>, ReadError> {
+        let Some(dir) = &self.podinfo else {
+            return Ok(Vec::new());
+        };
+        let display = self.podinfo_display.clone();
+        let entries = std::fs::read_dir(dir).map_err(|e| io_error(display.clone(), e))?;
+        let mut names = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| io_error(display.clone(), e))?;
+            if let Ok(name) = entry.file_name().into_string() {
+                if !name.starts_with("..") {
+                    names.push(name);
+                }
+            }
+        }
+        names.sort();
+        Ok(names)
+    }
+
+    /// Lists a directory of the pod (sorted names); `None` when it cannot be
+    /// read.
+    #[must_use]
+    pub fn list_dir(&self, pod_path: &str) -> Option<Vec<String>> {
+        let host = self.resolve_dir(pod_path)?;
+        let mut names: Vec<String> = std::fs::read_dir(host)
+            .ok()?
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
+        names.sort();
+        Some(names)
+    }
+
+    /// Whether a path exists in the pod (following links).
+    #[must_use]
+    pub fn exists(&self, pod_path: &str) -> bool {
+        self.resolve(pod_path).is_some()
+    }
+
+    /// The pod path that `pod_path` leads to after following every link,
+    /// or `None` when it does not exist.
+    #[must_use]
+    pub fn canonical(&self, pod_path: &str) -> Option<String> {
+        let rel = self.resolve_rel(&self.root, Path::new(pod_path))?;
+        let mut out = String::new();
+        for c in &rel {
+            out.push('/');
+            out.push_str(&c.to_string_lossy());
+        }
+        if out.is_empty() {
+            out.push('/');
+        }
+        Some(out)
+    }
+
+    /// The machine path a pod path leads to, following links.
+    #[must_use]
+    pub fn resolve(&self, pod_path: &str) -> Option<PathBuf> {
+        let rel = self.resolve_rel(&self.root, Path::new(pod_path))?;
+        Some(rel.iter().fold(self.root.clone(), |p, c| p.join(c)))
+    }
+
+    fn resolve_dir(&self, pod_path: &str) -> Option<PathBuf> {
+        let direct = self.host_path(pod_path);
+        if direct.is_dir() {
+            return Some(direct);
+        }
+        if self.live {
+            return None;
+        }
+        self.resolve(pod_path).filter(|p| p.is_dir())
+    }
+
+    fn read_following(
+        &self,
+        jail: &Path,
+        host: &Path,
+        display: &str,
+        cap: u64,
+    ) -> Result<Vec<u8>, ReadError> {
+        match read_regular(host, display, cap) {
+            Ok(data) if !self.live && is_link_placeholder(&data) => {
+                match self.resolve_host(jail, host) {
+                    Some(target) if target != host => {
+                        self.placeholder_seen.set(true);
+                        read_regular(&target, display, cap)
+                    }
+                    _ => Ok(data),
+                }
+            }
+            Err(e)
+                if !self.live && matches!(e, ReadError::NotFound { .. } | ReadError::Io { .. }) =>
+            {
+                match self.resolve_host(jail, host) {
+                    Some(target) if target != host => read_regular(&target, display, cap),
+                    _ => Err(e),
+                }
+            }
+            other => other,
+        }
+    }
+
+    fn resolve_host(&self, jail: &Path, host: &Path) -> Option<PathBuf> {
+        let rel = host.strip_prefix(jail).ok()?;
+        let comps = self.resolve_rel(jail, rel)?;
+        Some(comps.iter().fold(jail.to_path_buf(), |p, c| p.join(c)))
+    }
+
+    /// Walks `rel` below `jail`, following links and placeholders; returns
+    /// the components of the final path relative to `jail`.
+    fn resolve_rel(&self, jail: &Path, rel: &Path) -> Option<Vec<OsString>> {
+        let mut pending: Vec<OsString> = Vec::new();
+        push_components(&mut pending, rel);
+        let mut current: Vec<OsString> = Vec::new();
+        let mut hops = 0usize;
+        while let Some(name) = pending.pop() {
+            if name == ".." {
+                current.pop();
+                continue;
+            }
+            if name == "." || name.is_empty() {
+                continue;
+            }
+            let candidate = current
+                .iter()
+                .fold(jail.to_path_buf(), |p, c| p.join(c))
+                .join(&name);
+            let meta = std::fs::symlink_metadata(&candidate).ok()?;
+            let target = if meta.file_type().is_symlink() {
+                Some(std::fs::read_link(&candidate).ok()?)
+            } else if meta.is_file() && !self.live && meta.len() < 4096 {
+                let data = std::fs::read(&candidate).ok()?;
+                if is_link_placeholder(&data) {
+                    self.placeholder_seen.set(true);
+                    Some(PathBuf::from(String::from_utf8(data).ok()?))
+                } else if !pending.is_empty() {
+                    return None;
+                } else {
+                    None
+                }
+            } else {
+                None
+            };
+            match target {
+                Some(t) => {
+                    hops += 1;
+                    if hops > MAX_LINK_HOPS {
+                        return None;
+                    }
+                    if t.is_absolute() {
+                        current.clear();
+                    }
+                    push_components(&mut pending, &t);
+                }
+                None => current.push(name),
+            }
+        }
+        Some(current)
+    }
+}
+
+/// Pushes the components of `path` so that popping yields them in order.
+fn push_components(stack: &mut Vec<OsString>, path: &Path) {
+    let comps: Vec<OsString> = path
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(n) => Some(n.to_os_string()),
+            Component::ParentDir => Some(OsString::from("..")),
+            _ => None,
+        })
+        .collect();
+    stack.extend(comps.into_iter().rev());
+}
+
+/// A small file holding a relative link target, as git writes a symlink
+/// where symlinks are disabled.
+fn is_link_placeholder(data: &[u8]) -> bool {
+    data.len() < 4096
+        && data.starts_with(b"..")
+        && !data
+            .iter()
+            .any(|b| b.is_ascii_whitespace() || matches!(b, 0 | b'=' | b'"'))
+        && std::str::from_utf8(data).is_ok()
+}
+
+fn is_relevant_var(name: &str) -> bool {
+    name.starts_with(crate::devplugin::PREFIX) || name == crate::hugepages::CONTAINER_NAME_VAR
+}
+
+/// Splits the kernel's `environ` format: NUL-terminated `KEY=VALUE` records
+/// whose values may contain `=` and newlines. Returns the UTF-8 pairs and
+/// warnings about relevant records that could not be used.
+#[must_use]
+pub fn parse_environ(data: &[u8]) -> (Vec<(String, String)>, Vec<String>) {
+    let mut env = Vec::new();
+    let mut warnings = Vec::new();
+    for record in data.split(|&b| b == 0) {
+        if record.is_empty() {
+            continue;
+        }
+        let Some(eq) = record.iter().position(|&b| b == b'=') else {
+            continue;
+        };
+        let (key, value) = (&record[..eq], &record[eq + 1..]);
+        let Ok(key) = std::str::from_utf8(key) else {
+            continue;
+        };
+        match std::str::from_utf8(value) {
+            Ok(v) => env.push((key.to_owned(), v.to_owned())),
+            Err(_) if is_relevant_var(key) => warnings.push(format!(
+                "environment variable {key}: value is not UTF-8; ignored"
+            )),
+            Err(_) => {}
+        }
+    }
+    (env, warnings)
+}
+
+fn io_error(path: String, source: io::Error) -> ReadError {
+    if source.kind() == io::ErrorKind::NotFound {
+        ReadError::NotFound { path }
+    } else {
+        ReadError::Io { path, source }
+    }
+}
+
+/// Opens and reads a regular file, refusing anything else before opening it
+/// and checking again on the open descriptor.
+fn read_regular(host: &Path, display: &str, cap: u64) -> Result<Vec<u8>, ReadError> {
+    let meta = std::fs::metadata(host).map_err(|e| io_error(display.to_owned(), e))?;
+    check_regular(&meta, display)?;
+    let fd = rustix::fs::open(
+        host,
+        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .map_err(|e| io_error(display.to_owned(), e.into()))?;
+    let file = File::from(fd);
+    let meta = file
+        .metadata()
+        .map_err(|e| io_error(display.to_owned(), e))?;
+    check_regular(&meta, display)?;
+    let mut data = Vec::new();
+    file.take(cap + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| io_error(display.to_owned(), e))?;
+    if data.len() as u64 > cap {
+        return Err(ReadError::TooLarge {
+            path: display.to_owned(),
+            cap,
+        });
+    }
+    Ok(data)
+}
+
+fn check_regular(meta: &std::fs::Metadata, display: &str) -> Result<(), ReadError> {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    let kind = if t.is_file() {
+        return Ok(());
+    } else if t.is_dir() {
+        "directory"
+    } else if t.is_fifo() {
+        "FIFO"
+    } else if t.is_socket() {
+        "socket"
+    } else if t.is_char_device() {
+        "character device"
+    } else if t.is_block_device() {
+        "block device"
+    } else {
+        "special file"
+    };
+    Err(ReadError::NotRegular {
+        path: display.to_owned(),
+        kind,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    #[test]
+    fn environ_records() {
+        let (env, w) = parse_environ(
+            b"A=1\0JAVA_TOOL_OPTIONS=-Dfile.encoding=UTF-8\0MULTI=line1\nline2\0NOEQ\0\0PCIDEVICE_X=\xff\0",
+        );
+        assert_eq!(
+            env,
+            [
+                ("A".into(), "1".into()),
+                ("JAVA_TOOL_OPTIONS".into(), "-Dfile.encoding=UTF-8".into()),
+                ("MULTI".into(), "line1\nline2".into()),
+            ]
+        );
+        assert_eq!(w.len(), 1);
+    }
+
+    #[test]
+    fn placeholder_detection() {
+        assert!(is_link_placeholder(b"..data/annotations"));
+        assert!(is_link_placeholder(
+            b"../../devices/pci0000:3a/0000:3a:00.0"
+        ));
+        assert!(!is_link_placeholder(b"..data/annotations\n"));
+        assert!(!is_link_placeholder(b"k=\"v\""));
+        assert!(!is_link_placeholder(b"1024"));
+    }
+
+    #[test]
+    fn refuses_fifo_and_caps_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        rustix::fs::mkfifoat(rustix::fs::CWD, &fifo, Mode::from_raw_mode(0o600)).unwrap();
+        let err = read_regular(&fifo, "/fifo", 10).unwrap_err();
+        assert!(
+            matches!(err, ReadError::NotRegular { kind: "FIFO", .. }),
+            "{err}"
+        );
+        let big = dir.path().join("big");
+        std::fs::write(&big, vec![b'x'; 11]).unwrap();
+        assert!(matches!(
+            read_regular(&big, "/big", 10),
+            Err(ReadError::TooLarge { cap: 10, .. })
+        ));
+        assert_eq!(read_regular(&big, "/big", 11).unwrap().len(), 11);
+        assert!(matches!(
+            read_regular(dir.path(), "/", 10),
+            Err(ReadError::NotRegular {
+                kind: "directory",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn links_resolve_inside_root_and_loops_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("etc/real")).unwrap();
+        std::fs::write(root.join("etc/real/f"), b"data").unwrap();
+        // An absolute link is taken relative to the pod root.
+        symlink("/etc/real", root.join("etc/abs")).unwrap();
+        symlink("loop2", root.join("etc/loop1")).unwrap();
+        symlink("loop1", root.join("etc/loop2")).unwrap();
+        std::fs::create_dir_all(root.join("proc/self")).unwrap();
+        std::fs::write(root.join("proc/self/environ"), b"").unwrap();
+        let view = PodView::new(root, None).unwrap();
+        assert_eq!(view.read("/etc/abs/f", 100).unwrap(), b"data");
+        assert_eq!(view.canonical("/etc/abs/f").as_deref(), Some("/etc/real/f"));
+        assert!(view.read("/etc/loop1", 100).is_err());
+        assert!(view.canonical("/etc/loop1").is_none());
+        // `..` never leaves the root.
+        assert_eq!(
+            view.canonical("/../../etc/real/f").as_deref(),
+            Some("/etc/real/f")
+        );
+    }
+
+    #[test]
+    fn placeholders_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let pi = root.join("etc/podnetinfo");
+        std::fs::create_dir_all(pi.join("..2026_01_01")).unwrap();
+        std::fs::write(pi.join("..2026_01_01/annotations"), b"a=\"1\"").unwrap();
+        std::fs::write(pi.join("..data"), b"..2026_01_01").unwrap();
+        std::fs::write(pi.join("annotations"), b"..data/annotations").unwrap();
+        let view = PodView::new(root, None).unwrap();
+        assert_eq!(
+            view.read_podinfo("annotations").unwrap().unwrap(),
+            b"a=\"1\""
+        );
+        assert_eq!(view.list_podinfo().unwrap(), ["annotations"]);
+        let w = view.warnings();
+        assert!(w.iter().any(|w| w.contains("symbolic links")), "{w:?}");
+    }
+}

@@ -1,0 +1,370 @@
+//! Userspace CNI annotations (`userspace/configuration-data`,
+//! `userspace/mapped-dir`).
+//!
+//! The configuration data is a JSON array with one object per interface,
+//! holding the *container* side configuration: `config.iftype` (`vhostuser`
+//! or `memif`), `config.vhost` {`mode`, `socketfile`}, `config.memif`
+//! {`role`, `mode`, `socketfile`} and `ipResult`, a CNI result of any version
+//! (CNI 1.0 results carry no `version` in their IP entries).
+
+use serde_json::{Map, Value};
+
+use crate::devinfo::{DeviceInfo, json_type, string_field};
+use crate::netstatus::{Dns, decode_dns, json_error_message};
+
+/// Annotation holding the interfaces' configuration.
+pub const CONFIGURATION_DATA_KEY: &str = "userspace/configuration-data";
+/// Annotation holding the container directory of the socket files.
+pub const MAPPED_DIR_KEY: &str = "userspace/mapped-dir";
+/// The userspace CNI's default container directory (`DefaultBaseCNIDir`).
+pub const DEFAULT_MAPPED_DIR: &str = "/var/lib/cni/usrspcni";
+
+/// One interface described by the userspace CNI.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UserspaceInterface {
+    /// Interface name in the pod (`ifName`).
+    pub interface: Option<String>,
+    /// Network name (`name`).
+    pub network: Option<String>,
+    /// The device-info built from the configuration.
+    pub device_info: Option<DeviceInfo>,
+    /// Addresses from the CNI result, as given.
+    pub ips: Vec<String>,
+    /// MAC address from the CNI result.
+    pub mac: Option<String>,
+    /// Default-route gateways from the CNI result.
+    pub gateway: Vec<String>,
+    /// DNS from the CNI result.
+    pub dns: Dns,
+}
+
+/// Joins a socket file name to the mapped directory with exactly one `/`;
+/// an absolute socket file is used as it is.
+#[must_use]
+pub fn socket_path(mapped_dir: &str, socketfile: &str) -> String {
+    if socketfile.starts_with('/') {
+        return socketfile.to_owned();
+    }
+    let dir = mapped_dir.trim_end_matches('/');
+    format!("{dir}/{}", socketfile.trim_start_matches("./"))
+}
+
+/// Parses the configuration data. `mapped_dir` is the decoded
+/// `userspace/mapped-dir` value, if present; without it the default
+/// directory is used, with a warning, for relative socket files.
+#[must_use]
+pub fn parse(
+    value: &[u8],
+    mapped_dir: Option<&str>,
+    warnings: &mut Vec<String>,
+) -> Vec<UserspaceInterface> {
+    let key = CONFIGURATION_DATA_KEY;
+    let json: Value = match serde_json::from_slice(value) {
+        Ok(v) => v,
+        Err(e) => {
+            warnings.push(format!(
+                "annotation {key} is not valid JSON ({} at line {} column {}); not used",
+                json_error_message(&e),
+                e.line(),
+                e.column()
+            ));
+            return Vec::new();
+        }
+    };
+    // A single object (one interface) is accepted as a one-element list.
+    let items = match json {
+        Value::Array(items) => items,
+        Value::Object(_) => vec![json],
+        other => {
+            warnings.push(format!(
+                "annotation {key}: expected a JSON array, found {}; not used",
+                json_type(&other)
+            ));
+            return Vec::new();
+        }
+    };
+    let mut warned_dir = false;
+    let mut out = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let Value::Object(obj) = item else {
+            warnings.push(format!(
+                "annotation {key} entry {index}: expected an object, found {}; entry dropped",
+                json_type(item)
+            ));
+            continue;
+        };
+        let interface = string_field(obj, "ifName", &format!("{key} entry {index}"), warnings);
+        let context = match &interface {
+            Some(i) => format!("annotation {key} entry {index} ({i})"),
+            None => format!("annotation {key} entry {index}"),
+        };
+        let mut entry = UserspaceInterface {
+            interface,
+            network: string_field(obj, "name", &context, warnings),
+            ..UserspaceInterface::default()
+        };
+        let mut resolve = |socketfile: &str, warnings: &mut Vec<String>| {
+            let dir = match mapped_dir {
+                Some(d) if !d.trim().is_empty() => d,
+                _ => {
+                    if !socketfile.starts_with('/') && !warned_dir {
+                        warned_dir = true;
+                        warnings.push(format!(
+                            "annotation {MAPPED_DIR_KEY} is missing: socket files are taken to be in the userspace CNI default {DEFAULT_MAPPED_DIR}"
+                        ));
+                    }
+                    DEFAULT_MAPPED_DIR
+                }
+            };
+            socket_path(dir, socketfile)
+        };
+        match obj.get("config") {
+            Some(Value::Object(config)) => {
+                entry.device_info = device_info(config, &context, warnings, &mut resolve);
+            }
+            None | Some(Value::Null) => warnings.push(format!(
+                "{context}: no \"config\" object; the interface has no device"
+            )),
+            Some(other) => warnings.push(format!(
+                "{context}: \"config\" should be an object, found {}; the interface has no device",
+                json_type(other)
+            )),
+        }
+        match obj.get("ipResult") {
+            Some(Value::Object(result)) => cni_result(result, &mut entry, &context, warnings),
+            None | Some(Value::Null) => {}
+            Some(other) => warnings.push(format!(
+                "{context}: \"ipResult\" should be an object, found {}; dropped",
+                json_type(other)
+            )),
+        }
+        out.push(entry);
+    }
+    out
+}
+
+fn device_info(
+    config: &Map<String, Value>,
+    context: &str,
+    warnings: &mut Vec<String>,
+    resolve: &mut dyn FnMut(&str, &mut Vec<String>) -> String,
+) -> Option<DeviceInfo> {
+    let iftype = string_field(config, "iftype", context, warnings);
+    let sub = |name: &str, warnings: &mut Vec<String>| match config.get(name) {
+        Some(Value::Object(m)) => Some(m.clone()),
+        None | Some(Value::Null) => None,
+        Some(other) => {
+            warnings.push(format!(
+                "{context}: config \"{name}\" should be an object, found {}; dropped",
+                json_type(other)
+            ));
+            None
+        }
+    };
+    match iftype.as_deref() {
+        Some("vhostuser") => {
+            let vhost = sub("vhost", warnings).unwrap_or_default();
+            let ctx = format!("{context} config vhost");
+            let mode = string_field(&vhost, "mode", &ctx, warnings);
+            let Some(file) = string_field(&vhost, "socketfile", &ctx, warnings) else {
+                warnings.push(format!(
+                    "{context}: vhostuser interface has no socketfile; the interface has no device"
+                ));
+                return None;
+            };
+            Some(DeviceInfo::synthesized_vhost_user(
+                mode,
+                resolve(&file, warnings),
+            ))
+        }
+        Some("memif") => {
+            let memif = sub("memif", warnings).unwrap_or_default();
+            let ctx = format!("{context} config memif");
+            let role = string_field(&memif, "role", &ctx, warnings);
+            let mode = string_field(&memif, "mode", &ctx, warnings);
+            let Some(file) = string_field(&memif, "socketfile", &ctx, warnings) else {
+                warnings.push(format!(
+                    "{context}: memif interface has no socketfile; the interface has no device"
+                ));
+                return None;
+            };
+            Some(DeviceInfo::synthesized_memif(
+                role,
+                mode,
+                resolve(&file, warnings),
+            ))
+        }
+        Some(other) => {
+            warnings.push(format!(
+                "{context}: iftype {other:?} is neither vhostuser nor memif; the interface has no device"
+            ));
+            None
+        }
+        None => {
+            warnings.push(format!(
+                "{context}: config has no \"iftype\"; the interface has no device"
+            ));
+            None
+        }
+    }
+}
+
+/// Takes addresses, MAC, default-route gateways and DNS from a CNI result of
+/// any version.
+fn cni_result(
+    result: &Map<String, Value>,
+    entry: &mut UserspaceInterface,
+    context: &str,
+    warnings: &mut Vec<String>,
+) {
+    let ctx = format!("{context} ipResult");
+    if let Some(v) = result.get("ips") {
+        match v {
+            Value::Array(ips) => {
+                for ip in ips {
+                    let Value::Object(ip) = ip else {
+                        warnings.push(format!(
+                            "{ctx}: an element of \"ips\" should be an object; dropped"
+                        ));
+                        continue;
+                    };
+                    // The family comes from the address itself; the `version`
+                    // key is absent in CNI 1.0 and sometimes empty.
+                    if let Some(addr) = string_field(ip, "address", &ctx, warnings) {
+                        entry.ips.push(addr);
+                    }
+                }
+            }
+            Value::Null => {}
+            other => warnings.push(format!(
+                "{ctx}: \"ips\" should be an array, found {}; dropped",
+                json_type(other)
+            )),
+        }
+    }
+    if let Some(Value::Array(ifaces)) = result.get("interfaces") {
+        let objects = ifaces.iter().filter_map(Value::as_object);
+        let mut chosen = None;
+        for iface in objects {
+            let in_sandbox = iface
+                .get("sandbox")
+                .and_then(Value::as_str)
+                .is_some_and(|s| !s.is_empty());
+            let same_name = iface.get("name").and_then(Value::as_str) == entry.interface.as_deref();
+            if same_name || (in_sandbox && chosen.is_none()) {
+                chosen = Some(iface);
+                if same_name {
+                    break;
+                }
+            }
+        }
+        entry.mac = chosen.and_then(|i| string_field(i, "mac", &ctx, warnings));
+    }
+    if let Some(Value::Array(routes)) = result.get("routes") {
+        for route in routes.iter().filter_map(Value::as_object) {
+            let dst = route.get("dst").and_then(Value::as_str);
+            let gw = route.get("gw").and_then(Value::as_str);
+            if let (Some("0.0.0.0/0" | "::/0"), Some(gw)) = (dst, gw) {
+                if !gw.is_empty() && !entry.gateway.iter().any(|g| g == gw) {
+                    entry.gateway.push(gw.to_owned());
+                }
+            }
+        }
+    }
+    if let Some(Value::Object(dns)) = result.get("dns") {
+        entry.dns = decode_dns(dns, &format!("{ctx} dns"), warnings);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn socket_paths() {
+        assert_eq!(
+            socket_path("/var/lib/cni/usrspcni/", "a"),
+            "/var/lib/cni/usrspcni/a"
+        );
+        assert_eq!(
+            socket_path("/var/lib/cni/usrspcni", "a"),
+            "/var/lib/cni/usrspcni/a"
+        );
+        assert_eq!(socket_path("/x//", "/abs/s.sock"), "/abs/s.sock");
+        assert_eq!(
+            socket_path("/run/my pod/", "memif net2.sock"),
+            "/run/my pod/memif net2.sock"
+        );
+    }
+
+    #[test]
+    fn cni_0_4_and_1_0_results() {
+        let data = br#"[{"containerId":"037ecb","ifName":"net1","name":"userspace-ovs-net-1",
+          "config":{"engine":"ovs-dpdk","iftype":"vhostuser","netType":"interface","memif":{},
+            "vhost":{"mode":"server","socketfile":"037ecb6703b0-net1"},"bridge":{}},
+          "ipResult":{"cniVersion":"0.4.0","interfaces":[{"name":"net1","mac":"aa:bb:cc:dd:ee:ff","sandbox":"/proc/1/ns/net"}],
+             "ips":[{"version":"4","address":"10.56.217.136/24"}],"routes":[{"dst":"0.0.0.0/0","gw":"10.56.217.1"}],"dns":{}}},
+          {"ifName":"net2","name":"vpp","config":{"iftype":"memif","memif":{"role":"slave","mode":"ethernet","socketfile":"memif-x-net2.sock"}},
+           "ipResult":{"cniVersion":"1.0.0","ips":[{"interface":0,"address":"192.168.220.5/24"},{"address":"fd00:220::5/64"}]}}]"#;
+        let mut w = Vec::new();
+        let r = parse(data, Some("/var/lib/cni/usrspcni"), &mut w);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(r.len(), 2);
+        let v = r[0]
+            .device_info
+            .as_ref()
+            .unwrap()
+            .vhost_user
+            .as_ref()
+            .unwrap();
+        assert_eq!(v.mode.as_deref(), Some("server"));
+        assert_eq!(
+            v.path.as_deref(),
+            Some("/var/lib/cni/usrspcni/037ecb6703b0-net1")
+        );
+        assert_eq!(r[0].mac.as_deref(), Some("aa:bb:cc:dd:ee:ff"));
+        assert_eq!(r[0].gateway, ["10.56.217.1"]);
+        assert_eq!(r[1].ips, ["192.168.220.5/24", "fd00:220::5/64"]);
+        let m = r[1].device_info.as_ref().unwrap().memif.as_ref().unwrap();
+        assert_eq!(
+            m.path.as_deref(),
+            Some("/var/lib/cni/usrspcni/memif-x-net2.sock")
+        );
+    }
+
+    #[test]
+    fn missing_mapped_dir_warns_once() {
+        let data = br#"[{"ifName":"a","config":{"iftype":"vhostuser","vhost":{"socketfile":"s1"}}},
+                         {"ifName":"b","config":{"iftype":"memif","memif":{"socketfile":"s2"}}}]"#;
+        let mut w = Vec::new();
+        let r = parse(data, None, &mut w);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(
+            r[1].device_info
+                .as_ref()
+                .unwrap()
+                .memif
+                .as_ref()
+                .unwrap()
+                .path
+                .as_deref(),
+            Some("/var/lib/cni/usrspcni/s2")
+        );
+    }
+
+    #[test]
+    fn bad_input() {
+        let mut w = Vec::new();
+        assert!(parse(b"[{", None, &mut w).is_empty());
+        assert!(parse(b"3", None, &mut w).is_empty());
+        let r = parse(
+            br#"[1, {"ifName":"x","config":{"iftype":"tap"}}]"#,
+            None,
+            &mut w,
+        );
+        assert_eq!(r.len(), 1);
+        assert!(r[0].device_info.is_none());
+        assert_eq!(w.len(), 4, "{w:?}");
+    }
+}
