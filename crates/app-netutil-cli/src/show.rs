@@ -2,7 +2,40 @@
 
 use std::fmt::Write;
 
+use std::process::ExitCode;
+
 use app_netutil::{DeviceType, Interface, Report, Source};
+use clap::Args;
+
+use crate::common::{PodArgs, write_stdout};
+
+/// `app-netutil show`.
+#[derive(Args, Debug)]
+pub(crate) struct ShowArgs {
+    #[command(flatten)]
+    pub(crate) pod: PodArgs,
+    /// Print the report as JSON (contract v1, docs/report.md).
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+pub(crate) fn run(args: &ShowArgs) -> ExitCode {
+    let report = match args.pod.collect() {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let text = if args.json {
+        let mut s = report.to_json_pretty();
+        s.push('\n');
+        s
+    } else {
+        render(&report)
+    };
+    if let Err(code) = write_stdout(&text) {
+        return code;
+    }
+    args.pod.finish(&report)
+}
 
 /// A plain-text table: columns padded to their widest cell.
 pub(crate) struct Table {
