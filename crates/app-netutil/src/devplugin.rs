@@ -144,6 +144,17 @@ fn parse_info(
             ));
             continue;
         };
+        let mut providers = providers;
+        providers.retain(|provider, inner| {
+            let keep = inner.is_object();
+            if !keep {
+                warnings.push(format!(
+                    "environment variable {name}: provider {provider:?} of {id} should be an object, found {}; dropped",
+                    json_type(inner)
+                ));
+            }
+            keep
+        });
         if !ids.iter().any(|d| d.as_str() == key) {
             warnings.push(format!(
                 "environment variable {name} describes {id}, which its id list does not hold; ignored"

@@ -1,0 +1,246 @@
+//! Test support: an evaluator of the fixture `expect.json` language and the
+//! report schema.
+//!
+//! `expect.json` is `{"description", "exit", "checks": [CHECK...]}` where a
+//! CHECK is `{"at": PATH, "eq"|"contains"|"len"|"absent"|"nonempty"|"matches"}`.
+//! PATH is dotted keys; a list step may carry a selector `[key=value]`
+//! (the key may be dotted) that must match exactly one element, compared on
+//! the value's text form (`null`, `true`, `false`, or Python's `str()`).
+//! This mirrors the reference checker in the shared fixtures.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// The repository's top-level `fixtures/pods` directory.
+pub fn pods_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/pods")
+}
+
+/// Every case directory that has an `expect.json`, sorted.
+pub fn cases() -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(pods_dir())
+        .expect("fixtures/pods")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.join("expect.json").is_file())
+        .collect();
+    cases.sort();
+    cases
+}
+
+enum Resolved<'a> {
+    Found(&'a Value),
+    Missing,
+    Ambiguous(usize),
+}
+
+/// Python's `str()` of a JSON value, as the reference checker prints it.
+pub fn py_str(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => py_repr(other),
+    }
+}
+
+fn py_repr(v: &Value) -> String {
+    match v {
+        Value::Null => "None".into(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => {
+            if s.contains('\'') && !s.contains('"') {
+                format!("\"{s}\"")
+            } else {
+                format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+            }
+        }
+        Value::Array(a) => format!("[{}]", a.iter().map(py_repr).collect::<Vec<_>>().join(", ")),
+        Value::Object(o) => format!(
+            "{{{}}}",
+            o.iter()
+                .map(|(k, v)| format!("{}: {}", py_repr(&Value::String(k.clone())), py_repr(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// The checker's text form: `null`, `true`, `false`, else `str()`.
+pub fn as_text(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        other => py_str(other),
+    }
+}
+
+fn split_path(path: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut buf = String::new();
+    let mut depth = 0i32;
+    for ch in path.chars() {
+        if ch == '.' && depth == 0 {
+            parts.push(std::mem::take(&mut buf));
+            continue;
+        }
+        if ch == '[' {
+            depth += 1;
+        }
+        if ch == ']' {
+            depth -= 1;
+        }
+        buf.push(ch);
+    }
+    parts.push(buf);
+    parts
+}
+
+fn get_plain<'a>(mut v: &'a Value, dotted: &str) -> Option<&'a Value> {
+    for key in dotted.split('.') {
+        v = v.as_object()?.get(key)?;
+    }
+    Some(v)
+}
+
+fn resolve<'a>(doc: &'a Value, path: &str) -> Resolved<'a> {
+    let mut obj = doc;
+    for step in split_path(path) {
+        let (key, selector) = match step.find('[') {
+            Some(i) => {
+                let sel = step[i + 1..].trim_end_matches(']');
+                let (k, v) = sel.split_once('=').expect("selector key=value");
+                (&step[..i], Some((k.to_owned(), v.to_owned())))
+            }
+            None => (step.as_str(), None),
+        };
+        let Some(next) = obj.as_object().and_then(|o| o.get(key)) else {
+            return Resolved::Missing;
+        };
+        obj = next;
+        if let Some((sk, sv)) = selector {
+            let Some(items) = obj.as_array() else {
+                return Resolved::Missing;
+            };
+            let hits: Vec<&Value> = items
+                .iter()
+                .filter(|e| match get_plain(e, &sk) {
+                    Some(v) => as_text(v) == sv,
+                    None => false,
+                })
+                .collect();
+            match hits.len() {
+                1 => obj = hits[0],
+                0 => return Resolved::Missing,
+                n => return Resolved::Ambiguous(n),
+            }
+        }
+    }
+    Resolved::Found(obj)
+}
+
+fn json_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_eq(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    }
+}
+
+/// Runs one check; `Err` describes the failure.
+pub fn check(doc: &Value, c: &Value) -> Result<(), String> {
+    let path = c["at"].as_str().expect("check has at");
+    let resolved = resolve(doc, path);
+    if c.get("absent").and_then(Value::as_bool) == Some(true) {
+        return match resolved {
+            Resolved::Missing => Ok(()),
+            _ => Err(format!("{path}: expected absent")),
+        };
+    }
+    let value = match resolved {
+        Resolved::Found(v) => v,
+        Resolved::Missing => return Err(format!("{path}: not found")),
+        Resolved::Ambiguous(n) => return Err(format!("{path}: {n} elements match")),
+    };
+    if let Some(want) = c.get("eq") {
+        if !json_eq(value, want) {
+            return Err(format!("{path}: expected {want}, got {value}"));
+        }
+    }
+    if let Some(want) = c.get("contains") {
+        let ok = match value {
+            Value::Array(items) => items.iter().any(|i| json_eq(i, want)),
+            Value::String(s) => want.as_str().is_some_and(|w| s.contains(w)),
+            Value::Object(o) => want.as_str().is_some_and(|w| o.contains_key(w)),
+            _ => false,
+        };
+        if !ok {
+            return Err(format!("{path}: {value} lacks {want}"));
+        }
+    }
+    if let Some(want) = c.get("len").and_then(Value::as_u64) {
+        let len = match value {
+            Value::Array(a) => Some(a.len()),
+            Value::Object(o) => Some(o.len()),
+            Value::String(s) => Some(s.chars().count()),
+            _ => None,
+        };
+        if len != Some(want as usize) {
+            return Err(format!("{path}: expected length {want}, got {value}"));
+        }
+    }
+    if c.get("nonempty").and_then(Value::as_bool) == Some(true) && !truthy(value) {
+        return Err(format!("{path}: expected non-empty"));
+    }
+    if let Some(re) = c.get("matches").and_then(Value::as_str) {
+        let regex = fancy_regex::Regex::new(re).expect("valid regex");
+        if !regex.is_match(&as_text(value)).unwrap_or(false) {
+            return Err(format!("{path}: {value} does not match /{re}/"));
+        }
+    }
+    Ok(())
+}
+
+/// Runs every check of an `expect.json` document; returns the failures.
+pub fn run_checks(expect: &Value, doc: &Value) -> Vec<String> {
+    expect["checks"]
+        .as_array()
+        .expect("checks array")
+        .iter()
+        .filter_map(|c| check(doc, c).err())
+        .collect()
+}
+
+/// The compiled report schema.
+pub fn schema() -> jsonschema::Validator {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema/report-v1.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("schema file"))
+        .expect("schema is JSON");
+    jsonschema::validator_for(&schema).expect("schema compiles")
+}
+
+/// Schema errors of a report, as text.
+pub fn schema_errors(validator: &jsonschema::Validator, doc: &Value) -> Vec<String> {
+    validator
+        .iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}

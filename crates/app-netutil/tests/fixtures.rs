@@ -1,0 +1,96 @@
+//! Every fixture pod in `fixtures/pods/` through the library: the
+//! assertions of its `expect.json`, the JSON schema, determinism and no
+//! panics.
+
+mod common;
+
+use app_netutil::{Options, Report, collect};
+use serde_json::Value;
+
+fn report_of(case: &std::path::Path) -> Report {
+    collect(&Options::new().root(case)).unwrap_or_else(|e| panic!("{}: {e}", case.display()))
+}
+
+#[test]
+fn every_case_meets_its_expectations() {
+    let cases = common::cases();
+    assert!(cases.len() >= 50, "only {} fixture cases found", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let expect: Value =
+            serde_json::from_str(&std::fs::read_to_string(case.join("expect.json")).unwrap())
+                .unwrap();
+        assert_eq!(expect.get("exit").and_then(Value::as_u64).unwrap_or(0), 0);
+        let doc = serde_json::to_value(report_of(case)).unwrap();
+        for f in common::run_checks(&expect, &doc) {
+            failures.push(format!(
+                "{}: {f}",
+                case.file_name().unwrap().to_string_lossy()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_report_matches_the_schema() {
+    let validator = common::schema();
+    let mut failures = Vec::new();
+    for case in common::cases() {
+        let doc = serde_json::to_value(report_of(&case)).unwrap();
+        for e in common::schema_errors(&validator, &doc) {
+            failures.push(format!("{}: {e}", case.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn reports_are_deterministic_and_round_trip() {
+    for case in common::cases() {
+        let a = report_of(&case);
+        let b = report_of(&case);
+        assert_eq!(a, b, "{}", case.display());
+        let json = a.to_json();
+        assert_eq!(json, b.to_json());
+        let back = Report::from_json(&json).unwrap();
+        assert_eq!(back, a, "{} does not round-trip", case.display());
+    }
+}
+
+#[test]
+fn schema_rejects_unknown_keys() {
+    // The schema must catch a key the serializer adds without it.
+    let validator = common::schema();
+    let case = common::pods_dir().join("devinfo_pci_full");
+    let mut doc = serde_json::to_value(report_of(&case)).unwrap();
+    assert!(common::schema_errors(&validator, &doc).is_empty());
+    doc["interfaces"][1]["surprise"] = Value::Bool(true);
+    assert!(!common::schema_errors(&validator, &doc).is_empty());
+    let mut doc2 = serde_json::to_value(report_of(&case)).unwrap();
+    doc2["hugepages"]["extra"] = Value::Null;
+    assert!(!common::schema_errors(&validator, &doc2).is_empty());
+}
+
+#[test]
+fn evaluator_detects_failures() {
+    let doc: Value = serde_json::json!({
+        "interfaces": [
+            {"interface": "eth0", "sources": ["network-status"], "default": true, "mtu": 1500},
+            {"interface": null, "sources": ["device-plugin-env", "positional"], "default": false}
+        ]
+    });
+    let ok = |c: Value| common::check(&doc, &c).is_ok();
+    assert!(ok(serde_json::json!({"at": "interfaces", "len": 2})));
+    assert!(!ok(serde_json::json!({"at": "interfaces", "len": 3})));
+    assert!(ok(serde_json::json!({"at": "interfaces[interface=eth0].default", "eq": true})));
+    assert!(!ok(serde_json::json!({"at": "interfaces[interface=eth0].default", "eq": 1})));
+    assert!(ok(serde_json::json!({"at": "interfaces[interface=eth0].mtu", "eq": 1500.0})));
+    assert!(ok(serde_json::json!({"at": "interfaces[interface=null].sources", "contains": "positional"})));
+    assert!(ok(serde_json::json!({"at": "interfaces[interface=eth0].sources", "matches": "^(?!.*positional)"})));
+    assert!(!ok(serde_json::json!({"at": "interfaces[interface=null].sources", "matches": "^(?!.*positional)"})));
+    assert!(ok(serde_json::json!({"at": "interfaces[interface=net9]", "absent": true})));
+    assert!(!ok(serde_json::json!({"at": "interfaces[interface=eth0]", "absent": true})));
+    assert!(!ok(serde_json::json!({"at": "interfaces[default=false].x", "nonempty": true})));
+    assert_eq!(common::as_text(&serde_json::json!(["a", "b"])), "['a', 'b']");
+}
