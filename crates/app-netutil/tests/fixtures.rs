@@ -14,7 +14,11 @@ fn report_of(case: &std::path::Path) -> Report {
 #[test]
 fn every_case_meets_its_expectations() {
     let cases = common::cases();
-    assert!(cases.len() >= 50, "only {} fixture cases found", cases.len());
+    assert!(
+        cases.len() >= 50,
+        "only {} fixture cases found",
+        cases.len()
+    );
     let mut failures = Vec::new();
     for case in &cases {
         let expect: Value =
@@ -83,14 +87,35 @@ fn evaluator_detects_failures() {
     let ok = |c: Value| common::check(&doc, &c).is_ok();
     assert!(ok(serde_json::json!({"at": "interfaces", "len": 2})));
     assert!(!ok(serde_json::json!({"at": "interfaces", "len": 3})));
-    assert!(ok(serde_json::json!({"at": "interfaces[interface=eth0].default", "eq": true})));
-    assert!(!ok(serde_json::json!({"at": "interfaces[interface=eth0].default", "eq": 1})));
-    assert!(ok(serde_json::json!({"at": "interfaces[interface=eth0].mtu", "eq": 1500.0})));
-    assert!(ok(serde_json::json!({"at": "interfaces[interface=null].sources", "contains": "positional"})));
-    assert!(ok(serde_json::json!({"at": "interfaces[interface=eth0].sources", "matches": "^(?!.*positional)"})));
-    assert!(!ok(serde_json::json!({"at": "interfaces[interface=null].sources", "matches": "^(?!.*positional)"})));
-    assert!(ok(serde_json::json!({"at": "interfaces[interface=net9]", "absent": true})));
-    assert!(!ok(serde_json::json!({"at": "interfaces[interface=eth0]", "absent": true})));
-    assert!(!ok(serde_json::json!({"at": "interfaces[default=false].x", "nonempty": true})));
-    assert_eq!(common::as_text(&serde_json::json!(["a", "b"])), "['a', 'b']");
+    assert!(ok(
+        serde_json::json!({"at": "interfaces[interface=eth0].default", "eq": true})
+    ));
+    assert!(!ok(
+        serde_json::json!({"at": "interfaces[interface=eth0].default", "eq": 1})
+    ));
+    assert!(ok(
+        serde_json::json!({"at": "interfaces[interface=eth0].mtu", "eq": 1500.0})
+    ));
+    assert!(ok(
+        serde_json::json!({"at": "interfaces[interface=null].sources", "contains": "positional"})
+    ));
+    assert!(ok(
+        serde_json::json!({"at": "interfaces[interface=eth0].sources", "matches": "^(?!.*positional)"})
+    ));
+    assert!(!ok(
+        serde_json::json!({"at": "interfaces[interface=null].sources", "matches": "^(?!.*positional)"})
+    ));
+    assert!(ok(
+        serde_json::json!({"at": "interfaces[interface=net9]", "absent": true})
+    ));
+    assert!(!ok(
+        serde_json::json!({"at": "interfaces[interface=eth0]", "absent": true})
+    ));
+    assert!(!ok(
+        serde_json::json!({"at": "interfaces[default=false].x", "nonempty": true})
+    ));
+    assert_eq!(
+        common::as_text(&serde_json::json!(["a", "b"])),
+        "['a', 'b']"
+    );
 }

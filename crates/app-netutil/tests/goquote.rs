@@ -117,9 +117,18 @@ proptest! {
 #[test]
 fn quoter_matches_go_outputs() {
     // The quoter itself agrees with go1.19.8 outputs (formats.md §1.3).
-    assert_eq!(go_quote(b"\x07\x08\x0c\n\r\t\x0b", Style::Go), r#""\a\b\f\n\r\t\v""#);
-    assert_eq!(go_quote(b"\x00\x01\x1f\x7f", Style::Go), r#""\x00\x01\x1f\x7f""#);
+    assert_eq!(
+        go_quote(b"\x07\x08\x0c\n\r\t\x0b", Style::Go),
+        r#""\a\b\f\n\r\t\v""#
+    );
+    assert_eq!(
+        go_quote(b"\x00\x01\x1f\x7f", Style::Go),
+        r#""\x00\x01\x1f\x7f""#
+    );
     assert_eq!(go_quote(b"\xff\xfe", Style::Go), r#""\xff\xfe""#);
     assert_eq!(go_quote("日本語".as_bytes(), Style::Go), "\"日本語\"");
-    assert_eq!(go_quote("\u{a0}\u{85}".as_bytes(), Style::Go), r#""\u00a0\u0085""#);
+    assert_eq!(
+        go_quote("\u{a0}\u{85}".as_bytes(), Style::Go),
+        r#""\u00a0\u0085""#
+    );
 }
