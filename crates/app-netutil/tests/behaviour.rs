@@ -1,6 +1,8 @@
 //! Whole-pod behaviour beyond the per-case expectations: interface order
 //! (contract rule 1), silence on clean pods, options.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::sync::{Arc, Mutex};

@@ -2,6 +2,8 @@
 //! assertions of its `expect.json`, the JSON schema, determinism and no
 //! panics.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use app_netutil::{Options, Report, collect};

@@ -1,6 +1,8 @@
 //! Property tests: Go's `%q` quoting, reimplemented here, is undone exactly
 //! by the library's unquoter and by the downward-API file parser.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::collections::BTreeMap;
 
 use app_netutil::{downward, goquote};

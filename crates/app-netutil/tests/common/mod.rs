@@ -8,6 +8,7 @@
 //! the value's text form (`null`, `true`, `false`, or Python's `str()`).
 //! This mirrors the reference checker in the shared fixtures.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(dead_code, unreachable_pub)]
 
 use std::path::{Path, PathBuf};
