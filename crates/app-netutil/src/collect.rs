@@ -56,9 +56,18 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
         userspace,
         resources,
     };
+    // One directory listing tells which interfaces sysfs can say anything
+    // about; most pods have no PCI netdevs, so most lookups end here.
+    let netdevs = pod.list_dir("/sys/class/net").unwrap_or_default();
     let interfaces = interfaces::build(
         &inputs,
-        &mut |name| sysfs::netdev_backing(pod, name),
+        &mut |name| {
+            if netdevs.binary_search_by(|n| n.as_str().cmp(name)).is_ok() {
+                sysfs::netdev_backing(pod, name)
+            } else {
+                interfaces::Backing::Unknown
+            }
+        },
         &mut warnings,
     );
 
@@ -153,6 +162,10 @@ fn network_status(
 }
 
 fn same_json(a: &[u8], b: &[u8]) -> bool {
+    // Producers write both keys from one value: equal bytes are the rule.
+    if a == b {
+        return true;
+    }
     match (
         serde_json::from_slice::<serde_json::Value>(a),
         serde_json::from_slice::<serde_json::Value>(b),

@@ -117,7 +117,12 @@ impl PodView {
         if !root.is_dir() {
             return Err(PodViewError::RootNotADirectory(root.to_path_buf()));
         }
-        let live = root.canonicalize().is_ok_and(|r| r == Path::new("/"));
+        // The live pod is `/` (spelled `/`, `//` or `/.`); any other
+        // directory is a copy or fixture, even a link to `/`.
+        let live = root.has_root()
+            && root
+                .components()
+                .all(|c| matches!(c, Component::RootDir | Component::CurDir));
         let mut view = Self {
             root: root.to_path_buf(),
             live,
@@ -350,11 +355,13 @@ impl PodView {
 
     fn resolve_dir(&self, pod_path: &str) -> Option<PathBuf> {
         let direct = self.host_path(pod_path);
-        if direct.is_dir() {
-            return Some(direct);
-        }
-        if self.live {
-            return None;
+        match std::fs::metadata(&direct) {
+            Ok(m) if m.is_dir() => return Some(direct),
+            // Absent: nothing to follow.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
+            // A file or a path through a file: maybe link placeholders.
+            _ if !self.live => {}
+            _ => return None,
         }
         self.resolve(pod_path).filter(|p| p.is_dir())
     }
@@ -512,8 +519,9 @@ fn io_error(path: String, source: io::Error) -> ReadError {
     }
 }
 
-/// Opens and reads a regular file, refusing anything else before opening it
-/// and checking again on the open descriptor.
+/// Opens and reads a regular file, refusing anything else without opening
+/// it. The open uses `O_NONBLOCK`, so even a FIFO swapped in after the check
+/// cannot block the reader.
 fn read_regular(host: &Path, display: &str, cap: u64) -> Result<Vec<u8>, ReadError> {
     let meta = std::fs::metadata(host).map_err(|e| io_error(display.to_owned(), e))?;
     check_regular(&meta, display)?;
@@ -523,15 +531,34 @@ fn read_regular(host: &Path, display: &str, cap: u64) -> Result<Vec<u8>, ReadErr
         Mode::empty(),
     )
     .map_err(|e| io_error(display.to_owned(), e.into()))?;
-    let file = File::from(fd);
-    let meta = file
-        .metadata()
-        .map_err(|e| io_error(display.to_owned(), e))?;
-    check_regular(&meta, display)?;
-    let mut data = Vec::new();
-    file.take(cap + 1)
-        .read_to_end(&mut data)
-        .map_err(|e| io_error(display.to_owned(), e))?;
+    let mut file = File::from(fd);
+    // proc files report size 0, sysfs attributes 4096: start with a page.
+    let size = meta.len();
+    let initial = if size == 0 { 4096 } else { size.min(cap) + 1 };
+    // Holding `cap + 1` bytes is enough to know the file is too large.
+    let limit = usize::try_from(cap).unwrap_or(usize::MAX).saturating_add(1);
+    let mut data = Vec::with_capacity(usize::try_from(initial).unwrap_or(4096).min(limit));
+    while data.len() < limit {
+        if data.len() == data.capacity() {
+            data.reserve(data.capacity().max(4096));
+        }
+        let start = data.len();
+        let room = (data.capacity() - start).min(limit - start);
+        data.resize(start + room, 0);
+        let n = loop {
+            match file.read(&mut data[start..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(io_error(display.to_owned(), e)),
+            }
+        };
+        data.truncate(start + n);
+        // A short read once the known size is reached is the end of the
+        // file; proc files (size 0) are read until a read returns nothing.
+        if n == 0 || (size > 0 && n < room && data.len() as u64 >= size) {
+            break;
+        }
+    }
     if data.len() as u64 > cap {
         return Err(ReadError::TooLarge {
             path: display.to_owned(),
