@@ -1459,3 +1459,82 @@ fn fixture_memif_master() {
     assert_eq!(eal.warnings.len(), 1, "{:?}", eal.warnings);
     assert!(has_warning(&eal, "no hugepages are granted"));
 }
+
+#[test]
+fn fixture_vhost_user_server_and_memif_slave() {
+    let eal = from_fixture("devinfo_vhostuser_server_memif_slave", DpdkOptions::new());
+    assert_eq!(
+        eal.args,
+        [
+            "-l",
+            "4-7",
+            "--main-lcore=4",
+            "--file-prefix=dpdk-app-7d4b9c6f58-q8w2n",
+            "--single-file-segments",
+            "--vdev=virtio_user0,path=/var/lib/cni/usrspcni/3f2a9c1d7e0b-net1,server=1",
+            "--vdev=net_memif0,socket=/var/lib/cni/usrspcni/memif-3f2a9c1d7e0b-net2.sock,role=client,socket-abstract=no",
+            "--no-pci"
+        ]
+    );
+    // The same pod for DPDK 20.08.
+    let eal = from_fixture(
+        "devinfo_vhostuser_server_memif_slave",
+        DpdkOptions::new().version(DpdkVersion::new(20, 8)),
+    );
+    assert_eq!(eal.args[..3], ["-l", "4-7", "--master-lcore=4"]);
+    assert_eq!(
+        eal.args[6],
+        "--vdev=net_memif0,socket=/var/lib/cni/usrspcni/memif-3f2a9c1d7e0b-net2.sock,role=slave"
+    );
+}
+
+#[test]
+fn fixture_sriov_pci_and_subfunction() {
+    let eal = from_fixture("sample_deviceinfo_pci", DpdkOptions::new().memory_mib(1024));
+    assert_eq!(
+        eal.args,
+        [
+            "-l",
+            "4-7",
+            "--main-lcore=4",
+            "-m",
+            "1024",
+            "--file-prefix=dpdk-app-6f9c7d5b8-x2kqv_dpdk-app",
+            "-a",
+            "0000:01:02.5",
+            "-a",
+            "0000:01:0a.4"
+        ]
+    );
+    assert!(eal.warnings.is_empty(), "{:?}", eal.warnings);
+    let eal = from_fixture(
+        "auxiliary_subfunction_env",
+        DpdkOptions::new().no_huge(true),
+    );
+    assert_eq!(
+        eal.args,
+        [
+            "-l",
+            "8-11",
+            "--main-lcore=8",
+            "--no-huge",
+            "--file-prefix=dpdk-app-7d4b9c6f58-q8w2n",
+            "-a",
+            "auxiliary:mlx5_core.sf.4",
+            "--no-pci"
+        ]
+    );
+}
+
+#[test]
+fn fixture_hugepages_of_this_container_only() {
+    // dpdk-app has 2048 MiB of 1Gi and 512 MiB of 2Mi pages; the sidecar
+    // has less of both.
+    let eal = from_fixture("hugepages_two_containers", DpdkOptions::new().hostname("h"));
+    assert_eq!(eal.args[3..6], ["-m", "2048", "--file-prefix=h_dpdk-app"]);
+    let eal = from_fixture(
+        "hugepages_two_containers",
+        DpdkOptions::new().page_size(size("2Mi")),
+    );
+    assert_eq!(eal.args[3..5], ["-m", "512"]);
+}
