@@ -25,6 +25,15 @@ use std::time::{Duration, Instant};
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
+/// Prints to the real standard error, past the test harness's capture, so
+/// that SKIP and NOTE lines show in a normal `cargo test` run.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 fn serial() -> MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -43,7 +52,7 @@ fn testpmd() -> Option<PathBuf> {
             .find(|p| p.is_file())
     });
     if found.is_none() {
-        eprintln!("SKIP: dpdk-testpmd not installed");
+        say!("SKIP: dpdk-testpmd not installed");
     }
     found
 }
@@ -58,7 +67,7 @@ fn two_cpus() -> Option<(u32, u32)> {
     match cpus.as_slice() {
         [a, b, ..] => Some((*a, *b)),
         _ => {
-            eprintln!("SKIP: testpmd needs two lcores and this process may use one CPU only");
+            say!("SKIP: testpmd needs two lcores and this process may use one CPU only");
             None
         }
     }
@@ -116,7 +125,7 @@ impl Memory {
     /// hugetlbfs, or falls back to `--no-huge`.
     fn reserve(dir: &Path) -> Self {
         let fallback = |why: &str| {
-            eprintln!("NOTE: {why}: running testpmd with --no-huge");
+            say!("NOTE: {why}: running testpmd with --no-huge");
             Self::NoHuge
         };
         if std::env::var_os("APP_NETUTIL_E2E_NO_HUGE").is_some() {
@@ -154,7 +163,7 @@ impl Memory {
             give_back(added);
             return fallback("cannot mount hugetlbfs");
         }
-        eprintln!(
+        say!(
             "NOTE: real 2 MiB hugepages on a private hugetlbfs at {}",
             mnt.display()
         );
@@ -293,6 +302,18 @@ fn tail(s: &str) -> String {
     lines[lines.len().saturating_sub(40)..].join("\n")
 }
 
+/// Removes EAL's runtime directories of these file prefixes on drop, on
+/// every path out of a test.
+struct RuntimeDirs(Vec<String>);
+
+impl Drop for RuntimeDirs {
+    fn drop(&mut self) {
+        for prefix in &self.0 {
+            remove_runtime_dir(prefix);
+        }
+    }
+}
+
 /// EAL's own runtime directory of a file prefix (left behind by testpmd).
 fn remove_runtime_dir(prefix: &str) {
     let _ = std::fs::remove_dir_all(Path::new("/var/run/dpdk").join(prefix));
@@ -395,6 +416,7 @@ fn socket_pair(link: Link) {
     let sock_s = sock.display().to_string();
     let switch_prefix = format!("e2e-sw-{tag}");
     let app_prefix = format!("e2e-{tag}_app");
+    let _runtime_dirs = RuntimeDirs(vec![switch_prefix.clone(), app_prefix.clone()]);
 
     // The switch: plain testpmd, server side of the socket.
     let mut sw_cmd = Command::new(&testpmd);
@@ -506,7 +528,7 @@ fn socket_pair(link: Link) {
         assert!(exec_line.contains(&format!("-m {MEM_MIB}")), "{exec_line}");
     }
     let (sw_rx, app_rx) = (rx_packets(&sw_out), rx_packets(&app_out));
-    eprintln!(
+    say!(
         "{}: switch received {sw_rx} packets, app received {app_rx}, in {:.1} s",
         link.name(),
         elapsed.as_secs_f64()
@@ -586,6 +608,7 @@ fn pci_arguments_pass_the_eal_parser() {
         .tempdir_in("/tmp")
         .unwrap();
     let prefix = format!("e2e-pci-{}", std::process::id());
+    let _runtime_dirs = RuntimeDirs(vec![prefix.clone()]);
     let pci = |addr: &str| serde_json::json!({"type": "pci", "version": "1.1.0", "pci": {"pci-address": addr}});
     // Devices that do not exist here.
     let root = pod_root(
@@ -688,7 +711,11 @@ fn pci_arguments_pass_the_eal_parser() {
                 );
             }
         }
-        v => eprintln!("NOTE: DPDK release {v:?}: negative checks skipped"),
+        v => say!("NOTE: DPDK release {v:?}: negative checks skipped"),
     }
+    say!(
+        "pci: EAL accepted the arguments, in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     assert!(started.elapsed() < BUDGET, "took {:?}", started.elapsed());
 }
