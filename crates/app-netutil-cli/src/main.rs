@@ -6,6 +6,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod common;
+mod dpdk_args;
+mod dpdk_opts;
+mod exec;
 mod show;
 
 #[derive(Parser, Debug)]
@@ -24,11 +27,27 @@ struct Cli {
 enum Command {
     /// Print the pod report: a table by default, the JSON contract with --json.
     Show(show::ShowArgs),
+    /// Print the DPDK EAL arguments for the pod's CPUs, hugepages and devices.
+    DpdkArgs(dpdk_args::DpdkArgsArgs),
+    /// Run a DPDK program with the pod's EAL arguments: exec PROGRAM <EAL args> -- <APP ARGS>.
+    Exec(exec::ExecArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Show(args) => show::run(&args),
+        Command::DpdkArgs(args) => dpdk_args::run(&args),
+        Command::Exec(args) => exec::run(&args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
     }
 }

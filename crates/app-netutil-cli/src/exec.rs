@@ -1,0 +1,74 @@
+//! `app-netutil exec`: replace this process with a DPDK program that gets
+//! the pod's EAL arguments.
+
+use std::ffi::OsString;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, ExitCode};
+
+use clap::Args;
+
+use crate::common::PodArgs;
+use crate::dpdk_args::shell_quote;
+use crate::dpdk_opts::{self, DpdkArgs};
+
+/// Exit status when the program cannot be found (as in POSIX shells).
+const EXIT_NOT_FOUND: u8 = 127;
+/// Exit status when the program exists but cannot be run.
+const EXIT_CANNOT_RUN: u8 = 126;
+
+/// `app-netutil exec`.
+#[derive(Args, Debug)]
+pub(crate) struct ExecArgs {
+    #[command(flatten)]
+    pub(crate) pod: PodArgs,
+    #[command(flatten)]
+    pub(crate) dpdk: DpdkArgs,
+    /// The DPDK program and its application arguments, after `--`. It is run as PROGRAM <EAL args> -- <APP ARGS>.
+    #[arg(last = true, required = true, value_name = "PROGRAM [APP ARGS]")]
+    pub(crate) command: Vec<OsString>,
+}
+
+pub(crate) fn run(args: &ExecArgs) -> ExitCode {
+    let Some((program, app_args)) = args.command.split_first() else {
+        eprintln!("app-netutil: exec: no program given");
+        return ExitCode::from(crate::common::EXIT_USAGE);
+    };
+    let (report, eal) = match dpdk_opts::build(&args.pod, &args.dpdk) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    if let Some(code) = dpdk_opts::warn(&args.pod, &report, &eal) {
+        eprintln!("app-netutil: exec: not starting the program: warnings and --strict");
+        return code;
+    }
+    // A `--` the user already wrote between program and application
+    // arguments is not doubled.
+    let app_args = match app_args.split_first() {
+        Some((first, rest)) if first == "--" => rest,
+        _ => app_args,
+    };
+    let mut cmd = Command::new(program);
+    cmd.args(&eal.args);
+    if !app_args.is_empty() {
+        cmd.arg("--").args(app_args);
+    }
+    if args.pod.verbose > 0 {
+        let mut line = shell_quote(&program.to_string_lossy()).into_owned();
+        for a in cmd.get_args() {
+            line.push(' ');
+            line.push_str(&shell_quote(&a.to_string_lossy()));
+        }
+        eprintln!("app-netutil: info: exec {line}");
+    }
+    // Only returns on failure.
+    let err = cmd.exec();
+    eprintln!(
+        "app-netutil: exec: cannot run {}: {err}",
+        program.to_string_lossy()
+    );
+    ExitCode::from(if err.kind() == std::io::ErrorKind::NotFound {
+        EXIT_NOT_FOUND
+    } else {
+        EXIT_CANNOT_RUN
+    })
+}
