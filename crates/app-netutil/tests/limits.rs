@@ -89,7 +89,7 @@ fn fifo_where_a_file_belongs_is_never_opened() {
     ] {
         rustix::fs::mkfifoat(
             rustix::fs::CWD,
-            &dir.path().join(path),
+            dir.path().join(path),
             rustix::fs::Mode::from_raw_mode(0o644),
         )
         .unwrap();
@@ -97,7 +97,7 @@ fn fifo_where_a_file_belongs_is_never_opened() {
     std::fs::remove_file(dir.path().join("proc/self/environ")).unwrap();
     rustix::fs::mkfifoat(
         rustix::fs::CWD,
-        &dir.path().join("proc/self/environ"),
+        dir.path().join("proc/self/environ"),
         rustix::fs::Mode::from_raw_mode(0o644),
     )
     .unwrap();
