@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod common;
+mod inject;
 mod show;
 
 #[derive(Parser, Debug)]
@@ -24,11 +25,14 @@ struct Cli {
 enum Command {
     /// Print the pod report: a table by default, the JSON contract with --json.
     Show(show::ShowArgs),
+    /// Add the podnetinfo downward-API volume, its mounts and CONTAINER_NAME to Kubernetes manifests.
+    Inject(inject::InjectArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Show(args) => show::run(&args),
+        Command::Inject(args) => inject::run(&args),
     }
 }
