@@ -19,7 +19,7 @@ mod transform;
 mod value;
 
 pub(crate) use transform::InjectError;
-use value::{EmitError, ParseError, Value};
+use value::{EmitError, ParseError};
 
 /// `app-netutil inject`.
 #[derive(Args, Debug)]
@@ -84,15 +84,16 @@ pub(crate) fn inject_stream(input: &str) -> Result<Injected, StreamError> {
     let mut notes = Vec::new();
     for (i, doc) in docs.iter_mut().enumerate() {
         let index = i + 1;
-        let before: Value = doc.clone();
-        let doc_notes = transform::inject(doc).map_err(|source| DocumentError { index, source })?;
+        let (after, doc_notes) =
+            transform::inject(doc.clone()).map_err(|source| DocumentError { index, source })?;
         notes.extend(
             doc_notes
                 .into_iter()
                 .map(|n| format!("document {index}: {n}")),
         );
-        if *doc != before {
+        if after != *doc {
             changed.push(index);
+            *doc = after;
         }
     }
     let text = value::emit(format, &docs)?;

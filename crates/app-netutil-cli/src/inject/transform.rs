@@ -85,21 +85,22 @@ pub(crate) enum InjectError {
     },
 }
 
-/// Adds what the library needs to every pod template in `doc`.
+/// Adds what the library needs to every pod template in `doc` and returns
+/// the result with notes for the user.
 ///
 /// Pods, pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets,
 /// ReplicationControllers, Jobs, CronJobs and PodTemplates, and the items of
 /// `List` kinds are handled; other objects come back unchanged with a note
-/// saying so. Returns the notes.
-pub(crate) fn inject(doc: &mut Value) -> Result<Vec<String>, InjectError> {
+/// saying so.
+pub(crate) fn inject(mut doc: Value) -> Result<(Value, Vec<String>), InjectError> {
     let mut notes = Vec::new();
-    let Value::Map(object) = doc else {
+    let Value::Map(object) = &mut doc else {
         return Err(InjectError::NotAnObject { found: doc.kind() });
     };
     let api_version = type_meta(object, "apiVersion")?.to_owned();
     let kind = type_meta(object, "kind")?.to_owned();
     inject_object(object, &api_version, &kind, "", &mut notes)?;
-    Ok(notes)
+    Ok((doc, notes))
 }
 
 fn type_meta<'a>(object: &'a Map, field: &'static str) -> Result<&'a str, InjectError> {
@@ -513,8 +514,7 @@ mod tests {
     }
 
     fn injected(yaml: &str) -> (String, Vec<String>) {
-        let mut doc = one(yaml);
-        let notes = inject(&mut doc).unwrap();
+        let (doc, notes) = inject(one(yaml)).unwrap();
         (emit(Format::Yaml, &[doc]).unwrap(), notes)
     }
 
@@ -591,11 +591,10 @@ spec:
 
     #[test]
     fn injecting_twice_changes_nothing() {
-        let mut doc = one(POD);
-        inject(&mut doc).unwrap();
-        let once = doc.clone();
-        inject(&mut doc).unwrap();
-        assert_eq!(doc, once);
+        let (once, _) = inject(one(POD)).unwrap();
+        let (twice, notes) = inject(once.clone()).unwrap();
+        assert_eq!(twice, once);
+        assert!(notes.is_empty());
     }
 
     #[test]
@@ -754,10 +753,10 @@ spec:
             ("v1", "PodTemplate", "template.spec"),
             ("v1", "Pod", "spec"),
         ] {
-            let mut doc = one(&format!(
+            let doc = one(&format!(
                 "apiVersion: {api}\nkind: {kind}\nmetadata: {{name: x}}\n"
             ));
-            let err = inject(&mut doc).unwrap_err().to_string();
+            let err = inject(doc).unwrap_err().to_string();
             let first = path.split('.').next().unwrap();
             assert_eq!(err, format!("{kind} \"x\": {first}: is missing"), "{kind}");
 
@@ -777,7 +776,7 @@ spec:
             }
             *here.get_or_insert_with("containers", || Value::Null) =
                 Value::Seq(vec![Map::from([("name", "c".into())]).into()]);
-            let notes = inject(&mut doc).unwrap();
+            let (doc, notes) = inject(doc).unwrap();
             assert!(notes.is_empty(), "{kind}: {notes:?}");
             let out = emit(Format::Json, &[doc]).unwrap();
             assert!(
@@ -796,8 +795,7 @@ spec:
             "apiVersion: example.com/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: {}}\n",
         ] {
             let before = one(input);
-            let mut doc = before.clone();
-            let notes = inject(&mut doc).unwrap();
+            let (doc, notes) = inject(before.clone()).unwrap();
             assert_eq!(doc, before);
             assert_eq!(notes.len(), 1);
             assert!(
@@ -809,7 +807,7 @@ spec:
 
     #[test]
     fn list_items_are_injected() {
-        let mut doc = one("\
+        let doc = one("\
 apiVersion: v1
 kind: List
 items:
@@ -821,7 +819,7 @@ items:
   metadata: {name: p}
   spec: {containers: [{name: c}]}
 ");
-        let notes = inject(&mut doc).unwrap();
+        let (doc, notes) = inject(doc).unwrap();
         assert_eq!(
             notes,
             ["items[0].Service \"s\" (v1) has no pod template: passed through unchanged"]
@@ -832,10 +830,11 @@ items:
             "{out}"
         );
 
-        let mut typed = one(
+        let typed = one(
             "apiVersion: apps/v1\nkind: DeploymentList\nitems:\n- metadata: {name: d}\n  spec: {template: {spec: {containers: [{name: c}]}}}\n",
         );
-        assert!(inject(&mut typed).unwrap().is_empty());
+        let (typed, notes) = inject(typed).unwrap();
+        assert!(notes.is_empty());
         assert!(
             emit(Format::Yaml, &[typed])
                 .unwrap()
@@ -863,8 +862,7 @@ items:
                 "it has no kind, so it is not a Kubernetes object",
             ),
         ] {
-            let mut doc = one(input);
-            assert_eq!(inject(&mut doc).unwrap_err().to_string(), want);
+            assert_eq!(inject(one(input)).unwrap_err().to_string(), want);
         }
     }
 
@@ -893,10 +891,10 @@ items:
                 "Pod \"p\": spec.containers[0]: container `c` already mounts volume `info` at /etc/podnetinfo; name that volume `podnetinfo` or move it",
             ),
         ] {
-            let mut doc = one(&format!(
+            let doc = one(&format!(
                 "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec: {spec}\n"
             ));
-            assert_eq!(inject(&mut doc).unwrap_err().to_string(), want);
+            assert_eq!(inject(doc).unwrap_err().to_string(), want);
         }
     }
 
