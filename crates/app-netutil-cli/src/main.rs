@@ -9,6 +9,7 @@ mod common;
 mod dpdk_args;
 mod dpdk_opts;
 mod exec;
+mod inject;
 mod show;
 
 #[derive(Parser, Debug)]
@@ -31,6 +32,8 @@ enum Command {
     DpdkArgs(dpdk_args::DpdkArgsArgs),
     /// Run a DPDK program with the pod's EAL arguments: exec PROGRAM <EAL args> -- <APP ARGS>.
     Exec(exec::ExecArgs),
+    /// Add the podnetinfo downward-API volume, its mounts and CONTAINER_NAME to Kubernetes manifests.
+    Inject(inject::InjectArgs),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
         Command::Show(args) => show::run(&args),
         Command::DpdkArgs(args) => dpdk_args::run(&args),
         Command::Exec(args) => exec::run(&args),
+        Command::Inject(args) => inject::run(&args),
     }
 }
 

@@ -105,13 +105,13 @@ impl Drop for HugeMount {
 }
 
 fn give_back(added: u64) {
-    if added > 0 {
-        if let Some(nr) = read_u64(&format!("{POOL}/nr_hugepages")) {
-            let _ = std::fs::write(
-                format!("{POOL}/nr_hugepages"),
-                nr.saturating_sub(added).to_string(),
-            );
-        }
+    if added > 0
+        && let Some(nr) = read_u64(&format!("{POOL}/nr_hugepages"))
+    {
+        let _ = std::fs::write(
+            format!("{POOL}/nr_hugepages"),
+            nr.saturating_sub(added).to_string(),
+        );
     }
 }
 

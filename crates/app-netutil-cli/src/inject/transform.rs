@@ -1,0 +1,912 @@
+//! The pure part of `inject`: one Kubernetes object in, the same object with
+//! the `podnetinfo` downward-API volume, its mounts and `CONTAINER_NAME` out.
+//!
+//! What is added matches what the Network Resources Injector (NRI) webhook
+//! adds with hugepage injection on, so a pod set up by this command reads the
+//! same as one the webhook mutated:
+//!
+//! * a `downwardAPI` volume `podnetinfo` with the items `labels`
+//!   (`metadata.labels`), `annotations` (`metadata.annotations`) and, per
+//!   container and hugepage size it requests or limits with a non-zero
+//!   quantity, `hugepages_<size>_request_<container>` /
+//!   `hugepages_<size>_limit_<container>` (`resourceFieldRef`, divisor `1Mi`,
+//!   so the files hold MiB; `<size>` is the resource suffix without `i`:
+//!   `hugepages-1Gi` gives `1G`);
+//! * a read-only mount of it at `/etc/podnetinfo` in every container;
+//! * `CONTAINER_NAME=<name>` in every container that got a hugepage item,
+//!   unless the variable is already set.
+//!
+//! Unlike NRI, init containers are handled like containers (mount, hugepage
+//! items, `CONTAINER_NAME`): an init container that runs `app-netutil` to hand
+//! arguments to the main container needs the same files. Kubelet resolves a
+//! `resourceFieldRef.containerName` among containers and init containers.
+//!
+//! Everything already there is kept; running it again changes nothing.
+
+use super::value::{Map, Value};
+
+/// Name of the downward-API volume (NRI `podnetinfo`).
+pub(crate) const VOLUME_NAME: &str = "podnetinfo";
+/// Where the volume is mounted; the library's default downward-API directory.
+pub(crate) const MOUNT_PATH: &str = "/etc/podnetinfo";
+/// The variable that tells a container its own name.
+pub(crate) const CONTAINER_NAME_ENV: &str = "CONTAINER_NAME";
+/// Divisor of the hugepage items: the files hold MiB, rounded up.
+pub(crate) const HUGEPAGE_DIVISOR: &str = "1Mi";
+
+/// Why an object could not be injected.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum InjectError {
+    /// The document is not a mapping at all.
+    #[error("it is {found}, not a Kubernetes object (a mapping with apiVersion and kind)")]
+    NotAnObject {
+        /// What it is instead ("a string", "a sequence", ...).
+        found: &'static str,
+    },
+    /// A mapping without `apiVersion` or `kind`.
+    #[error("it has no {missing}, so it is not a Kubernetes object")]
+    NoTypeMeta {
+        /// The missing field, `apiVersion` or `kind`.
+        missing: &'static str,
+    },
+    /// A field of a workload has the wrong shape.
+    #[error("{object}: {path}: {problem}")]
+    Malformed {
+        /// The object, e.g. `Deployment "web"`.
+        object: String,
+        /// Where, e.g. `spec.template.spec.containers[1].name`.
+        path: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// A volume named `podnetinfo` exists but is not a downward-API volume.
+    #[error(
+        "{object}: {path}: volume `podnetinfo` exists but is not a downwardAPI volume; rename it or make it one"
+    )]
+    ForeignVolume {
+        /// The object, e.g. `Pod "dpdk"`.
+        object: String,
+        /// Where the volume is.
+        path: String,
+    },
+    /// A container already mounts another volume at `/etc/podnetinfo`.
+    #[error(
+        "{object}: {path}: container `{container}` already mounts volume `{volume}` at /etc/podnetinfo; name that volume `podnetinfo` or move it"
+    )]
+    MountPathTaken {
+        /// The object, e.g. `Pod "dpdk"`.
+        object: String,
+        /// Where the container is.
+        path: String,
+        /// The container.
+        container: String,
+        /// The volume mounted there.
+        volume: String,
+    },
+}
+
+/// Adds what the library needs to every pod template in `doc` and returns
+/// the result with notes for the user.
+///
+/// Pods, pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets,
+/// ReplicationControllers, Jobs, CronJobs and PodTemplates, and the items of
+/// `List` kinds are handled; other objects come back unchanged with a note
+/// saying so.
+pub(crate) fn inject(mut doc: Value) -> Result<(Value, Vec<String>), InjectError> {
+    let mut notes = Vec::new();
+    let Value::Map(object) = &mut doc else {
+        return Err(InjectError::NotAnObject { found: doc.kind() });
+    };
+    let api_version = type_meta(object, "apiVersion")?.to_owned();
+    let kind = type_meta(object, "kind")?.to_owned();
+    inject_object(object, &api_version, &kind, "", &mut notes)?;
+    Ok((doc, notes))
+}
+
+fn type_meta<'a>(object: &'a Map, field: &'static str) -> Result<&'a str, InjectError> {
+    match object.get_str(field) {
+        Some(s) if !s.is_empty() => Ok(s),
+        _ => Err(InjectError::NoTypeMeta { missing: field }),
+    }
+}
+
+/// Where the pod spec of a kind lives, for the kinds that have one.
+fn pod_spec_path(api_version: &str, kind: &str) -> Option<&'static [&'static str]> {
+    let group = api_version.rsplit_once('/').map_or("", |(group, _)| group);
+    match (group, kind) {
+        ("", "Pod") => Some(&["spec"]),
+        ("", "PodTemplate") => Some(&["template", "spec"]),
+        ("", "ReplicationController")
+        | ("apps" | "extensions", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet")
+        | ("batch", "Job") => Some(&["spec", "template", "spec"]),
+        ("batch", "CronJob") => Some(&["spec", "jobTemplate", "spec", "template", "spec"]),
+        _ => None,
+    }
+}
+
+fn describe(object: &Map, kind: &str) -> String {
+    let metadata = match object.get("metadata") {
+        Some(Value::Map(m)) => Some(m),
+        _ => None,
+    };
+    match metadata.and_then(|m| m.get_str("name").or_else(|| m.get_str("generateName"))) {
+        Some(name) => format!("{kind} {name:?}"),
+        None => format!("{kind} (unnamed)"),
+    }
+}
+
+fn inject_object(
+    object: &mut Map,
+    api_version: &str,
+    kind: &str,
+    prefix: &str,
+    notes: &mut Vec<String>,
+) -> Result<(), InjectError> {
+    if let Some(path) = pod_spec_path(api_version, kind) {
+        let name = describe(object, kind);
+        let spec = walk_to(object, path, &name, prefix)?;
+        return inject_pod_spec(spec, &name, &format!("{prefix}{}", path.join(".")), notes);
+    }
+    let name = describe(object, kind);
+    if kind.ends_with("List")
+        && let Some(Value::Seq(items)) = object.get_mut("items")
+    {
+        // Items of a typed list (`DeploymentList`) may leave out their own
+        // apiVersion and kind.
+        let item_kind = kind.strip_suffix("List").unwrap_or(kind);
+        for (i, item) in items.iter_mut().enumerate() {
+            let at = format!("{prefix}items[{i}]");
+            let Value::Map(item) = item else {
+                return Err(malformed(
+                    &name,
+                    at,
+                    format!("is {}, not an object", item.kind()),
+                ));
+            };
+            let api_version = item.get_str("apiVersion").unwrap_or(api_version).to_owned();
+            let kind = item.get_str("kind").unwrap_or(item_kind).to_owned();
+            inject_object(item, &api_version, &kind, &format!("{at}."), notes)?;
+        }
+        return Ok(());
+    }
+    notes.push(format!(
+        "{prefix}{name} ({api_version}) has no pod template: passed through unchanged"
+    ));
+    Ok(())
+}
+
+/// Follows `path` down from `object`; every step must be a mapping.
+fn walk_to<'a>(
+    object: &'a mut Map,
+    path: &[&str],
+    name: &str,
+    prefix: &str,
+) -> Result<&'a mut Map, InjectError> {
+    let mut here = object;
+    for (depth, key) in path.iter().enumerate() {
+        let at = || format!("{prefix}{}", path[..=depth].join("."));
+        here = match here.get_mut(key) {
+            Some(Value::Map(m)) => m,
+            Some(other) => {
+                return Err(malformed(
+                    name,
+                    at(),
+                    format!("is {}, not a mapping", other.kind()),
+                ));
+            }
+            None => return Err(malformed(name, at(), "is missing".to_owned())),
+        };
+    }
+    Ok(here)
+}
+
+fn malformed(object: &str, path: String, problem: String) -> InjectError {
+    InjectError::Malformed {
+        object: object.to_owned(),
+        path,
+        problem,
+    }
+}
+
+/// A sequence field that may be absent or null (then it is created empty).
+fn seq_field<'a>(
+    map: &'a mut Map,
+    key: &str,
+    name: &str,
+    at: &str,
+) -> Result<&'a mut Vec<Value>, InjectError> {
+    let slot = map.get_or_insert_with(key, || Value::Seq(Vec::new()));
+    if matches!(slot, Value::Null) {
+        *slot = Value::Seq(Vec::new());
+    }
+    match slot {
+        Value::Seq(items) => Ok(items),
+        other => Err(malformed(
+            name,
+            format!("{at}.{key}"),
+            format!("is {}, not a list", other.kind()),
+        )),
+    }
+}
+
+/// One container of the pod spec, as far as `inject` cares.
+struct ContainerRef {
+    /// `containers` or `initContainers`.
+    list: &'static str,
+    index: usize,
+    name: String,
+    hugepage_items: Vec<Value>,
+}
+
+fn inject_pod_spec(
+    spec: &mut Map,
+    object: &str,
+    at: &str,
+    notes: &mut Vec<String>,
+) -> Result<(), InjectError> {
+    let mut containers = Vec::new();
+    for list in ["containers", "initContainers"] {
+        let items = match spec.get(list) {
+            Some(Value::Seq(items)) => items,
+            None | Some(Value::Null) if list == "initContainers" => continue,
+            None => {
+                return Err(malformed(
+                    object,
+                    format!("{at}.{list}"),
+                    "is missing".into(),
+                ));
+            }
+            Some(other) => {
+                return Err(malformed(
+                    object,
+                    format!("{at}.{list}"),
+                    format!("is {}, not a list", other.kind()),
+                ));
+            }
+        };
+        for (index, container) in items.iter().enumerate() {
+            let here = format!("{at}.{list}[{index}]");
+            let Value::Map(container) = container else {
+                return Err(malformed(
+                    object,
+                    here,
+                    format!("is {}, not a container", container.kind()),
+                ));
+            };
+            let Some(name) = container.get_str("name").filter(|n| !n.is_empty()) else {
+                return Err(malformed(
+                    object,
+                    format!("{here}.name"),
+                    "is missing".into(),
+                ));
+            };
+            containers.push(ContainerRef {
+                list,
+                index,
+                name: name.to_owned(),
+                hugepage_items: hugepage_items(container, name),
+            });
+        }
+    }
+
+    let mut wanted = vec![
+        field_item("labels", "metadata.labels"),
+        field_item("annotations", "metadata.annotations"),
+    ];
+    wanted.extend(
+        containers
+            .iter()
+            .flat_map(|c| c.hugepage_items.iter().cloned()),
+    );
+    add_volume(spec, object, at, wanted)?;
+
+    for c in &containers {
+        let here = format!("{at}.{}[{}]", c.list, c.index);
+        let Some(Value::Seq(list)) = spec.get_mut(c.list) else {
+            continue;
+        };
+        let Some(Value::Map(container)) = list.get_mut(c.index) else {
+            continue;
+        };
+        add_mount(container, object, &here, &c.name)?;
+        if !c.hugepage_items.is_empty() {
+            add_container_name(container, object, &here, &c.name, notes)?;
+        }
+    }
+    Ok(())
+}
+
+fn field_item(path: &str, field_path: &str) -> Value {
+    Map::from([
+        ("path", path.into()),
+        (
+            "fieldRef",
+            Map::from([("fieldPath", field_path.into())]).into(),
+        ),
+    ])
+    .into()
+}
+
+/// The hugepage items of one container: requests first, then limits, each
+/// in the order the container lists its resources.
+fn hugepage_items(container: &Map, name: &str) -> Vec<Value> {
+    let Some(Value::Map(resources)) = container.get("resources") else {
+        return Vec::new();
+    };
+    let mut items = Vec::new();
+    for (field, word) in [("requests", "request"), ("limits", "limit")] {
+        let Some(Value::Map(list)) = resources.get(field) else {
+            continue;
+        };
+        for (resource, quantity) in list.iter() {
+            let Some(size) = resource.strip_prefix("hugepages-") else {
+                continue;
+            };
+            if size.is_empty() || is_zero_quantity(quantity) {
+                continue;
+            }
+            let size_no_i = size.replace('i', "");
+            items.push(
+                Map::from([
+                    (
+                        "path",
+                        format!("hugepages_{size_no_i}_{word}_{name}")
+                            .as_str()
+                            .into(),
+                    ),
+                    (
+                        "resourceFieldRef",
+                        Map::from([
+                            ("containerName", name.into()),
+                            ("resource", format!("{field}.{resource}").as_str().into()),
+                            ("divisor", HUGEPAGE_DIVISOR.into()),
+                        ])
+                        .into(),
+                    ),
+                ])
+                .into(),
+            );
+        }
+    }
+    items
+}
+
+/// Whether a Kubernetes quantity (`0`, `0Gi`, `0.0`, a number) is zero.
+/// Anything unparsable counts as non-zero and is left for the API server
+/// to judge.
+fn is_zero_quantity(quantity: &Value) -> bool {
+    match quantity {
+        Value::UInt(u) => *u == 0,
+        Value::Int(i) => *i == 0,
+        Value::Float(f) => *f == 0.0,
+        Value::String(s) => {
+            let s = s.trim().trim_start_matches(['+', '-']);
+            let number: String = s
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            !number.is_empty() && number.parse::<f64>().is_ok_and(|n| n == 0.0)
+        }
+        _ => false,
+    }
+}
+
+fn item_path(item: &Value) -> Option<&str> {
+    match item {
+        Value::Map(m) => m.get_str("path"),
+        _ => None,
+    }
+}
+
+fn add_volume(
+    spec: &mut Map,
+    object: &str,
+    at: &str,
+    wanted: Vec<Value>,
+) -> Result<(), InjectError> {
+    let volumes = seq_field(spec, "volumes", object, at)?;
+    let existing = volumes.iter().position(|v| match v {
+        Value::Map(m) => m.get_str("name") == Some(VOLUME_NAME),
+        _ => false,
+    });
+    let Some(index) = existing else {
+        volumes.push(
+            Map::from([
+                ("name", VOLUME_NAME.into()),
+                (
+                    "downwardAPI",
+                    Map::from([("items", Value::Seq(wanted))]).into(),
+                ),
+            ])
+            .into(),
+        );
+        return Ok(());
+    };
+    let here = format!("{at}.volumes[{index}]");
+    let Some(Value::Map(volume)) = volumes.get_mut(index) else {
+        return Ok(());
+    };
+    let Some(Value::Map(source)) = volume.get_mut("downwardAPI") else {
+        return Err(InjectError::ForeignVolume {
+            object: object.to_owned(),
+            path: here,
+        });
+    };
+    let items = seq_field(source, "items", object, &format!("{here}.downwardAPI"))?;
+    for item in wanted {
+        let path = item_path(&item);
+        if !items.iter().any(|have| item_path(have) == path) {
+            items.push(item);
+        }
+    }
+    Ok(())
+}
+
+fn add_mount(container: &mut Map, object: &str, at: &str, name: &str) -> Result<(), InjectError> {
+    let mounts = seq_field(container, "volumeMounts", object, at)?;
+    let mut taken_by = None;
+    for mount in mounts.iter() {
+        let Value::Map(mount) = mount else { continue };
+        if mount.get_str("name") == Some(VOLUME_NAME) {
+            return Ok(());
+        }
+        if mount
+            .get_str("mountPath")
+            .is_some_and(|p| p.trim_end_matches('/') == MOUNT_PATH)
+        {
+            taken_by = Some(mount.get_str("name").unwrap_or("?").to_owned());
+        }
+    }
+    if let Some(volume) = taken_by {
+        return Err(InjectError::MountPathTaken {
+            object: object.to_owned(),
+            path: at.to_owned(),
+            container: name.to_owned(),
+            volume,
+        });
+    }
+    mounts.push(
+        Map::from([
+            ("name", VOLUME_NAME.into()),
+            ("mountPath", MOUNT_PATH.into()),
+            ("readOnly", Value::Bool(true)),
+        ])
+        .into(),
+    );
+    Ok(())
+}
+
+fn add_container_name(
+    container: &mut Map,
+    object: &str,
+    at: &str,
+    name: &str,
+    notes: &mut Vec<String>,
+) -> Result<(), InjectError> {
+    let env = seq_field(container, "env", object, at)?;
+    let existing = env.iter().find_map(|e| match e {
+        Value::Map(m) if m.get_str("name") == Some(CONTAINER_NAME_ENV) => Some(m),
+        _ => None,
+    });
+    match existing {
+        Some(var) => {
+            if var.get_str("value") != Some(name) {
+                notes.push(format!(
+                    "{object}: {at}: {CONTAINER_NAME_ENV} is already set and is not {name:?}; left as it is"
+                ));
+            }
+        }
+        None => env
+            .push(Map::from([("name", CONTAINER_NAME_ENV.into()), ("value", name.into())]).into()),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::value::{Format, emit, parse};
+    use super::*;
+
+    fn one(yaml: &str) -> Value {
+        let (_, mut docs) = parse(yaml).unwrap();
+        assert_eq!(docs.len(), 1);
+        docs.remove(0)
+    }
+
+    fn injected(yaml: &str) -> (String, Vec<String>) {
+        let (doc, notes) = inject(one(yaml)).unwrap();
+        (emit(Format::Yaml, &[doc]).unwrap(), notes)
+    }
+
+    const POD: &str = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: dpdk
+spec:
+  containers:
+  - name: app
+    image: app:1
+    resources:
+      requests:
+        hugepages-1Gi: 2Gi
+        memory: 1Gi
+      limits:
+        hugepages-1Gi: 2Gi
+        memory: 1Gi
+";
+
+    #[test]
+    fn pod_gets_volume_items_mount_and_container_name() {
+        let (out, notes) = injected(POD);
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(
+            out,
+            "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: dpdk
+spec:
+  containers:
+  - name: app
+    image: app:1
+    resources:
+      requests:
+        hugepages-1Gi: 2Gi
+        memory: 1Gi
+      limits:
+        hugepages-1Gi: 2Gi
+        memory: 1Gi
+    volumeMounts:
+    - name: podnetinfo
+      mountPath: /etc/podnetinfo
+      readOnly: true
+    env:
+    - name: CONTAINER_NAME
+      value: app
+  volumes:
+  - name: podnetinfo
+    downwardAPI:
+      items:
+      - path: labels
+        fieldRef:
+          fieldPath: metadata.labels
+      - path: annotations
+        fieldRef:
+          fieldPath: metadata.annotations
+      - path: hugepages_1G_request_app
+        resourceFieldRef:
+          containerName: app
+          resource: requests.hugepages-1Gi
+          divisor: 1Mi
+      - path: hugepages_1G_limit_app
+        resourceFieldRef:
+          containerName: app
+          resource: limits.hugepages-1Gi
+          divisor: 1Mi
+"
+        );
+    }
+
+    #[test]
+    fn injecting_twice_changes_nothing() {
+        let (once, _) = inject(one(POD)).unwrap();
+        let (twice, notes) = inject(once.clone()).unwrap();
+        assert_eq!(twice, once);
+        assert!(notes.is_empty());
+    }
+
+    #[test]
+    fn container_without_hugepages_gets_only_the_mount() {
+        let (out, _) = injected(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: side\n    image: x\n",
+        );
+        assert!(
+            out.contains(
+                "  - name: side\n    image: x\n    volumeMounts:\n    - name: podnetinfo\n"
+            ),
+            "{out}"
+        );
+        assert!(!out.contains("CONTAINER_NAME"), "{out}");
+        assert!(!out.contains("hugepages_"), "{out}");
+    }
+
+    #[test]
+    fn sizes_lose_their_i_and_zero_quantities_are_skipped() {
+        let (out, _) = injected(
+            "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: c
+    resources:
+      requests: {hugepages-2Mi: 512Mi, hugepages-1Gi: '0', hugepages-32Mi: 64Mi}
+      limits: {hugepages-2Mi: 512Mi, hugepages-1Gi: 0Gi, hugepages-32Mi: 64Mi}
+",
+        );
+        let paths: Vec<&str> = out
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("- path: "))
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "labels",
+                "annotations",
+                "hugepages_2M_request_c",
+                "hugepages_32M_request_c",
+                "hugepages_2M_limit_c",
+                "hugepages_32M_limit_c"
+            ]
+        );
+        assert!(out.contains("resource: limits.hugepages-32Mi\n"), "{out}");
+    }
+
+    #[test]
+    fn existing_volume_gets_only_missing_items_and_existing_mount_and_env_are_kept() {
+        let (out, notes) = injected(
+            "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: app
+    env:
+    - name: CONTAINER_NAME
+      value: other
+    volumeMounts:
+    - name: podnetinfo
+      mountPath: /etc/podnetinfo
+    resources:
+      limits: {hugepages-1Gi: 1Gi}
+  volumes:
+  - name: podnetinfo
+    downwardAPI:
+      items:
+      - path: annotations
+        fieldRef: {fieldPath: metadata.annotations}
+",
+        );
+        assert_eq!(
+            out,
+            "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - name: app
+    env:
+    - name: CONTAINER_NAME
+      value: other
+    volumeMounts:
+    - name: podnetinfo
+      mountPath: /etc/podnetinfo
+    resources:
+      limits:
+        hugepages-1Gi: 1Gi
+  volumes:
+  - name: podnetinfo
+    downwardAPI:
+      items:
+      - path: annotations
+        fieldRef:
+          fieldPath: metadata.annotations
+      - path: labels
+        fieldRef:
+          fieldPath: metadata.labels
+      - path: hugepages_1G_limit_app
+        resourceFieldRef:
+          containerName: app
+          resource: limits.hugepages-1Gi
+          divisor: 1Mi
+"
+        );
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].contains("CONTAINER_NAME is already set"),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn init_containers_are_handled_like_containers() {
+        let (out, _) = injected(
+            "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  initContainers:
+  - name: args
+    resources: {limits: {hugepages-2Mi: 2Mi}}
+  containers:
+  - name: app
+",
+        );
+        assert!(out.contains("  initContainers:\n  - name: args\n    resources:\n      limits:\n        hugepages-2Mi: 2Mi\n    volumeMounts:\n    - name: podnetinfo\n      mountPath: /etc/podnetinfo\n      readOnly: true\n    env:\n    - name: CONTAINER_NAME\n      value: args\n"), "{out}");
+        assert!(
+            out.contains("  containers:\n  - name: app\n    volumeMounts:\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("      - path: hugepages_2M_limit_args\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn workload_kinds_find_their_pod_template() {
+        for (api, kind, path) in [
+            ("apps/v1", "Deployment", "spec.template.spec"),
+            ("apps/v1", "StatefulSet", "spec.template.spec"),
+            ("apps/v1", "DaemonSet", "spec.template.spec"),
+            ("apps/v1", "ReplicaSet", "spec.template.spec"),
+            ("v1", "ReplicationController", "spec.template.spec"),
+            ("batch/v1", "Job", "spec.template.spec"),
+            ("batch/v1", "CronJob", "spec.jobTemplate.spec.template.spec"),
+            ("v1", "PodTemplate", "template.spec"),
+            ("v1", "Pod", "spec"),
+        ] {
+            let doc = one(&format!(
+                "apiVersion: {api}\nkind: {kind}\nmetadata: {{name: x}}\n"
+            ));
+            let err = inject(doc).unwrap_err().to_string();
+            let first = path.split('.').next().unwrap();
+            assert_eq!(err, format!("{kind} \"x\": {first}: is missing"), "{kind}");
+
+            let mut doc = Value::Map(Map::from([
+                ("apiVersion", api.into()),
+                ("kind", kind.into()),
+            ]));
+            let Value::Map(m) = &mut doc else {
+                unreachable!()
+            };
+            let mut here = m;
+            for key in path.split('.') {
+                let Value::Map(next) = here.get_or_insert_with(key, || Map::new().into()) else {
+                    unreachable!()
+                };
+                here = next;
+            }
+            *here.get_or_insert_with("containers", || Value::Null) =
+                Value::Seq(vec![Map::from([("name", "c".into())]).into()]);
+            let (doc, notes) = inject(doc).unwrap();
+            assert!(notes.is_empty(), "{kind}: {notes:?}");
+            let out = emit(Format::Json, &[doc]).unwrap();
+            assert!(
+                out.contains("\"mountPath\": \"/etc/podnetinfo\""),
+                "{kind}: {out}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_kinds_pass_through_with_a_note() {
+        for input in [
+            "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n",
+            // Same kind name in another API group: not the built-in workload.
+            "apiVersion: example.com/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: {}}\n",
+        ] {
+            let before = one(input);
+            let (doc, notes) = inject(before.clone()).unwrap();
+            assert_eq!(doc, before);
+            assert_eq!(notes.len(), 1);
+            assert!(
+                notes[0].ends_with("has no pod template: passed through unchanged"),
+                "{notes:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn list_items_are_injected() {
+        let doc = one("\
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Service
+  metadata: {name: s}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: p}
+  spec: {containers: [{name: c}]}
+");
+        let (doc, notes) = inject(doc).unwrap();
+        assert_eq!(
+            notes,
+            ["items[0].Service \"s\" (v1) has no pod template: passed through unchanged"]
+        );
+        let out = emit(Format::Yaml, &[doc]).unwrap();
+        assert!(
+            out.contains("      volumeMounts:\n      - name: podnetinfo\n"),
+            "{out}"
+        );
+
+        let typed = one(
+            "apiVersion: apps/v1\nkind: DeploymentList\nitems:\n- metadata: {name: d}\n  spec: {template: {spec: {containers: [{name: c}]}}}\n",
+        );
+        let (typed, notes) = inject(typed).unwrap();
+        assert!(notes.is_empty());
+        assert!(
+            emit(Format::Yaml, &[typed])
+                .unwrap()
+                .contains("name: podnetinfo")
+        );
+    }
+
+    #[test]
+    fn non_objects_are_refused() {
+        for (input, want) in [
+            (
+                "just a string\n",
+                "it is a string, not a Kubernetes object (a mapping with apiVersion and kind)",
+            ),
+            (
+                "- 1\n- 2\n",
+                "it is a sequence, not a Kubernetes object (a mapping with apiVersion and kind)",
+            ),
+            (
+                "kind: Pod\nspec: {}\n",
+                "it has no apiVersion, so it is not a Kubernetes object",
+            ),
+            (
+                "apiVersion: v1\nmetadata: {}\n",
+                "it has no kind, so it is not a Kubernetes object",
+            ),
+        ] {
+            assert_eq!(inject(one(input)).unwrap_err().to_string(), want);
+        }
+    }
+
+    #[test]
+    fn malformed_workloads_name_the_field() {
+        for (spec, want) in [
+            ("{}", "Pod \"p\": spec.containers: is missing"),
+            (
+                "{containers: 3}",
+                "Pod \"p\": spec.containers: is a number, not a list",
+            ),
+            (
+                "{containers: [{image: x}]}",
+                "Pod \"p\": spec.containers[0].name: is missing",
+            ),
+            (
+                "{containers: [{name: c, volumeMounts: {}}]}",
+                "Pod \"p\": spec.containers[0].volumeMounts: is a mapping, not a list",
+            ),
+            (
+                "{containers: [{name: c}], volumes: [{name: podnetinfo, emptyDir: {}}]}",
+                "Pod \"p\": spec.volumes[0]: volume `podnetinfo` exists but is not a downwardAPI volume; rename it or make it one",
+            ),
+            (
+                "{containers: [{name: c, volumeMounts: [{name: info, mountPath: /etc/podnetinfo/}]}]}",
+                "Pod \"p\": spec.containers[0]: container `c` already mounts volume `info` at /etc/podnetinfo; name that volume `podnetinfo` or move it",
+            ),
+        ] {
+            let doc = one(&format!(
+                "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec: {spec}\n"
+            ));
+            assert_eq!(inject(doc).unwrap_err().to_string(), want);
+        }
+    }
+
+    #[test]
+    fn zero_quantities() {
+        for zero in ["0", "0Gi", "0.0", "+0", " 0 "] {
+            assert!(is_zero_quantity(&zero.into()), "{zero}");
+        }
+        assert!(is_zero_quantity(&Value::UInt(0)));
+        for nonzero in ["1Gi", "0.5Gi", "512Mi", "x", ""] {
+            assert!(!is_zero_quantity(&nonzero.into()), "{nonzero}");
+        }
+        assert!(!is_zero_quantity(&Value::UInt(2)));
+    }
+}
