@@ -1,0 +1,87 @@
+//! The README's examples stay true: its pod spec is complete for the
+//! library (`inject --check` finds nothing to add) and its command output
+//! is what the commands print.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn readme() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md")).unwrap()
+}
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_app-netutil"));
+    c.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."));
+    c
+}
+
+#[test]
+fn readme_pod_spec_needs_no_injection() {
+    let text = readme();
+    let start = text
+        .find("```yaml\napiVersion: v1\nkind: Pod")
+        .expect("pod spec in README")
+        + 8;
+    let end = start + text[start..].find("```").unwrap();
+    let mut child = bin()
+        .args(["inject", "--check", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text[start..end].as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn readme_command_outputs_are_current() {
+    let text = readme();
+    // Every "$ app-netutil ... --root fixtures/pods/..." line in a text
+    // block is followed by exactly what the command prints.
+    let mut checked = 0;
+    for block in text.split("```text\n").skip(1) {
+        let block = &block[..block.find("```").unwrap()];
+        let mut lines = block.lines().peekable();
+        while let Some(line) = lines.next() {
+            let Some(cmd) = line.strip_prefix("$ app-netutil ") else {
+                continue;
+            };
+            let mut want = Vec::new();
+            while let Some(next) = lines.peek() {
+                if next.starts_with("$ ") {
+                    break;
+                }
+                want.push(*next);
+                lines.next();
+            }
+            let out = bin()
+                .args(cmd.split_whitespace())
+                .arg("-q")
+                .output()
+                .unwrap();
+            let got = String::from_utf8(out.stdout).unwrap();
+            assert_eq!(
+                got.trim_end(),
+                want.join("\n").trim_end(),
+                "$ app-netutil {cmd}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "only {checked} README commands checked");
+}
