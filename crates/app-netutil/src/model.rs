@@ -102,6 +102,44 @@ impl Hugepages {
             .or_else(|| own.request_mib.get(&size))
             .copied()
     }
+    /// The MiB of `size` pages this container was granted: its downward-API
+    /// amount ([`Hugepages::own_mib`]) when the downward-API files name this
+    /// container, else the hugetlb cgroup limit ([`Hugepages::cgroup_limit_mib`]:
+    /// the smaller of the container's and the pod's cgroup limit). `None`
+    /// when neither says anything about `size` (for example an unlimited
+    /// cgroup).
+    ///
+    /// This is the amount DPDK's memory options should use.
+    #[must_use]
+    pub fn grant_mib(&self, size: PageSize) -> Option<u64> {
+        if self.own().is_some() {
+            if let Some(mib) = self.own_mib(SizeKey::Size(size)) {
+                return Some(mib);
+            }
+        }
+        self.cgroup_limit_mib.get(&size).copied()
+    }
+
+    /// The page sizes with a non-zero [`Hugepages::grant_mib`], ascending.
+    #[must_use]
+    pub fn granted_sizes(&self) -> Vec<PageSize> {
+        let mut sizes: Vec<PageSize> = self.cgroup_limit_mib.keys().copied().collect();
+        if let Some(own) = self.own() {
+            sizes.extend(
+                own.limit_mib
+                    .keys()
+                    .chain(own.request_mib.keys())
+                    .filter_map(|k| match k {
+                        SizeKey::Size(s) => Some(*s),
+                        SizeKey::Unspecified => None,
+                    }),
+            );
+        }
+        sizes.sort_unstable();
+        sizes.dedup();
+        sizes.retain(|s| self.grant_mib(*s).is_some_and(|m| m > 0));
+        sizes
+    }
 }
 
 /// A hugetlbfs mount.
