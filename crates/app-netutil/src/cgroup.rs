@@ -323,10 +323,22 @@ impl Layout {
             Ok(None) => {}
             Err(e) => warnings.push(format!("{e}; cgroup files not read")),
         }
-        Self {
+        let layout = Self {
             mounts: mounts.unwrap_or_default(),
             cgroups,
+        };
+        // The hierarchies the library reads, each warned about once.
+        let mut errors: Vec<String> = Vec::new();
+        for located in [layout.v2(), layout.v1("cpuset"), layout.v1("hugetlb")] {
+            if let Err(e) = located {
+                let e = e.to_string();
+                if !errors.contains(&e) {
+                    errors.push(e);
+                }
+            }
         }
+        warnings.append(&mut errors);
+        layout
     }
 }
 

@@ -102,34 +102,22 @@ pub(crate) fn cgroup_cpuset(
     layout: &Layout,
     warnings: &mut Vec<String>,
 ) -> Option<CgroupCpus> {
-    match layout.v1("cpuset") {
-        Ok(Some(dir)) => {
-            for name in ["cpuset.effective_cpus", "cpuset.cpus"] {
-                let path = dir.file(name);
-                if let Some(list) = read_cpuset_file(pod, &path, warnings) {
-                    return Some(CgroupCpus {
-                        list,
-                        source: CpuSource::CgroupV1,
-                        path,
-                    });
-                }
+    // Directories that cannot be located were warned about by
+    // `Layout::read`.
+    if let Some(dir) = layout.v1("cpuset").ok().flatten() {
+        for name in ["cpuset.effective_cpus", "cpuset.cpus"] {
+            let path = dir.file(name);
+            if let Some(list) = read_cpuset_file(pod, &path, warnings) {
+                return Some(CgroupCpus {
+                    list,
+                    source: CpuSource::CgroupV1,
+                    path,
+                });
             }
-            return None;
         }
-        Ok(None) => {}
-        Err(e) => {
-            warnings.push(e.to_string());
-            return None;
-        }
+        return None;
     }
-    let dir = match layout.v2() {
-        Ok(Some(dir)) => dir,
-        Ok(None) => return None,
-        Err(e) => {
-            warnings.push(e.to_string());
-            return None;
-        }
-    };
+    let dir = layout.v2().ok().flatten()?;
     if !pod.exists(&dir.dir) {
         return None;
     }

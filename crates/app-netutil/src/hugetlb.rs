@@ -149,6 +149,30 @@ fn read_limits(
     Some(limits)
 }
 
+/// Combines the limits of the container cgroup and its parent (the pod
+/// cgroup), in bytes with `None` meaning unlimited, into the limit that
+/// applies to the container, in MiB (rounded down): for each size the
+/// smaller of the two; sizes unlimited in both are left out.
+#[must_use]
+pub fn combine_limits(
+    container: &BTreeMap<PageSize, Option<u64>>,
+    pod: &BTreeMap<PageSize, Option<u64>>,
+) -> BTreeMap<PageSize, u64> {
+    let mut out = BTreeMap::new();
+    for size in container.keys().chain(pod.keys()) {
+        let a = container.get(size).copied().flatten();
+        let b = pod.get(size).copied().flatten();
+        let effective = match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if let Some(bytes) = effective {
+            out.insert(*size, mib(bytes));
+        }
+    }
+    out
+}
+
 /// The hugetlb limits that apply to this process, in MiB: for each size the
 /// smaller of the container cgroup's and the pod (parent) cgroup's limit,
 /// where visible (see the module documentation).
@@ -157,19 +181,12 @@ pub(crate) fn cgroup_limits(
     layout: &Layout,
     warnings: &mut Vec<String>,
 ) -> BTreeMap<PageSize, u64> {
-    let mut dirs = Vec::new();
     // The controller is bound to one hierarchy: v2 when its files are in
-    // the v2 directory, else the v1 `hugetlb` hierarchy.
-    match layout.v2() {
-        Ok(Some(d)) => dirs.push(d),
-        Ok(None) => {}
-        Err(e) => warnings.push(e.to_string()),
-    }
-    match layout.v1("hugetlb") {
-        Ok(Some(d)) => dirs.push(d),
-        Ok(None) => {}
-        Err(e) => warnings.push(e.to_string()),
-    }
+    // the v2 directory, else the v1 `hugetlb` hierarchy. (Directories that
+    // cannot be located were warned about by `Layout::read`.)
+    let dirs = [layout.v2(), layout.v1("hugetlb")]
+        .into_iter()
+        .filter_map(|d| d.ok().flatten());
     for dir in dirs {
         let Some(own) = read_limits(pod, &dir, warnings) else {
             continue;
@@ -181,24 +198,7 @@ pub(crate) fn cgroup_limits(
             .parent()
             .and_then(|p| read_limits(pod, &p, warnings))
             .unwrap_or_default();
-        let mut out = BTreeMap::new();
-        for (size, limit) in &own {
-            let pod_limit = parent.get(size).copied().flatten();
-            let effective = match (*limit, pod_limit) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            if let Some(bytes) = effective {
-                out.insert(*size, mib(bytes));
-            }
-        }
-        // Sizes only the parent limits.
-        for (size, limit) in parent {
-            if let (false, Some(bytes)) = (own.contains_key(&size), limit) {
-                out.insert(size, mib(bytes));
-            }
-        }
-        return out;
+        return combine_limits(&own, &parent);
     }
     BTreeMap::new()
 }
@@ -413,6 +413,28 @@ mod tests {
         assert_eq!(pool_dir_size("hugepages-kB"), None);
         assert_eq!(pool_dir_size("hugepages-0kB"), None);
         assert_eq!(pool_dir_size("other"), None);
+    }
+
+    #[test]
+    fn combining() {
+        let m = |v: &[(&str, Option<u64>)]| -> BTreeMap<PageSize, Option<u64>> {
+            v.iter().map(|(s, b)| (ps(s), *b)).collect()
+        };
+        let gib = 1u64 << 30;
+        let out = combine_limits(
+            &m(&[("2Mi", Some(gib / 2)), ("1Gi", Some(0)), ("16Gi", None)]),
+            &m(&[("2Mi", Some(gib)), ("1Gi", None), ("64Ki", Some(3 << 16))]),
+        );
+        let want: BTreeMap<PageSize, u64> = [(ps("2Mi"), 512), (ps("1Gi"), 0), (ps("64Ki"), 0)]
+            .into_iter()
+            .collect();
+        assert_eq!(out, want);
+        // Only the pod limits (container unlimited), or no parent visible.
+        let out = combine_limits(&m(&[("1Gi", None)]), &m(&[("1Gi", Some(2 * gib))]));
+        assert_eq!(out.get(&ps("1Gi")), Some(&2048));
+        let out = combine_limits(&m(&[("1Gi", Some(gib))]), &BTreeMap::new());
+        assert_eq!(out.get(&ps("1Gi")), Some(&1024));
+        assert!(combine_limits(&BTreeMap::new(), &BTreeMap::new()).is_empty());
     }
 
     proptest! {
