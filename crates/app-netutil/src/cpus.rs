@@ -76,18 +76,29 @@ pub struct CgroupCpus {
     pub path: String,
 }
 
-/// Reads a cpuset file; `None` when absent, unreadable, malformed or empty
-/// (the last three with a warning).
-fn read_cpuset_file(pod: &PodView, path: &str, warnings: &mut Vec<String>) -> Option<Vec<u32>> {
+/// What a cpuset file gave.
+enum CpusetFile {
+    /// The file does not exist.
+    Absent,
+    /// It exists but cannot be used (a warning was given).
+    Unusable,
+    /// Its CPUs (not empty).
+    Cpus(Vec<u32>),
+}
+
+/// Reads a cpuset file; unreadable, malformed or empty content is a
+/// warning.
+fn read_cpuset_file(pod: &PodView, path: &str, warnings: &mut Vec<String>) -> CpusetFile {
     match sysfile::read_cpulist(pod, path) {
+        Ok(None) => CpusetFile::Absent,
         Ok(Some(list)) if list.is_empty() => {
             warnings.push(format!("{path}: holds no CPUs; ignored"));
-            None
+            CpusetFile::Unusable
         }
-        Ok(list) => list,
+        Ok(Some(list)) => CpusetFile::Cpus(list),
         Err(e) => {
             warnings.push(format!("{e}; ignored"));
-            None
+            CpusetFile::Unusable
         }
     }
 }
@@ -107,7 +118,7 @@ pub(crate) fn cgroup_cpuset(
     if let Some(dir) = layout.v1("cpuset").ok().flatten() {
         for name in ["cpuset.effective_cpus", "cpuset.cpus"] {
             let path = dir.file(name);
-            if let Some(list) = read_cpuset_file(pod, &path, warnings) {
+            if let CpusetFile::Cpus(list) = read_cpuset_file(pod, &path, warnings) {
                 return Some(CgroupCpus {
                     list,
                     source: CpuSource::CgroupV1,
@@ -118,20 +129,24 @@ pub(crate) fn cgroup_cpuset(
         return None;
     }
     let dir = layout.v2().ok().flatten()?;
-    if !pod.exists(&dir.dir) {
-        return None;
-    }
+    let own = dir.dir.clone();
     let mut current = Some(dir);
     while let Some(d) = current {
         let path = d.file("cpuset.cpus.effective");
-        if pod.exists(&path) {
-            return read_cpuset_file(pod, &path, warnings).map(|list| CgroupCpus {
-                list,
-                source: CpuSource::CgroupV2,
-                path,
-            });
+        match read_cpuset_file(pod, &path, warnings) {
+            CpusetFile::Cpus(list) => {
+                return Some(CgroupCpus {
+                    list,
+                    source: CpuSource::CgroupV2,
+                    path,
+                });
+            }
+            CpusetFile::Unusable => return None,
+            // Ancestors only stand in for a visible cgroup of this process
+            // that lacks the file (cpuset not enabled on it).
+            CpusetFile::Absent if d.dir == own && !pod.exists(&own) => return None,
+            CpusetFile::Absent => current = d.parent(),
         }
-        current = d.parent();
     }
     None
 }

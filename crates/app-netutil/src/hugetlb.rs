@@ -301,15 +301,14 @@ pub(crate) fn host_pools(
         let Some(node) = node_number(&node_name) else {
             continue;
         };
-        let dir = format!("{NODE_DIR}/{node_name}/hugepages");
-        for name in pod.list_dir(&dir).unwrap_or_default() {
-            let Some(size) = pool_dir_size(&name) else {
-                continue;
-            };
-            let Some(pool) = pools.get_mut(&size) else {
-                continue;
-            };
-            if let Some((total, free)) = read_pool(pod, &format!("{dir}/{name}"), warnings) {
+        // The node pools have the sizes of the host pools: read them
+        // directly instead of listing each node's directory.
+        for (size, pool) in &mut pools {
+            let dir = format!(
+                "{NODE_DIR}/{node_name}/hugepages/hugepages-{}kB",
+                size.kib()
+            );
+            if let Some((total, free)) = read_pool(pod, &dir, warnings) {
                 pool.numa_nodes.insert(node, NodePool { total, free });
             }
         }

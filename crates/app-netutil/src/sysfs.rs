@@ -133,14 +133,34 @@ pub(crate) fn pci_device(
     warnings: &mut Vec<String>,
 ) -> Option<PciDevice> {
     let dir = format!("{PCI_DEVICES_DIR}/{addr}");
-    if !pod.exists(&dir) {
-        return None;
-    }
-    let numa_node = attr(pod, &dir, "numa_node", parse_numa_node, warnings).flatten();
-    let vendor = attr(pod, &dir, "vendor", parse_pci_id, warnings);
-    let device = attr(pod, &dir, "device", parse_pci_id, warnings);
-    let driver = link_name(pod, &format!("{dir}/driver"));
-    let iommu_group = match link_name(pod, &format!("{dir}/iommu_group")) {
+    // One listing says which attributes and links the device has, so that
+    // absent ones cost nothing.
+    let entries = pod.list_dir(&dir)?;
+    let has = |name: &str| entries.binary_search_by(|e| e.as_str().cmp(name)).is_ok();
+    let numa_node = if has("numa_node") {
+        attr(pod, &dir, "numa_node", parse_numa_node, warnings).flatten()
+    } else {
+        None
+    };
+    let vendor = if has("vendor") {
+        attr(pod, &dir, "vendor", parse_pci_id, warnings)
+    } else {
+        None
+    };
+    let device = if has("device") {
+        attr(pod, &dir, "device", parse_pci_id, warnings)
+    } else {
+        None
+    };
+    let link = |name: &str| {
+        if has(name) {
+            link_name(pod, &format!("{dir}/{name}"))
+        } else {
+            None
+        }
+    };
+    let driver = link("driver");
+    let iommu_group = match link("iommu_group") {
         Some(name) => match sysfile::parse_u64(&name)
             .ok()
             .and_then(|g| u32::try_from(g).ok())
@@ -160,7 +180,7 @@ pub(crate) fn pci_device(
             .into_iter()
             .find(|p| pod.exists(p))
     });
-    let physfn = match link_name(pod, &format!("{dir}/physfn")) {
+    let physfn = match link("physfn") {
         Some(name) => match PciAddress::parse(&name) {
             Some(a) => Some(a.to_string()),
             None => {
@@ -172,12 +192,15 @@ pub(crate) fn pci_device(
         },
         None => None,
     };
-    let netdevs = pod
-        .list_dir(&format!("{dir}/net"))
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|n| is_valid_ifname(n))
-        .collect();
+    let netdevs = if has("net") {
+        pod.list_dir(&format!("{dir}/net"))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|n| is_valid_ifname(n))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Some(PciDevice {
         numa_node,
         driver,

@@ -127,22 +127,31 @@ pub(crate) fn numa_nodes(
     any.then_some(nodes)
 }
 
-/// The pod's CPUs grouped by physical core; `None` when no CPU's topology
-/// is in the pod's sysfs.
+/// The pod's CPUs grouped by physical core; `None` when the pod's sysfs
+/// has no topology for its first CPU (every online CPU has one in a real
+/// sysfs, so the others are not looked for).
 pub(crate) fn smt_siblings(
     pod: &PodView,
     cpus: &[u32],
     warnings: &mut Vec<String>,
 ) -> Option<Vec<Vec<u32>>> {
     let mut any = false;
+    let mut absent = false;
     let groups = group_siblings(cpus, |cpu| {
+        if absent {
+            return None;
+        }
         let path = format!("{CPU_DIR}/cpu{cpu}/topology/thread_siblings_list");
         match sysfile::read_cpulist(pod, &path) {
             Ok(Some(list)) => {
                 any = true;
                 Some(list)
             }
-            Ok(None) => None,
+            Ok(None) => {
+                // Absent for the first CPU: this sysfs has no topology.
+                absent = !any;
+                None
+            }
             Err(e) => {
                 warn(warnings, &e, "its siblings are left out");
                 None
