@@ -212,6 +212,14 @@ pub(crate) fn mounts(
     let mut default: Option<Option<PageSize>> = None;
     let mut out: Vec<HugetlbfsMount> = Vec::new();
     for m in layout.mounts.iter().filter(|m| m.fs_type == "hugetlbfs") {
+        if m.deleted {
+            warnings.push(format!(
+                "{}: hugetlbfs at {} is marked deleted; mount left out",
+                mountinfo::PATH,
+                m.mount_point
+            ));
+            continue;
+        }
         let size = match mount_page_size(m) {
             Ok(Some(s)) => s,
             Ok(None) => {

@@ -186,7 +186,8 @@ fn garbage_everywhere_is_warned_about_by_file() {
     }
     let mut mountinfo = std::fs::read(root.join("proc/self/mountinfo")).unwrap();
     mountinfo.extend_from_slice(
-        b"garbage line\n9 1 0:49 / /mnt/bad rw - hugetlbfs nodev rw,pagesize=12Q\n",
+        b"garbage line\n9 1 0:49 / /mnt/bad rw - hugetlbfs nodev rw,pagesize=12Q\n\
+          10 1 0:50 / /mnt/gone\\040(deleted) rw - hugetlbfs nodev rw,pagesize=2M\n",
     );
     write(root, "proc/self/mountinfo", &mountinfo);
     let r = collect(root);
@@ -203,6 +204,11 @@ fn garbage_everywhere_is_warned_about_by_file() {
         r.warnings
     );
     assert!(has_warning(&r, "/mnt/bad: pagesize="), "{:#?}", r.warnings);
+    assert!(
+        has_warning(&r, "hugetlbfs at /mnt/gone is marked deleted"),
+        "{:#?}",
+        r.warnings
+    );
     // What could be read is still there.
     let cpus = r.cpus.as_ref().unwrap();
     assert_eq!(cpus.list, [2, 3]);
@@ -220,6 +226,23 @@ fn garbage_everywhere_is_warned_about_by_file() {
     assert_eq!(dev.vendor, None);
     assert_eq!(dev.device, None);
     assert_eq!(dev.driver.as_deref(), Some("vfio-pci"));
+}
+
+#[test]
+fn deleted_cgroup_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    clean_pod(root);
+    write(root, "proc/self/cgroup", b"0::/gone (deleted)\n");
+    let r = collect(root);
+    assert!(
+        has_warning(&r, "/proc/self/cgroup: cgroup /gone has been removed"),
+        "{:#?}",
+        r.warnings
+    );
+    assert_eq!(r.warnings.len(), 1, "{:#?}", r.warnings);
+    assert!(r.hugepages.cgroup_limit_mib.is_empty());
+    assert_eq!(r.cpus.unwrap().list, [2, 3]);
 }
 
 #[test]
