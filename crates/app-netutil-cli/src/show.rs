@@ -4,7 +4,8 @@ use std::fmt::Write;
 
 use std::process::ExitCode;
 
-use app_netutil::{DeviceType, Interface, Report, Source};
+use app_netutil::hugepages::SizeKey;
+use app_netutil::{Cpus, DeviceType, Hugepages, Interface, PageSize, PciDevice, Report, Source};
 use clap::Args;
 
 use crate::common::{PodArgs, write_stdout};
@@ -122,13 +123,7 @@ fn device_cell(iface: &Interface) -> String {
         _ => {
             let mut s = or_dash(iface.pci_address());
             if let Some(pci) = &iface.pci_device {
-                let mut details = Vec::new();
-                if let Some(d) = &pci.driver {
-                    details.push(d.clone());
-                }
-                if let Some(n) = pci.numa_node {
-                    details.push(format!("NUMA {n}"));
-                }
+                let details = pci_details(pci);
                 if !details.is_empty() {
                     let _ = write!(s, " ({})", details.join(", "));
                 }
@@ -136,6 +131,31 @@ fn device_cell(iface: &Interface) -> String {
             s
         }
     }
+}
+
+/// What sysfs says about a PCI device, briefly: driver, NUMA node, the
+/// VFIO group device or the kernel interfaces, and the PF of a VF.
+fn pci_details(pci: &PciDevice) -> Vec<String> {
+    let mut details = Vec::new();
+    details.push(pci.driver.clone().unwrap_or_else(|| "no driver".to_owned()));
+    details.push(match pci.numa_node {
+        Some(n) => format!("NUMA {n}"),
+        None => "NUMA ?".to_owned(),
+    });
+    match (&pci.vfio_device, pci.iommu_group) {
+        (Some(dev), _) => details.push(dev.clone()),
+        (None, Some(g)) if pci.driver.as_deref() == Some("vfio-pci") => {
+            details.push(format!("IOMMU group {g}, no /dev/vfio/{g}"));
+        }
+        _ => {}
+    }
+    if !pci.netdevs.is_empty() {
+        details.push(pci.netdevs.join(" "));
+    }
+    if let Some(pf) = &pci.physfn {
+        details.push(format!("PF {pf}"));
+    }
+    details
 }
 
 /// How the device was tied to the interface.
@@ -155,58 +175,80 @@ fn match_cell(iface: &Interface) -> String {
     format!("{env} ({how})")
 }
 
-/// Renders the report as text.
-pub(crate) fn render(report: &Report) -> String {
-    let mut out = String::new();
-    match &report.cpus {
-        Some(cpus) => {
-            let _ = writeln!(
-                out,
-                "CPUs: {} ({} CPUs, from {})",
-                if cpus.cpuset.is_empty() {
-                    "none"
-                } else {
-                    &cpus.cpuset
-                },
-                cpus.list.len(),
-                serde_json::to_value(cpus.source)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default()
-            );
-            if let Some(nodes) = &cpus.numa_nodes {
-                for (node, list) in nodes {
-                    let _ = writeln!(
-                        out,
-                        "  NUMA node {node}: {}",
-                        app_netutil::cpulist::format(list)
-                    );
-                }
-            }
-            match cpus.exclusive {
-                Some(true) => out.push_str("  dedicated to this pod\n"),
-                Some(false) => out.push_str("  shared with other pods (every online CPU)\n"),
-                None => {}
-            }
-            if let Some(iso) = cpus.isolated.as_ref().filter(|i| !i.is_empty()) {
-                let _ = writeln!(out, "  isolated: {}", app_netutil::cpulist::format(iso));
-            }
-            if let Some(smt) = cpus
-                .smt_siblings
-                .as_ref()
-                .filter(|s| s.iter().any(|g| g.len() > 1))
-            {
-                let groups: Vec<String> = smt
-                    .iter()
-                    .map(|g| app_netutil::cpulist::format(g))
-                    .collect();
-                let _ = writeln!(out, "  SMT siblings: {}", groups.join(" "));
+/// The CPU section.
+fn render_cpus(cpus: Option<&Cpus>, out: &mut String) {
+    let Some(cpus) = cpus else {
+        out.push_str("CPUs: unknown\n");
+        return;
+    };
+    let source = match cpus.source {
+        app_netutil::CpuSource::Affinity => "the process affinity",
+        app_netutil::CpuSource::ProcStatus => "Cpus_allowed_list in /proc/self/status",
+        app_netutil::CpuSource::CgroupV2 => "the cgroup v2 cpuset",
+        app_netutil::CpuSource::CgroupV1 => "the cgroup v1 cpuset",
+        _ => "an unknown source",
+    };
+    let _ = writeln!(
+        out,
+        "CPUs: {} ({} CPUs, from {source})",
+        if cpus.cpuset.is_empty() {
+            "none"
+        } else {
+            &cpus.cpuset
+        },
+        cpus.list.len(),
+    );
+    match cpus.exclusive {
+        Some(true) => out.push_str("  dedicated to this pod\n"),
+        Some(false) => out.push_str("  shared: every online CPU (no dedicated CPUs)\n"),
+        None => {}
+    }
+    let isolated = cpus.isolated.as_deref().unwrap_or_default();
+    let siblings_of = |cpu: u32| {
+        cpus.smt_siblings
+            .as_ref()
+            .and_then(|groups| groups.iter().find(|g| g.contains(&cpu)))
+    };
+    let describe = |list: &[u32]| {
+        let mut s = app_netutil::cpulist::format(list);
+        let iso: Vec<u32> = list
+            .iter()
+            .copied()
+            .filter(|c| isolated.contains(c))
+            .collect();
+        if !iso.is_empty() {
+            let _ = write!(s, "; isolated {}", app_netutil::cpulist::format(&iso));
+        }
+        let mut cores: Vec<&Vec<u32>> = list.iter().filter_map(|&c| siblings_of(c)).collect();
+        cores.sort_unstable();
+        cores.dedup();
+        if cores.iter().any(|g| g.len() > 1) {
+            let groups: Vec<String> = cores
+                .iter()
+                .map(|g| app_netutil::cpulist::format(g))
+                .collect();
+            let _ = write!(s, "; {} cores: {}", cores.len(), groups.join(" "));
+        }
+        s
+    };
+    match cpus.numa_nodes.as_ref().filter(|n| !n.is_empty()) {
+        Some(nodes) => {
+            for (node, list) in nodes {
+                let _ = writeln!(out, "  NUMA node {node}: {}", describe(list));
             }
         }
-        None => out.push_str("CPUs: unknown\n"),
+        None => {
+            let text = describe(&cpus.list);
+            if text != cpus.cpuset {
+                let _ = writeln!(out, "  {text}");
+            }
+        }
     }
+}
 
-    let hp = &report.hugepages;
+/// The hugepage section: one row per page size with each source, then the
+/// downward-API amounts of every container.
+fn render_hugepages(hp: &Hugepages, out: &mut String) {
     let _ = writeln!(
         out,
         "\nHugepages: this container is {}",
@@ -214,14 +256,80 @@ pub(crate) fn render(report: &Report) -> String {
             .as_deref()
             .unwrap_or("unknown (CONTAINER_NAME not set)")
     );
-    if hp.containers.is_empty()
-        && hp.cgroup_limit_mib.is_empty()
-        && hp.mounts.is_empty()
-        && hp.host_pools.is_empty()
-    {
+    let mut sizes: Vec<PageSize> = hp
+        .cgroup_limit_mib
+        .keys()
+        .chain(hp.host_pools.keys())
+        .copied()
+        .chain(hp.mounts.iter().map(|m| m.page_size))
+        .chain(hp.containers.iter().flat_map(|c| {
+            c.request_mib
+                .keys()
+                .chain(c.limit_mib.keys())
+                .filter_map(|k| match k {
+                    SizeKey::Size(s) => Some(*s),
+                    SizeKey::Unspecified => None,
+                })
+        }))
+        .collect();
+    sizes.sort_unstable();
+    sizes.dedup();
+    if sizes.is_empty() && hp.containers.is_empty() {
         out.push_str("  none found\n");
+        return;
+    }
+    if !sizes.is_empty() {
+        let mut t = Table::new(&[
+            "PAGE SIZE",
+            "GRANTED MiB",
+            "CGROUP LIMIT MiB",
+            "HUGETLBFS",
+            "HOST FREE/TOTAL PAGES",
+        ]);
+        for size in sizes {
+            let granted = match hp.grant_mib(size) {
+                Some(mib) if hp.own_mib(SizeKey::Size(size)).is_some() => {
+                    format!("{mib} (downward API)")
+                }
+                Some(mib) => format!("{mib} (cgroup)"),
+                None => "-".to_owned(),
+            };
+            let mounts: Vec<&str> = hp
+                .mounts
+                .iter()
+                .filter(|m| m.page_size == size)
+                .map(|m| m.path.as_str())
+                .collect();
+            let pool = hp.host_pools.get(&size).map_or("-".to_owned(), |p| {
+                let mut s = format!("{}/{}", p.free, p.total);
+                if !p.numa_nodes.is_empty() {
+                    let nodes: Vec<String> = p
+                        .numa_nodes
+                        .iter()
+                        .map(|(n, np)| format!("node {n}: {}/{}", np.free, np.total))
+                        .collect();
+                    let _ = write!(s, " ({})", nodes.join(", "));
+                }
+                s
+            });
+            t.row(vec![
+                size.to_string(),
+                granted,
+                hp.cgroup_limit_mib
+                    .get(&size)
+                    .map_or("-".into(), u64::to_string),
+                if mounts.is_empty() {
+                    "-".to_owned()
+                } else {
+                    mounts.join(" ")
+                },
+                pool,
+            ]);
+        }
+        t.render("  ", out);
     }
     if !hp.containers.is_empty() {
+        out.push_str("  downward API:\n");
         let mut t = Table::new(&["CONTAINER", "PAGE SIZE", "REQUEST MiB", "LIMIT MiB"]);
         for c in &hp.containers {
             let mut sizes: Vec<_> = c.request_mib.keys().chain(c.limit_mib.keys()).collect();
@@ -246,35 +354,15 @@ pub(crate) fn render(report: &Report) -> String {
                 ]);
             }
         }
-        t.render("  ", &mut out);
+        t.render("    ", out);
     }
-    if !hp.cgroup_limit_mib.is_empty() {
-        let limits: Vec<String> = hp
-            .cgroup_limit_mib
-            .iter()
-            .map(|(size, mib)| format!("{size}: {mib} MiB"))
-            .collect();
-        let _ = writeln!(out, "  pod cgroup limit: {}", limits.join(", "));
-    }
-    for m in &hp.mounts {
-        let _ = writeln!(out, "  hugetlbfs {} ({} pages)", m.path, m.page_size);
-    }
-    for (size, pool) in &hp.host_pools {
-        let nodes: Vec<String> = pool
-            .numa_nodes
-            .iter()
-            .map(|(n, p)| format!("node {n}: {}/{}", p.free, p.total))
-            .collect();
-        let _ = write!(
-            out,
-            "  host pool {size}: {} free of {}",
-            pool.free, pool.total
-        );
-        if !nodes.is_empty() {
-            let _ = write!(out, " ({})", nodes.join(", "));
-        }
-        out.push('\n');
-    }
+}
+
+/// Renders the report as text.
+pub(crate) fn render(report: &Report) -> String {
+    let mut out = String::new();
+    render_cpus(report.cpus.as_ref(), &mut out);
+    render_hugepages(&report.hugepages, &mut out);
 
     let _ = writeln!(out, "\nInterfaces: {}", report.interfaces.len());
     if !report.interfaces.is_empty() {

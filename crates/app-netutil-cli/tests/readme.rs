@@ -37,7 +37,7 @@ fn readme_pod_spec_needs_no_injection() {
         .stdin
         .take()
         .unwrap()
-        .write_all(text[start..end].as_bytes())
+        .write_all(&text.as_bytes()[start..end])
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(

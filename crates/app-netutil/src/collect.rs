@@ -1,5 +1,6 @@
 //! Collecting a report from a pod view.
 
+use crate::cgroup::Layout;
 use crate::downward::{self, DownwardMap};
 use crate::error::Error;
 use crate::hugepages::{self, CONTAINER_NAME_VAR};
@@ -7,8 +8,9 @@ use crate::interfaces::{self, Inputs};
 use crate::model::{Hugepages, Report, Source};
 use crate::netstatus::{self, NETWORK_STATUS_KEY, NETWORKS_STATUS_KEY, NetworkStatusEntry};
 use crate::options::{LogLevel, Options};
+use crate::pci::PciAddress;
 use crate::pod::PodView;
-use crate::{cpus, devplugin, sysfs, userspace};
+use crate::{cpus, devplugin, hugetlb, sysfs, userspace};
 
 /// Collects the report of the pod that `opts` names.
 ///
@@ -59,7 +61,7 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
     // One directory listing tells which interfaces sysfs can say anything
     // about; most pods have no PCI netdevs, so most lookups end here.
     let netdevs = pod.list_dir("/sys/class/net").unwrap_or_default();
-    let interfaces = interfaces::build(
+    let mut interfaces = interfaces::build(
         &inputs,
         &mut |name| {
             if netdevs.binary_search_by(|n| n.as_str().cmp(name)).is_ok() {
@@ -70,6 +72,19 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
         },
         &mut warnings,
     );
+    for iface in &mut interfaces {
+        let Some(addr) = iface.pci_address().and_then(PciAddress::parse) else {
+            continue;
+        };
+        iface.pci_device = sysfs::pci_device(pod, &addr, &mut warnings);
+        if iface.pci_device.is_none() {
+            opts.log(LogLevel::Debug, || {
+                format!("PCI device {addr}: not in the pod's sysfs; pci-device is null")
+            });
+        }
+    }
+
+    let layout = Layout::read(pod, &mut warnings);
 
     let hugepages = Hugepages {
         container: pod
@@ -78,9 +93,11 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
             .filter(|c| !c.is_empty())
             .map(str::to_owned),
         containers: hugepages::read_downward(pod, &mut warnings),
-        ..Hugepages::default()
+        cgroup_limit_mib: hugetlb::cgroup_limits(pod, &layout, &mut warnings),
+        mounts: hugetlb::mounts(pod, &layout, &mut warnings),
+        host_pools: hugetlb::host_pools(pod, &mut warnings),
     };
-    let cpus = cpus::collect(pod, &mut warnings);
+    let cpus = cpus::collect(pod, &layout, &mut warnings);
 
     let mut all = pod.warnings();
     all.append(&mut warnings);

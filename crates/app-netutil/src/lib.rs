@@ -31,6 +31,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod cgroup;
 pub mod cpulist;
 pub mod cpus;
 pub mod devinfo;
@@ -40,14 +41,18 @@ pub mod dpdk;
 pub mod error;
 pub mod goquote;
 pub mod hugepages;
+pub mod hugetlb;
 pub mod interfaces;
 pub mod model;
+pub mod mountinfo;
 pub mod netstatus;
 pub mod options;
 pub mod pagesize;
 pub mod pci;
 pub mod pod;
+pub mod sysfile;
 pub mod sysfs;
+pub mod topology;
 pub mod userspace;
 
 mod collect;

@@ -102,6 +102,44 @@ impl Hugepages {
             .or_else(|| own.request_mib.get(&size))
             .copied()
     }
+    /// The MiB of `size` pages this container was granted: its downward-API
+    /// amount ([`Hugepages::own_mib`]) when the downward-API files name this
+    /// container, else the hugetlb cgroup limit ([`Hugepages::cgroup_limit_mib`]:
+    /// the smaller of the container's and the pod's cgroup limit). `None`
+    /// when neither says anything about `size` (for example an unlimited
+    /// cgroup).
+    ///
+    /// This is the amount DPDK's memory options should use.
+    #[must_use]
+    pub fn grant_mib(&self, size: PageSize) -> Option<u64> {
+        if self.own().is_some() {
+            if let Some(mib) = self.own_mib(SizeKey::Size(size)) {
+                return Some(mib);
+            }
+        }
+        self.cgroup_limit_mib.get(&size).copied()
+    }
+
+    /// The page sizes with a non-zero [`Hugepages::grant_mib`], ascending.
+    #[must_use]
+    pub fn granted_sizes(&self) -> Vec<PageSize> {
+        let mut sizes: Vec<PageSize> = self.cgroup_limit_mib.keys().copied().collect();
+        if let Some(own) = self.own() {
+            sizes.extend(
+                own.limit_mib
+                    .keys()
+                    .chain(own.request_mib.keys())
+                    .filter_map(|k| match k {
+                        SizeKey::Size(s) => Some(*s),
+                        SizeKey::Unspecified => None,
+                    }),
+            );
+        }
+        sizes.sort_unstable();
+        sizes.dedup();
+        sizes.retain(|s| self.grant_mib(*s).is_some_and(|m| m > 0));
+        sizes
+    }
 }
 
 /// A hugetlbfs mount.
@@ -330,5 +368,53 @@ impl Report {
     /// The JSON error when the text is not a contract v1 report.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
         serde_json::from_str(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ps(s: &str) -> PageSize {
+        PageSize::parse(s).unwrap()
+    }
+
+    fn container(name: &str, limits: &[(&str, u64)]) -> ContainerHugepages {
+        let mut c: ContainerHugepages = serde_json::from_value(serde_json::json!({
+            "name": name, "request-mib": {}, "limit-mib": {}
+        }))
+        .unwrap();
+        for (size, mib) in limits {
+            c.limit_mib.insert(SizeKey::Size(ps(size)), *mib);
+        }
+        c
+    }
+
+    #[test]
+    fn grant_prefers_the_downward_api_of_this_container() {
+        let mut hp = Hugepages {
+            container: Some("dpdk".into()),
+            containers: vec![
+                container("dpdk", &[("1Gi", 2048)]),
+                container("other", &[("2Mi", 64)]),
+            ],
+            ..Hugepages::default()
+        };
+        hp.cgroup_limit_mib.insert(ps("1Gi"), 4096);
+        hp.cgroup_limit_mib.insert(ps("2Mi"), 512);
+        hp.cgroup_limit_mib.insert(ps("16Gi"), 0);
+        assert_eq!(hp.grant_mib(ps("1Gi")), Some(2048));
+        // A size the downward API does not name for this container: the
+        // cgroup limit.
+        assert_eq!(hp.grant_mib(ps("2Mi")), Some(512));
+        assert_eq!(hp.grant_mib(ps("16Gi")), Some(0));
+        assert_eq!(hp.grant_mib(ps("32Mi")), None);
+        assert_eq!(hp.granted_sizes(), [ps("2Mi"), ps("1Gi")]);
+        // Unknown container: the cgroup limits only.
+        hp.container = None;
+        assert_eq!(hp.grant_mib(ps("1Gi")), Some(4096));
+        hp.cgroup_limit_mib.clear();
+        assert_eq!(hp.grant_mib(ps("1Gi")), None);
+        assert!(hp.granted_sizes().is_empty());
     }
 }

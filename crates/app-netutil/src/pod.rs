@@ -346,6 +346,33 @@ impl PodView {
         Some(out)
     }
 
+    /// The target of the link at `pod_path` as written, without following
+    /// it (so a link to something absent still has a target). Links in the
+    /// parent directories are followed. `None` when it is not a link.
+    #[must_use]
+    pub fn read_link(&self, pod_path: &str) -> Option<PathBuf> {
+        let path = Path::new(pod_path);
+        let name = path.file_name()?;
+        let parent = self.resolve(path.parent()?.to_str()?)?;
+        let host = parent.join(name);
+        if let Ok(target) = std::fs::read_link(&host) {
+            return Some(target);
+        }
+        if self.live {
+            return None;
+        }
+        let meta = std::fs::symlink_metadata(&host).ok()?;
+        if !meta.is_file() || meta.len() >= 4096 {
+            return None;
+        }
+        let data = std::fs::read(&host).ok()?;
+        if !is_link_placeholder(&data) {
+            return None;
+        }
+        self.placeholder_seen.set(true);
+        String::from_utf8(data).ok().map(PathBuf::from)
+    }
+
     /// The machine path a pod path leads to, following links.
     #[must_use]
     pub fn resolve(&self, pod_path: &str) -> Option<PathBuf> {

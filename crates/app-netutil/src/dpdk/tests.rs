@@ -1529,9 +1529,17 @@ fn fixture_sriov_pci_and_subfunction() {
 #[test]
 fn fixture_hugepages_of_this_container_only() {
     // dpdk-app has 2048 MiB of 1Gi and 512 MiB of 2Mi pages; the sidecar
-    // has less of both.
+    // has less of both. The pod mounts a 1 GiB hugetlbfs at /dev/hugepages.
     let eal = from_fixture("hugepages_two_containers", DpdkOptions::new().hostname("h"));
-    assert_eq!(eal.args[3..6], ["-m", "2048", "--file-prefix=h_dpdk-app"]);
+    assert_eq!(
+        eal.args[3..7],
+        [
+            "-m",
+            "2048",
+            "--huge-dir=/dev/hugepages",
+            "--file-prefix=h_dpdk-app"
+        ]
+    );
     let eal = from_fixture(
         "hugepages_two_containers",
         DpdkOptions::new().page_size(size("2Mi")),

@@ -1,0 +1,198 @@
+//! Typed errors for proc, cgroup and sysfs files, and the thin glue that
+//! reads such files through a [`PodView`].
+//!
+//! The parsers of [`crate::mountinfo`], [`crate::cgroup`],
+//! [`crate::topology`] and [`crate::hugetlb`] work on `&str` and return a
+//! [`ValueError`] saying what is wrong with the content; the glue wraps it in
+//! a [`FileError`] that names the file, whose text becomes a report warning.
+
+use thiserror::Error;
+
+use crate::cpulist::{self, CpuListError};
+use crate::pod::{MAX_ATTR_FILE_BYTES, PodView, ReadError};
+
+/// What is wrong with the content of a proc, cgroup or sysfs file.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ValueError {
+    /// The file is empty (or only whitespace) where a value is required.
+    #[error("empty")]
+    Empty,
+    /// A CPU list that does not parse.
+    #[error(transparent)]
+    CpuList(#[from] CpuListError),
+    /// Not a non-negative decimal integer.
+    #[error("{0:?} is not a whole number")]
+    NotANumber(String),
+    /// Not a NUMA node number (a non-negative integer or `-1`).
+    #[error("{0:?} is not a NUMA node number")]
+    NotANumaNode(String),
+    /// Not a PCI id in the kernel's `0x` + four hex digits form.
+    #[error("{0:?} is not a PCI id like 0x8086")]
+    NotAPciId(String),
+    /// Not a hugetlb limit: bytes or the literal `max`.
+    #[error("{0:?} is neither a number of bytes nor \"max\"")]
+    NotALimit(String),
+    /// Not a page size.
+    #[error("{0:?} is not a page size")]
+    NotAPageSize(String),
+    /// A line of a line-oriented file that does not have the expected shape.
+    #[error("line {line}: {reason}")]
+    Line {
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+/// A file that could not be read, or whose content is not what the kernel
+/// writes. Its text names the file as the pod sees it.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum FileError {
+    /// The file could not be read.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// The file was read but its content is wrong.
+    #[error("{path}: {error}")]
+    Value {
+        /// The file, as the pod sees it.
+        path: String,
+        /// What is wrong.
+        error: ValueError,
+    },
+}
+
+impl FileError {
+    /// A content error of `path`.
+    #[must_use]
+    pub fn value(path: &str, error: ValueError) -> Self {
+        Self::Value {
+            path: path.to_owned(),
+            error,
+        }
+    }
+}
+
+/// Reads a small proc or sysfs file as text; `Ok(None)` when it does not
+/// exist.
+///
+/// # Errors
+///
+/// [`FileError::Read`] for anything but absence.
+pub fn read_optional(pod: &PodView, path: &str) -> Result<Option<String>, FileError> {
+    match pod.read_string(path, MAX_ATTR_FILE_BYTES) {
+        Ok(s) => Ok(Some(s)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Reads a cpulist file; `Ok(None)` when it does not exist.
+///
+/// # Errors
+///
+/// [`FileError`] when it cannot be read or is not a cpulist.
+pub fn read_cpulist(pod: &PodView, path: &str) -> Result<Option<Vec<u32>>, FileError> {
+    let Some(text) = read_optional(pod, path)? else {
+        return Ok(None);
+    };
+    cpulist::parse(&text)
+        .map(Some)
+        .map_err(|e| FileError::value(path, e.into()))
+}
+
+/// Parses a non-negative decimal integer with surrounding whitespace.
+///
+/// # Errors
+///
+/// [`ValueError::Empty`] or [`ValueError::NotANumber`].
+pub fn parse_u64(text: &str) -> Result<u64, ValueError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(ValueError::Empty);
+    }
+    if !t.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ValueError::NotANumber(t.to_owned()));
+    }
+    t.parse::<u64>()
+        .map_err(|_| ValueError::NotANumber(t.to_owned()))
+}
+
+/// Reads a file holding one non-negative integer; `Ok(None)` when it does
+/// not exist.
+///
+/// # Errors
+///
+/// [`FileError`] when it cannot be read or is not such a number.
+pub fn read_u64(pod: &PodView, path: &str) -> Result<Option<u64>, FileError> {
+    let Some(text) = read_optional(pod, path)? else {
+        return Ok(None);
+    };
+    parse_u64(&text)
+        .map(Some)
+        .map_err(|e| FileError::value(path, e))
+}
+
+/// The last component of a pod path (`/sys/bus/pci/drivers/iavf` → `iavf`).
+#[must_use]
+pub fn basename(path: &str) -> Option<&str> {
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .filter(|s| !s.is_empty())
+}
+
+/// Joins a directory and a relative path with exactly one `/`.
+#[must_use]
+pub fn join(dir: &str, rel: &str) -> String {
+    let rel = rel.trim_start_matches('/');
+    let dir = dir.trim_end_matches('/');
+    if rel.is_empty() {
+        if dir.is_empty() {
+            "/".to_owned()
+        } else {
+            dir.to_owned()
+        }
+    } else {
+        format!("{dir}/{rel}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_u64("12\n"), Ok(12));
+        assert_eq!(parse_u64(" 0 "), Ok(0));
+        assert_eq!(parse_u64(""), Err(ValueError::Empty));
+        assert_eq!(parse_u64("\n"), Err(ValueError::Empty));
+        assert!(matches!(parse_u64("-1"), Err(ValueError::NotANumber(_))));
+        assert!(matches!(parse_u64("+1"), Err(ValueError::NotANumber(_))));
+        assert!(matches!(parse_u64("1 2"), Err(ValueError::NotANumber(_))));
+        assert!(matches!(
+            parse_u64("99999999999999999999999"),
+            Err(ValueError::NotANumber(_))
+        ));
+    }
+
+    #[test]
+    fn paths() {
+        assert_eq!(basename("/sys/bus/pci/drivers/iavf"), Some("iavf"));
+        assert_eq!(basename("/sys/kernel/iommu_groups/42/"), Some("42"));
+        assert_eq!(basename("/"), None);
+        assert_eq!(join("/sys/fs/cgroup/", "/a/b"), "/sys/fs/cgroup/a/b");
+        assert_eq!(join("/sys/fs/cgroup", ""), "/sys/fs/cgroup");
+        assert_eq!(join("/", ""), "/");
+        assert_eq!(join("/", "/x"), "/x");
+    }
+
+    #[test]
+    fn errors_name_the_file() {
+        let e = FileError::value("/sys/x", ValueError::NotANumber("abc".into()));
+        assert_eq!(e.to_string(), "/sys/x: \"abc\" is not a whole number");
+    }
+}

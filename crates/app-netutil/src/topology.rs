@@ -1,0 +1,282 @@
+//! CPU topology from sysfs, restricted to the pod's CPUs: NUMA nodes
+//! (`/sys/devices/system/node/node<N>/cpulist`), SMT siblings
+//! (`/sys/devices/system/cpu/cpu<N>/topology/thread_siblings_list`),
+//! isolated CPUs (`/sys/devices/system/cpu/isolated`) and whether the pod's
+//! CPUs are dedicated (compared with `/sys/devices/system/cpu/online`).
+//!
+//! A file that is absent (a pod without that part of sysfs) leaves the
+//! answer unknown without a warning; a file that cannot be parsed is a
+//! warning naming it.
+
+use std::collections::BTreeMap;
+
+use crate::cpulist;
+use crate::pod::PodView;
+use crate::sysfile::{self, FileError};
+
+/// The NUMA node directory of sysfs.
+pub const NODE_DIR: &str = "/sys/devices/system/node";
+/// The CPU directory of sysfs.
+pub const CPU_DIR: &str = "/sys/devices/system/cpu";
+
+/// The node number of a `node<N>` directory name.
+#[must_use]
+pub fn node_number(name: &str) -> Option<u32> {
+    let n = name.strip_prefix("node")?;
+    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) || (n.len() > 1 && n.starts_with('0'))
+    {
+        return None;
+    }
+    n.parse().ok()
+}
+
+/// The elements of the ascending list `list` that are in the ascending list
+/// `pod`.
+#[must_use]
+pub fn restrict(list: &[u32], pod: &[u32]) -> Vec<u32> {
+    let mut out = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < list.len() && j < pod.len() {
+        match list[i].cmp(&pod[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(list[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Whether the pod's usable CPUs are dedicated: `Some(false)` when they are
+/// every online CPU, `Some(true)` when they are a strict subset, `None` when
+/// that cannot be said (CPUs that are not online, or no CPUs).
+#[must_use]
+pub fn exclusive_of(usable: &[u32], online: &[u32]) -> Option<bool> {
+    if usable.is_empty() || restrict(usable, online).len() != usable.len() {
+        return None;
+    }
+    Some(usable.len() < online.len())
+}
+
+/// Groups the pod's CPUs by physical core. `siblings(cpu)` gives the sibling
+/// list of `cpu` (ascending, including `cpu`), or `None` when unknown; a CPU
+/// whose siblings are unknown is left out. Groups are restricted to the
+/// pod's CPUs and sorted by their first CPU. The sibling relation is
+/// symmetric, so a CPU already placed in a group is not asked again.
+pub fn group_siblings(
+    pod_cpus: &[u32],
+    mut siblings: impl FnMut(u32) -> Option<Vec<u32>>,
+) -> Vec<Vec<u32>> {
+    let mut placed = std::collections::BTreeSet::new();
+    let mut groups = Vec::new();
+    for &cpu in pod_cpus {
+        if placed.contains(&cpu) {
+            continue;
+        }
+        let Some(list) = siblings(cpu) else {
+            continue;
+        };
+        let mut group = restrict(&list, pod_cpus);
+        if !group.contains(&cpu) {
+            // A sibling list should hold the CPU itself; keep it anyway.
+            group.push(cpu);
+            group.sort_unstable();
+        }
+        group.retain(|c| !placed.contains(c));
+        placed.extend(group.iter().copied());
+        groups.push(group);
+    }
+    groups.sort_by_key(|g| g.first().copied());
+    groups
+}
+
+fn warn(warnings: &mut Vec<String>, e: &FileError, consequence: &str) {
+    warnings.push(format!("{e}; {consequence}"));
+}
+
+/// NUMA node -> the pod's CPUs on it (nodes without pod CPUs are left out).
+/// `None` when the pod's sysfs has no node directory.
+pub(crate) fn numa_nodes(
+    pod: &PodView,
+    cpus: &[u32],
+    warnings: &mut Vec<String>,
+) -> Option<BTreeMap<u32, Vec<u32>>> {
+    let names = pod.list_dir(NODE_DIR)?;
+    let mut nodes = BTreeMap::new();
+    let mut any = false;
+    for name in &names {
+        let Some(node) = node_number(name) else {
+            continue;
+        };
+        let path = format!("{NODE_DIR}/{name}/cpulist");
+        match sysfile::read_cpulist(pod, &path) {
+            Ok(Some(list)) => {
+                any = true;
+                let mine = restrict(&list, cpus);
+                if !mine.is_empty() {
+                    nodes.insert(node, mine);
+                }
+            }
+            Ok(None) => {}
+            Err(e) => warn(warnings, &e, "node left out"),
+        }
+    }
+    any.then_some(nodes)
+}
+
+/// The pod's CPUs grouped by physical core; `None` when the pod's sysfs
+/// has no topology for its first CPU (every online CPU has one in a real
+/// sysfs, so the others are not looked for).
+pub(crate) fn smt_siblings(
+    pod: &PodView,
+    cpus: &[u32],
+    warnings: &mut Vec<String>,
+) -> Option<Vec<Vec<u32>>> {
+    let mut any = false;
+    let mut absent = false;
+    let groups = group_siblings(cpus, |cpu| {
+        if absent {
+            return None;
+        }
+        let path = format!("{CPU_DIR}/cpu{cpu}/topology/thread_siblings_list");
+        match sysfile::read_cpulist(pod, &path) {
+            Ok(Some(list)) => {
+                any = true;
+                Some(list)
+            }
+            Ok(None) => {
+                // Absent for the first CPU: this sysfs has no topology.
+                absent = !any;
+                None
+            }
+            Err(e) => {
+                warn(warnings, &e, "its siblings are left out");
+                None
+            }
+        }
+    });
+    any.then_some(groups)
+}
+
+/// The pod's CPUs that the kernel isolates; `None` when the file is absent.
+pub(crate) fn isolated(
+    pod: &PodView,
+    cpus: &[u32],
+    warnings: &mut Vec<String>,
+) -> Option<Vec<u32>> {
+    let path = format!("{CPU_DIR}/isolated");
+    match sysfile::read_cpulist(pod, &path) {
+        Ok(list) => list.map(|l| restrict(&l, cpus)),
+        Err(e) => {
+            warn(warnings, &e, "isolated CPUs unknown");
+            None
+        }
+    }
+}
+
+/// Whether the pod's CPUs are dedicated (see [`exclusive_of`]); warns when
+/// they are every online CPU.
+pub(crate) fn exclusive(pod: &PodView, cpus: &[u32], warnings: &mut Vec<String>) -> Option<bool> {
+    let path = format!("{CPU_DIR}/online");
+    let online = match sysfile::read_cpulist(pod, &path) {
+        Ok(Some(l)) => l,
+        Ok(None) => return None,
+        Err(e) => {
+            warn(warnings, &e, "whether the CPUs are dedicated is unknown");
+            return None;
+        }
+    };
+    let ex = exclusive_of(cpus, &online);
+    match ex {
+        Some(false) => warnings.push(format!(
+            "cpus: the usable CPUs {} are every online CPU ({path}): the pod has no dedicated CPUs, so DPDK lcores compete with other pods and the host",
+            cpulist::format(cpus)
+        )),
+        None if !cpus.is_empty() => warnings.push(format!(
+            "cpus: the usable CPUs {} are not all online according to {path} ({}); whether they are dedicated is unknown",
+            cpulist::format(cpus),
+            cpulist::format(&online)
+        )),
+        _ => {}
+    }
+    ex
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn node_names() {
+        assert_eq!(node_number("node0"), Some(0));
+        assert_eq!(node_number("node17"), Some(17));
+        for n in [
+            "node", "nodes", "node-1", "node01", "online", "has_cpu", "node1x",
+        ] {
+            assert_eq!(node_number(n), None, "{n}");
+        }
+        assert_eq!(node_number("node99999999999"), None);
+    }
+
+    #[test]
+    fn restricting() {
+        assert_eq!(restrict(&[0, 1, 2, 3, 8], &[1, 3, 4, 8, 9]), vec![1, 3, 8]);
+        assert_eq!(restrict(&[], &[1]), Vec::<u32>::new());
+        assert_eq!(restrict(&[1], &[]), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn exclusivity() {
+        assert_eq!(exclusive_of(&[0, 1], &[0, 1]), Some(false));
+        assert_eq!(exclusive_of(&[1], &[0, 1]), Some(true));
+        assert_eq!(exclusive_of(&[2], &[0, 1]), None);
+        assert_eq!(exclusive_of(&[], &[0, 1]), None);
+        assert_eq!(exclusive_of(&[0], &[]), None);
+    }
+
+    #[test]
+    fn siblings_grouped_and_restricted() {
+        // 4 cores, siblings n and n+4; the pod has 1,2,5 and 7.
+        let sib = |c: u32| Some(vec![c % 4, c % 4 + 4]);
+        let mut asked = Vec::new();
+        let groups = group_siblings(&[1, 2, 5, 7], |c| {
+            asked.push(c);
+            sib(c)
+        });
+        assert_eq!(groups, vec![vec![1, 5], vec![2], vec![7]]);
+        // 5 was placed with 1 and not read.
+        assert_eq!(asked, vec![1, 2, 7]);
+        // Unknown siblings leave the CPU out; a list without the CPU itself
+        // still holds it.
+        let groups = group_siblings(&[0, 1, 2], |c| match c {
+            0 => None,
+            1 => Some(vec![9]),
+            _ => Some(vec![2]),
+        });
+        assert_eq!(groups, vec![vec![1], vec![2]]);
+        // Asymmetric garbage never places a CPU twice.
+        let groups = group_siblings(&[0, 1, 2], |c| match c {
+            0 => Some(vec![0, 1]),
+            _ => Some(vec![0, 1, 2]),
+        });
+        assert_eq!(groups, vec![vec![0, 1], vec![2]]);
+    }
+
+    proptest! {
+        #[test]
+        fn groups_partition_known_cpus(
+            pod in proptest::collection::btree_set(0u32..64, 0..40),
+            lists in proptest::collection::vec(proptest::collection::btree_set(0u32..64, 0..5), 64),
+        ) {
+            let pod: Vec<u32> = pod.into_iter().collect();
+            let groups = group_siblings(&pod, |c| Some(lists[c as usize].iter().copied().collect()));
+            let mut all: Vec<u32> = groups.iter().flatten().copied().collect();
+            all.sort_unstable();
+            prop_assert_eq!(all, pod);
+        }
+    }
+}
