@@ -62,7 +62,7 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
     // about; most pods have no PCI netdevs, so most lookups end here.
     let netdevs = pod.list_dir("/sys/class/net").unwrap_or_default();
     let mut interfaces = interfaces::build(
-        &inputs,
+        inputs,
         &mut |name| {
             if netdevs.binary_search_by(|n| n.as_str().cmp(name)).is_ok() {
                 sysfs::netdev_backing(pod, name)
@@ -72,10 +72,21 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
         },
         &mut warnings,
     );
+    // One listing says which PCI devices the pod's sysfs shows at all.
+    let pci_devices = pod.list_dir(sysfs::PCI_DEVICES_DIR).unwrap_or_default();
     for iface in &mut interfaces {
         let Some(addr) = iface.pci_address().and_then(PciAddress::parse) else {
             continue;
         };
+        if pci_devices
+            .binary_search_by(|d| d.as_str().cmp(addr.as_str()))
+            .is_err()
+        {
+            opts.log(LogLevel::Debug, || {
+                format!("PCI device {addr}: not in the pod's sysfs; pci-device is null")
+            });
+            continue;
+        }
         iface.pci_device = sysfs::pci_device(pod, &addr, &mut warnings);
         if iface.pci_device.is_none() {
             opts.log(LogLevel::Debug, || {

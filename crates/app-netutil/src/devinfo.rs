@@ -6,9 +6,14 @@
 //! `v1.0.0`, and the NAD client writes the memif mode `punt` where the spec
 //! says `inject-punt`; both are accepted and reported as given.
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use std::fmt;
 
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use serde::de::MapAccess;
+
+use crate::json::{Field, FromJson};
 use crate::pci::PciAddress;
 
 /// The device-info version this library writes when it synthesizes one.
@@ -216,142 +221,249 @@ impl DeviceInfo {
 /// not an object or has no string `type`.
 #[must_use]
 pub fn decode(value: &Value, context: &str, warnings: &mut Vec<String>) -> Option<DeviceInfo> {
-    let Some(obj) = value.as_object() else {
-        warnings.push(format!(
-            "{context}: device-info is not an object; device-info ignored"
-        ));
-        return None;
-    };
-    let Some(kind) = obj.get("type").and_then(Value::as_str) else {
-        warnings.push(format!(
-            "{context}: device-info has no string \"type\"; device-info ignored"
-        ));
-        return None;
-    };
-    let mut info = DeviceInfo {
-        kind: kind.to_owned(),
-        version: string_field(obj, "version", context, warnings),
-        ..DeviceInfo::default()
-    };
-    if info.version.is_none() {
-        warnings.push(format!(
-            "{context}: device-info has no \"version\"; version left null"
-        ));
-    }
-    let payload = |key: &str, warnings: &mut Vec<String>| -> Option<Map<String, Value>> {
-        match obj.get(key) {
-            None | Some(Value::Null) => None,
-            Some(Value::Object(m)) => Some(m.clone()),
-            Some(_) => {
-                warnings.push(format!(
-                    "{context}: device-info \"{key}\" is not an object; dropped"
-                ));
-                None
+    let fields = Field::<InfoFields>::deserialize(value).unwrap_or(Field::Wrong("invalid JSON"));
+    fields.decode(&context, warnings)
+}
+
+/// Every key any payload type has; all their values are strings.
+const PAYLOAD_FIELD_KEYS: [&str; 10] = [
+    "pci-address",
+    "vhost-net",
+    "rdma-device",
+    "pf-pci-address",
+    "representor-device",
+    "parent-device",
+    "driver",
+    "path",
+    "mode",
+    "role",
+];
+
+/// A payload's fields: one slot per key of [`PAYLOAD_FIELD_KEYS`] (which
+/// keys a type keeps is decided when decoding); other keys are ignored, as
+/// the spec allows.
+#[derive(Debug, Default)]
+pub(crate) struct PayloadFields([Field<String>; 10]);
+
+impl<'de> FromJson<'de> for PayloadFields {
+    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
+        let mut fields = Self::default();
+        while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
+            match PAYLOAD_FIELD_KEYS.iter().position(|k| *k == key.as_str()) {
+                // A repeated key keeps its last value.
+                Some(i) => fields.0[i] = map.next_value()?,
+                None => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-    };
-    let sub = |key: &str| format!("{context}: device-info {key}");
-    match kind {
-        "pci" => {
-            info.pci = payload("pci", warnings).map(|m| {
-                let ctx = sub("pci");
-                PciInfo {
-                    pci_address: pci_field(&m, "pci-address", &ctx, warnings),
-                    vhost_net: string_field(&m, "vhost-net", &ctx, warnings),
-                    rdma_device: string_field(&m, "rdma-device", &ctx, warnings),
-                    pf_pci_address: pci_field(&m, "pf-pci-address", &ctx, warnings),
-                    representor_device: string_field(&m, "representor-device", &ctx, warnings),
-                }
-            });
-        }
-        "vdpa" => {
-            info.vdpa = payload("vdpa", warnings).map(|m| {
-                let ctx = sub("vdpa");
-                VdpaInfo {
-                    parent_device: string_field(&m, "parent-device", &ctx, warnings),
-                    driver: string_field(&m, "driver", &ctx, warnings),
-                    path: string_field(&m, "path", &ctx, warnings),
-                    pci_address: pci_field(&m, "pci-address", &ctx, warnings),
-                    pf_pci_address: pci_field(&m, "pf-pci-address", &ctx, warnings),
-                    representor_device: string_field(&m, "representor-device", &ctx, warnings),
-                }
-            });
-        }
-        "vhost-user" => {
-            info.vhost_user = payload("vhost-user", warnings).map(|m| {
-                let ctx = sub("vhost-user");
-                VhostUserInfo {
-                    mode: string_field(&m, "mode", &ctx, warnings),
-                    path: string_field(&m, "path", &ctx, warnings),
-                }
-            });
-        }
-        "memif" => {
-            info.memif = payload("memif", warnings).map(|m| {
-                let ctx = sub("memif");
-                MemifInfo {
-                    role: string_field(&m, "role", &ctx, warnings),
-                    mode: string_field(&m, "mode", &ctx, warnings),
-                    path: string_field(&m, "path", &ctx, warnings),
-                }
-            });
-        }
-        other => {
-            let dropped: Vec<&str> = obj
-                .keys()
-                .map(String::as_str)
-                .filter(|k| !matches!(*k, "type" | "version"))
-                .collect();
-            if !dropped.is_empty() {
-                warnings.push(format!(
-                    "{context}: device-info type {other:?} is not one this library knows; kept as type only, fields {dropped:?} not reported"
-                ));
+        Ok(Some(fields))
+    }
+}
+
+impl PayloadFields {
+    /// The value of `key`, one of [`PAYLOAD_FIELD_KEYS`].
+    fn take(&mut self, key: &str) -> Field<String> {
+        PAYLOAD_FIELD_KEYS
+            .iter()
+            .position(|k| *k == key)
+            .map_or(Field::Null, |i| std::mem::take(&mut self.0[i]))
+    }
+}
+
+/// A device-info object's fields, read in one pass. Keys other than
+/// `type`, `version` and the payloads are remembered by name only.
+#[derive(Debug, Default)]
+pub(crate) struct InfoFields {
+    kind: Field<String>,
+    version: Field<String>,
+    payloads: Vec<(&'static str, Field<PayloadFields>)>,
+    other_keys: Vec<String>,
+}
+
+const PAYLOAD_KEYS: [&str; 4] = ["pci", "vdpa", "vhost-user", "memif"];
+
+impl<'de> FromJson<'de> for InfoFields {
+    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
+        let mut f = Self::default();
+        while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
+            match key.as_str() {
+                "type" => f.kind = map.next_value()?,
+                "version" => f.version = map.next_value()?,
+                k => match PAYLOAD_KEYS.iter().find(|p| **p == k) {
+                    Some(p) => {
+                        let value = map.next_value::<Field<PayloadFields>>()?;
+                        f.payloads.retain(|(q, _)| q != p);
+                        f.payloads.push((p, value));
+                    }
+                    None => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        f.other_keys.push(key.as_str().to_owned());
+                    }
+                },
             }
         }
+        Ok(Some(f))
     }
-    if info.is_known_type() && !has_payload(&info) {
-        warnings.push(format!(
-            "{context}: device-info of type {kind:?} has no \"{kind}\" object; it does not identify a device"
-        ));
+}
+
+impl Field<InfoFields> {
+    /// The device-info these fields make, with warnings for what is
+    /// dropped.
+    pub(crate) fn decode(
+        self,
+        context: &dyn fmt::Display,
+        warnings: &mut Vec<String>,
+    ) -> Option<DeviceInfo> {
+        let mut f = match self {
+            Field::Value(f) => f,
+            Field::Null | Field::Wrong(_) => {
+                warnings.push(format!(
+                    "{context}: device-info is not an object; device-info ignored"
+                ));
+                return None;
+            }
+        };
+        let Field::Value(kind) = std::mem::take(&mut f.kind) else {
+            warnings.push(format!(
+                "{context}: device-info has no string \"type\"; device-info ignored"
+            ));
+            return None;
+        };
+        let mut info = DeviceInfo {
+            version: f.version.string("version", context, warnings),
+            ..DeviceInfo::default()
+        };
+        if info.version.is_none() {
+            warnings.push(format!(
+                "{context}: device-info has no \"version\"; version left null"
+            ));
+        }
+        let mut payload = |key: &str, warnings: &mut Vec<String>| {
+            let i = f.payloads.iter().position(|(k, _)| *k == key)?;
+            let (_, value) = f.payloads.swap_remove(i);
+            match value {
+                Field::Value(p) => Some(p),
+                Field::Null => None,
+                Field::Wrong(_) => {
+                    warnings.push(format!(
+                        "{context}: device-info \"{key}\" is not an object; dropped"
+                    ));
+                    None
+                }
+            }
+        };
+        match kind.as_str() {
+            "pci" => {
+                info.pci = payload("pci", warnings).map(|mut m| {
+                    let ctx = format_args!("{context}: device-info pci");
+                    PciInfo {
+                        pci_address: pci_field(
+                            m.take("pci-address"),
+                            "pci-address",
+                            &ctx,
+                            warnings,
+                        ),
+                        vhost_net: m.take("vhost-net").string("vhost-net", &ctx, warnings),
+                        rdma_device: m.take("rdma-device").string("rdma-device", &ctx, warnings),
+                        pf_pci_address: pci_field(
+                            m.take("pf-pci-address"),
+                            "pf-pci-address",
+                            &ctx,
+                            warnings,
+                        ),
+                        representor_device: m.take("representor-device").string(
+                            "representor-device",
+                            &ctx,
+                            warnings,
+                        ),
+                    }
+                });
+            }
+            "vdpa" => {
+                info.vdpa = payload("vdpa", warnings).map(|mut m| {
+                    let ctx = format_args!("{context}: device-info vdpa");
+                    VdpaInfo {
+                        parent_device: m.take("parent-device").string(
+                            "parent-device",
+                            &ctx,
+                            warnings,
+                        ),
+                        driver: m.take("driver").string("driver", &ctx, warnings),
+                        path: m.take("path").string("path", &ctx, warnings),
+                        pci_address: pci_field(
+                            m.take("pci-address"),
+                            "pci-address",
+                            &ctx,
+                            warnings,
+                        ),
+                        pf_pci_address: pci_field(
+                            m.take("pf-pci-address"),
+                            "pf-pci-address",
+                            &ctx,
+                            warnings,
+                        ),
+                        representor_device: m.take("representor-device").string(
+                            "representor-device",
+                            &ctx,
+                            warnings,
+                        ),
+                    }
+                });
+            }
+            "vhost-user" => {
+                info.vhost_user = payload("vhost-user", warnings).map(|mut m| {
+                    let ctx = format_args!("{context}: device-info vhost-user");
+                    VhostUserInfo {
+                        mode: m.take("mode").string("mode", &ctx, warnings),
+                        path: m.take("path").string("path", &ctx, warnings),
+                    }
+                });
+            }
+            "memif" => {
+                info.memif = payload("memif", warnings).map(|mut m| {
+                    let ctx = format_args!("{context}: device-info memif");
+                    MemifInfo {
+                        role: m.take("role").string("role", &ctx, warnings),
+                        mode: m.take("mode").string("mode", &ctx, warnings),
+                        path: m.take("path").string("path", &ctx, warnings),
+                    }
+                });
+            }
+            other => {
+                let mut dropped: Vec<&str> = f.payloads.iter().map(|(k, _)| *k).collect();
+                dropped.extend(f.other_keys.iter().map(String::as_str));
+                if !dropped.is_empty() {
+                    warnings.push(format!(
+                        "{context}: device-info type {other:?} is not one this library knows; kept as type only, fields {dropped:?} not reported"
+                    ));
+                }
+            }
+        }
+        info.kind = kind;
+        if info.is_known_type() && !has_payload(&info) {
+            warnings.push(format!(
+                "{context}: device-info of type {:?} has no \"{}\" object; it does not identify a device",
+                info.kind, info.kind
+            ));
+        }
+        Some(info)
     }
-    Some(info)
 }
 
 fn has_payload(info: &DeviceInfo) -> bool {
     info.pci.is_some() || info.vdpa.is_some() || info.vhost_user.is_some() || info.memif.is_some()
 }
 
-/// A string field; a value of another type is dropped with a warning, an
-/// empty string counts as absent.
-pub(crate) fn string_field(
-    obj: &Map<String, Value>,
-    key: &str,
-    context: &str,
-    warnings: &mut Vec<String>,
-) -> Option<String> {
-    match obj.get(key)? {
-        Value::String(s) if s.is_empty() => None,
-        Value::String(s) => Some(s.clone()),
-        Value::Null => None,
-        other => {
-            warnings.push(format!(
-                "{context}: \"{key}\" should be a string, found {}; dropped",
-                json_type(other)
-            ));
-            None
-        }
-    }
-}
-
 fn pci_field(
-    obj: &Map<String, Value>,
+    value: Field<String>,
     key: &str,
-    context: &str,
+    context: &dyn fmt::Display,
     warnings: &mut Vec<String>,
 ) -> Option<String> {
-    let raw = string_field(obj, key, context, warnings)?;
+    let raw = value.string(key, context, warnings)?;
     if let Some(addr) = PciAddress::parse(&raw) {
-        Some(addr.to_string())
+        Some(addr.into_string())
     } else {
         warnings.push(format!(
             "{context}: \"{key}\" {raw:?} is not a PCI address; dropped"

@@ -53,28 +53,39 @@ pub fn unquote(input: &[u8]) -> Result<Vec<u8>, UnquoteError> {
     };
     let mut out = Vec::with_capacity(body.len());
     let mut i = 0;
-    while i < body.len() {
-        // Copy a run of plain bytes at once: most of a value has no escapes.
-        let run = body[i..]
-            .iter()
-            .position(|&b| b == b'\\' || b == b'"' || b == b'\n')
-            .unwrap_or(body.len() - i);
-        out.extend_from_slice(&body[i..i + run]);
-        i += run;
-        let Some(&b) = body.get(i) else { break };
-        let offset = i + 1; // offset in `input`
+    while let Some(&b) = body.get(i) {
         match b {
             b'"' => {
                 if i + 1 == body.len() {
                     return Ok(out);
                 }
-                return Err(UnquoteError::TrailingBytes { offset: offset + 1 });
+                return Err(UnquoteError::TrailingBytes { offset: i + 2 });
             }
-            b'\n' => return Err(UnquoteError::RawNewline { offset }),
+            b'\n' => return Err(UnquoteError::RawNewline { offset: i + 1 }),
+            // The escapes kubelet writes most (`\"` and `\n` in JSON
+            // values), without the general decoder.
+            b'\\' => match body.get(i + 1) {
+                Some(b'"') => {
+                    out.push(b'"');
+                    i += 2;
+                }
+                Some(b'n') => {
+                    out.push(b'\n');
+                    i += 2;
+                }
+                Some(b'\\') => {
+                    out.push(b'\\');
+                    i += 2;
+                }
+                _ => {
+                    let used = unescape(&body[i..], &mut out)
+                        .ok_or(UnquoteError::InvalidEscape { offset: i + 1 })?;
+                    i += used;
+                }
+            },
             _ => {
-                let used =
-                    unescape(&body[i..], &mut out).ok_or(UnquoteError::InvalidEscape { offset })?;
-                i += used;
+                out.push(b);
+                i += 1;
             }
         }
     }

@@ -40,60 +40,73 @@ struct Pending<'a> {
 /// Builds the interface list. `backing` answers rule 3 for a named
 /// interface.
 pub(crate) fn build(
-    inputs: &Inputs,
+    inputs: Inputs,
     backing: &mut dyn FnMut(&str) -> Backing,
     warnings: &mut Vec<String>,
 ) -> Vec<Interface> {
-    let source = inputs
-        .network_status_source
-        .unwrap_or(Source::NetworkStatus);
+    let Inputs {
+        network_status,
+        network_status_source,
+        userspace,
+        resources,
+    } = inputs;
+    let source = network_status_source.unwrap_or(Source::NetworkStatus);
     // Rule 1: network-status entries first, in annotation order.
-    let mut ifs: Vec<Interface> = inputs
-        .network_status
-        .iter()
+    let mut ifs: Vec<Interface> = network_status
+        .into_iter()
         .map(|e| Interface {
-            interface: e.interface.clone(),
-            network: e.name.clone(),
+            interface: e.interface,
+            network: e.name,
             default: e.default,
-            mac: e.mac.clone(),
-            ips: e.ips.clone(),
+            mac: e.mac,
+            ips: e.ips,
             mtu: e.mtu,
-            gateway: e.gateway.clone(),
-            dns: e.dns.clone(),
-            device_info: e.device_info.clone(),
-            sources: vec![source],
+            gateway: e.gateway,
+            dns: e.dns,
+            device_info: e.device_info,
+            sources: {
+                // Room for the usual sources without growing.
+                let mut v = Vec::with_capacity(3);
+                v.push(source);
+                v
+            },
             ..Interface::default()
         })
         .collect();
     warn_duplicate_names(&ifs, warnings);
-    merge_userspace(&mut ifs, &inputs.userspace, warnings);
+    merge_userspace(&mut ifs, userspace, warnings);
 
-    let mut pending: Vec<Pending<'_>> = inputs
-        .resources
+    let mut pending: Vec<Pending<'_>> = resources
         .iter()
         .flat_map(|var| var.ids.iter().map(move |id| Pending { var, id }))
         .collect();
 
     // Rule 2: an id equal to a device-info PCI address.
-    let mut by_address: BTreeMap<String, usize> = BTreeMap::new();
+    let mut by_address: BTreeMap<u64, usize> = BTreeMap::new();
     for (index, iface) in ifs.iter().enumerate() {
-        if let Some(addr) = iface.device_info.as_ref().and_then(DeviceInfo::pci_address) {
-            if let Some(&first) = by_address.get(addr) {
-                warnings.push(format!(
-                    "interfaces {} and {} both name PCI device {addr} in their device-info",
-                    label(&ifs[first]),
-                    label(iface)
-                ));
-            } else {
-                by_address.insert(addr.to_owned(), index);
-            }
+        let Some(addr) = iface
+            .device_info
+            .as_ref()
+            .and_then(DeviceInfo::pci_address)
+            .and_then(PciAddress::parse)
+        else {
+            continue;
+        };
+        if let Some(&first) = by_address.get(&addr.key()) {
+            warnings.push(format!(
+                "interfaces {} and {} both name PCI device {addr} in their device-info",
+                label(&ifs[first]),
+                label(iface)
+            ));
+        } else {
+            by_address.insert(addr.key(), index);
         }
     }
     pending.retain(|p| {
         let DeviceId::Pci(addr) = p.id else {
             return true;
         };
-        match by_address.get(addr.as_str()) {
+        match by_address.get(&addr.key()) {
             Some(&index) => {
                 attach(&mut ifs[index], p.var, p.id, None, warnings);
                 false
@@ -246,7 +259,7 @@ fn attach(
 /// network-status entries (rule 1).
 fn merge_userspace(
     ifs: &mut Vec<Interface>,
-    userspace: &[UserspaceInterface],
+    userspace: Vec<UserspaceInterface>,
     warnings: &mut Vec<String>,
 ) {
     for u in userspace {
@@ -256,13 +269,13 @@ fn merge_userspace(
         });
         let Some(index) = existing else {
             ifs.push(Interface {
-                interface: u.interface.clone(),
-                network: u.network.clone(),
-                mac: u.mac.clone(),
-                ips: u.ips.clone(),
-                gateway: u.gateway.clone(),
-                dns: u.dns.clone(),
-                device_info: u.device_info.clone(),
+                interface: u.interface,
+                network: u.network,
+                mac: u.mac,
+                ips: u.ips,
+                gateway: u.gateway,
+                dns: u.dns,
+                device_info: u.device_info,
                 sources: vec![Source::UserspaceCni],
                 ..Interface::default()
             });
@@ -281,23 +294,23 @@ fn merge_userspace(
                     ));
                 }
             }
-            (_, Some(us)) => iface.device_info = Some(us.clone()),
+            (_, Some(_)) => iface.device_info = u.device_info,
             (_, None) => {}
         }
         if iface.network.is_none() {
-            iface.network.clone_from(&u.network);
+            iface.network = u.network;
         }
         if iface.mac.is_none() {
-            iface.mac.clone_from(&u.mac);
+            iface.mac = u.mac;
         }
         if iface.ips.is_empty() {
-            iface.ips.clone_from(&u.ips);
+            iface.ips = u.ips;
         }
         if iface.gateway.is_empty() {
-            iface.gateway.clone_from(&u.gateway);
+            iface.gateway = u.gateway;
         }
         if iface.dns.is_empty() {
-            iface.dns = u.dns.clone();
+            iface.dns = u.dns;
         }
     }
 }

@@ -43,6 +43,7 @@ pub mod goquote;
 pub mod hugepages;
 pub mod hugetlb;
 pub mod interfaces;
+mod json;
 pub mod model;
 pub mod mountinfo;
 pub mod netstatus;

@@ -11,11 +11,15 @@
 //! with a warning and the rest of the entry is kept; an entry that is not an
 //! object is dropped with a warning.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 use thiserror::Error;
 
-use crate::devinfo::{self, DeviceInfo, json_type, string_field};
+use crate::devinfo::{DeviceInfo, InfoFields};
+use crate::json::{self, Elem, Field, FromJson, Obj};
+use serde::de::MapAccess;
+use serde::de::value::MapAccessDeserializer;
 
 /// The current annotation key.
 pub const NETWORK_STATUS_KEY: &str = "k8s.v1.cni.cncf.io/network-status";
@@ -105,27 +109,77 @@ pub fn parse(
     key: &str,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<NetworkStatusEntry>, NetworkStatusError> {
-    let json: Value =
-        serde_json::from_slice(value).map_err(|e| NetworkStatusError::InvalidJson {
+    let text = std::str::from_utf8(value).map_err(|e| {
+        let before = &value[..e.valid_up_to()];
+        NetworkStatusError::InvalidJson {
+            message: "invalid UTF-8".to_owned(),
+            line: before.iter().filter(|&&b| b == b'\n').count() + 1,
+            column: before.len()
+                - before
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |p| p + 1)
+                + 1,
+        }
+    })?;
+    // One pass straight into typed fields; a document the typed pass
+    // refuses (a key repeated in an entry, invalid JSON) takes the general
+    // path, which also gives the error's position.
+    match parse_typed(text, key, warnings) {
+        Some(entries) => Ok(entries),
+        None => parse_general(text, key, warnings),
+    }
+}
+
+/// The single-pass decoder; `None` when serde refuses the document.
+fn parse_typed(
+    text: &str,
+    key: &str,
+    warnings: &mut Vec<String>,
+) -> Option<Vec<NetworkStatusEntry>> {
+    let items = serde_json::from_str::<Vec<Field<EntryFields>>>(text).ok()?;
+    let mut entries = Vec::with_capacity(items.len());
+    for (index, item) in items.into_iter().enumerate() {
+        match item {
+            Field::Value(fields) => entries.push(fields.decode(key, index, warnings)),
+            Field::Null => warnings.push(format!(
+                "{key} entry {index}: expected an object, found null; entry dropped"
+            )),
+            Field::Wrong(found) => warnings.push(format!(
+                "{key} entry {index}: expected an object, found {found}; entry dropped"
+            )),
+        }
+    }
+    Some(entries)
+}
+
+/// The general decoder: splits each entry into raw fields first, so it
+/// copes with repeated keys (the last wins) and locates syntax errors.
+fn parse_general(
+    text: &str,
+    key: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<NetworkStatusEntry>, NetworkStatusError> {
+    let items = json::parse_objects(text).map_err(|e| match e {
+        Ok(found) => NetworkStatusError::NotAnArray { found },
+        Err(e) => NetworkStatusError::InvalidJson {
             message: json_error_message(&e),
             line: e.line(),
             column: e.column(),
-        })?;
-    let Value::Array(items) = json else {
-        return Err(NetworkStatusError::NotAnArray {
-            found: json_type(&json),
-        });
-    };
+        },
+    })?;
     let mut entries = Vec::with_capacity(items.len());
-    for (index, item) in items.iter().enumerate() {
-        let Value::Object(obj) = item else {
-            warnings.push(format!(
-                "{key} entry {index}: expected an object, found {}; entry dropped",
-                json_type(item)
-            ));
-            continue;
+    for (index, item) in items.into_iter().enumerate() {
+        let obj = match item {
+            Elem::Obj(obj) => obj,
+            Elem::Other(found) => {
+                warnings.push(format!(
+                    "{key} entry {index}: expected an object, found {found}; entry dropped"
+                ));
+                continue;
+            }
         };
-        entries.push(decode_entry(obj, &format!("{key} entry {index}"), warnings));
+        entries.push(EntryFields::from_obj(&obj).decode(key, index, warnings));
     }
     Ok(entries)
 }
@@ -139,129 +193,171 @@ pub(crate) fn json_error_message(e: &serde_json::Error) -> String {
     }
 }
 
-fn decode_entry(
-    obj: &Map<String, Value>,
-    context: &str,
-    warnings: &mut Vec<String>,
-) -> NetworkStatusEntry {
-    let interface = string_field(obj, "interface", context, warnings);
-    // Name the interface in warnings once it is known.
-    let context = match &interface {
-        Some(i) => format!("{context} ({i})"),
-        None => context.to_owned(),
-    };
-    let context = context.as_str();
-    let mut gateway = string_list(obj, "gateway", context, warnings);
-    for gw in string_list(obj, "default-route", context, warnings) {
-        if !gateway.contains(&gw) {
-            gateway.push(gw);
+/// Names an entry in warnings: `<key> entry <n> (<interface>)`.
+struct EntryContext<'a> {
+    key: &'a str,
+    index: usize,
+    interface: Option<&'a str>,
+}
+
+impl fmt::Display for EntryContext<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} entry {}", self.key, self.index)?;
+        if let Some(i) = self.interface {
+            write!(f, " ({i})")?;
+        }
+        Ok(())
+    }
+}
+
+/// The fields of one network-status entry, each decoded leniently.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct EntryFields {
+    name: Field<String>,
+    interface: Field<String>,
+    ips: Field<Vec<Field<String>>>,
+    mac: Field<String>,
+    mtu: Field<u64>,
+    default: Field<bool>,
+    dns: Field<DnsFields>,
+    gateway: Field<Vec<Field<String>>>,
+    #[serde(rename = "default-route")]
+    default_route: Field<Vec<Field<String>>>,
+    #[serde(rename = "device-info")]
+    device_info: Field<InfoFields>,
+}
+
+impl<'de> FromJson<'de> for EntryFields {
+    fn from_map<A: MapAccess<'de>>(map: A) -> Result<Option<Self>, A::Error> {
+        Self::deserialize(MapAccessDeserializer::new(map)).map(Some)
+    }
+}
+
+/// The fields of a DNS object, each decoded leniently.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct DnsFields {
+    nameservers: Field<Vec<Field<String>>>,
+    domain: Field<String>,
+    search: Field<Vec<Field<String>>>,
+    options: Field<Vec<Field<String>>>,
+}
+
+impl<'de> FromJson<'de> for DnsFields {
+    fn from_map<A: MapAccess<'de>>(map: A) -> Result<Option<Self>, A::Error> {
+        Self::deserialize(MapAccessDeserializer::new(map)).map(Some)
+    }
+}
+
+impl DnsFields {
+    /// The same fields from an object split by the general path.
+    pub(crate) fn from_obj(obj: &Obj<'_>) -> Self {
+        Self {
+            nameservers: obj.field("nameservers"),
+            domain: obj.field("domain"),
+            search: obj.field("search"),
+            options: obj.field("options"),
         }
     }
-    NetworkStatusEntry {
-        name: string_field(obj, "name", context, warnings),
-        interface,
-        ips: string_list(obj, "ips", context, warnings),
-        mac: string_field(obj, "mac", context, warnings),
-        mtu: mtu_field(obj, context, warnings),
-        default: bool_field(obj, "default", context, warnings),
-        dns: match obj.get("dns") {
-            None | Some(Value::Null) => Dns::default(),
-            Some(Value::Object(d)) => decode_dns(d, &format!("{context} dns"), warnings),
-            Some(other) => {
-                warnings.push(format!(
-                    "{context}: \"dns\" should be an object, found {}; dropped",
-                    json_type(other)
-                ));
-                Dns::default()
+
+    pub(crate) fn decode(self, context: &dyn fmt::Display, warnings: &mut Vec<String>) -> Dns {
+        Dns {
+            nameservers: self
+                .nameservers
+                .string_list("nameservers", context, warnings),
+            domain: self.domain.string("domain", context, warnings),
+            search: self.search.string_list("search", context, warnings),
+            options: self.options.string_list("options", context, warnings),
+        }
+    }
+}
+
+impl EntryFields {
+    /// The same fields from an object split by the general path.
+    fn from_obj(obj: &Obj<'_>) -> Self {
+        Self {
+            name: obj.field("name"),
+            interface: obj.field("interface"),
+            ips: obj.field("ips"),
+            mac: obj.field("mac"),
+            mtu: obj.field("mtu"),
+            default: obj.field("default"),
+            dns: match obj.get("dns") {
+                None => Field::Null,
+                Some(raw) => match Obj::parse(raw) {
+                    Some(d) => Field::Value(DnsFields::from_obj(&d)),
+                    None if raw.get().trim() == "null" => Field::Null,
+                    None => Field::Wrong(json::kind(raw)),
+                },
+            },
+            gateway: obj.field("gateway"),
+            default_route: obj.field("default-route"),
+            device_info: obj.field("device-info"),
+        }
+    }
+
+    fn decode(self, key: &str, index: usize, warnings: &mut Vec<String>) -> NetworkStatusEntry {
+        let mut context = EntryContext {
+            key,
+            index,
+            interface: None,
+        };
+        let interface = self.interface.string("interface", &context, warnings);
+        // Name the interface in warnings once it is known.
+        context.interface = interface.as_deref();
+        let context = &context;
+        let mut gateway = self.gateway.string_list("gateway", context, warnings);
+        for gw in self
+            .default_route
+            .string_list("default-route", context, warnings)
+        {
+            if !gateway.contains(&gw) {
+                gateway.push(gw);
             }
-        },
-        gateway,
-        device_info: match obj.get("device-info") {
-            None | Some(Value::Null) => None,
-            Some(v) => devinfo::decode(v, context, warnings),
-        },
+        }
+        // Warnings come in the order of the fields below.
+        let name = self.name.string("name", context, warnings);
+        let ips = self.ips.string_list("ips", context, warnings);
+        let mac = self.mac.string("mac", context, warnings);
+        let mtu = match self.mtu {
+            Field::Value(0) | Field::Null => None,
+            Field::Value(m) => Some(m),
+            Field::Wrong(found) => {
+                warnings.push(format!(
+                    "{context}: \"mtu\" should be a positive integer, found {found}; dropped"
+                ));
+                None
+            }
+        };
+        NetworkStatusEntry {
+            name,
+            ips,
+            mac,
+            mtu,
+            default: self.default.boolean("default", context, warnings),
+            dns: self
+                .dns
+                .object("dns", context, warnings)
+                .map(|d| d.decode(&format_args!("{context} dns"), warnings))
+                .unwrap_or_default(),
+            gateway,
+            device_info: match self.device_info {
+                Field::Null => None,
+                info => info.decode(context, warnings),
+            },
+            interface,
+        }
     }
 }
 
 /// Decodes a DNS object (shared with CNI results).
 pub(crate) fn decode_dns(
-    obj: &Map<String, Value>,
-    context: &str,
+    obj: &Obj<'_>,
+    context: &dyn fmt::Display,
     warnings: &mut Vec<String>,
 ) -> Dns {
-    Dns {
-        nameservers: string_list(obj, "nameservers", context, warnings),
-        domain: string_field(obj, "domain", context, warnings),
-        search: string_list(obj, "search", context, warnings),
-        options: string_list(obj, "options", context, warnings),
-    }
-}
-
-/// An array of strings. A value of another type is dropped with a warning;
-/// so is each non-string element.
-pub(crate) fn string_list(
-    obj: &Map<String, Value>,
-    key: &str,
-    context: &str,
-    warnings: &mut Vec<String>,
-) -> Vec<String> {
-    match obj.get(key) {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => {
-            let mut out = Vec::with_capacity(items.len());
-            for item in items {
-                match item {
-                    Value::String(s) => out.push(s.clone()),
-                    other => warnings.push(format!(
-                        "{context}: an element of \"{key}\" should be a string, found {}; dropped",
-                        json_type(other)
-                    )),
-                }
-            }
-            out
-        }
-        Some(other) => {
-            warnings.push(format!(
-                "{context}: \"{key}\" should be an array of strings, found {}; dropped",
-                json_type(other)
-            ));
-            Vec::new()
-        }
-    }
-}
-
-fn bool_field(
-    obj: &Map<String, Value>,
-    key: &str,
-    context: &str,
-    warnings: &mut Vec<String>,
-) -> bool {
-    match obj.get(key) {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
-        Some(other) => {
-            warnings.push(format!(
-                "{context}: \"{key}\" should be a boolean, found {}; taken as false",
-                json_type(other)
-            ));
-            false
-        }
-    }
-}
-
-fn mtu_field(obj: &Map<String, Value>, context: &str, warnings: &mut Vec<String>) -> Option<u64> {
-    match obj.get("mtu")? {
-        Value::Null => None,
-        Value::Number(n) if n.as_u64().is_some_and(|m| m > 0) => n.as_u64(),
-        // The NAD client omits a zero MTU; treat an explicit 0 the same way.
-        Value::Number(n) if n.as_u64() == Some(0) => None,
-        other => {
-            warnings.push(format!(
-                "{context}: \"mtu\" should be a positive integer, found {other}; dropped"
-            ));
-            None
-        }
-    }
+    DnsFields::from_obj(obj).decode(context, warnings)
 }
 
 #[cfg(test)]
@@ -340,6 +436,62 @@ mod tests {
         assert_eq!(w.len(), 5, "{w:?}");
         assert!(w[0].contains("net2") && w[0].contains("\"ips\""), "{w:?}");
         assert!(w[4].contains("entry 1"));
+    }
+
+    /// Both decoders give the same entries and warnings on every document
+    /// the typed one accepts.
+    fn same_both_ways(text: &str) {
+        let (mut w1, mut w2) = (Vec::new(), Vec::new());
+        if let Some(typed) = parse_typed(text, "k", &mut w1) {
+            let general = parse_general(text, "k", &mut w2).unwrap();
+            assert_eq!(typed, general, "{text}");
+            assert_eq!(w1, w2, "{text}");
+        }
+    }
+
+    #[test]
+    fn typed_and_general_decoders_agree() {
+        for text in [
+            r#"[{"name":"a","interface":"net2","ips":"192.168.1.20","mtu":-5,"default":"yes","dns":[]}, 7, null, "x", [1]]"#,
+            r#"[{"name":"","ips":["a",1,null,{"x":1},["y"]],"mtu":1.5,"gateway":{},"default-route":"x","dns":{"nameservers":"x","domain":5,"search":[null],"options":[true]}}]"#,
+            r#"[{"interface":7,"mac":[],"mtu":9000,"default":true,"device-info":{"type":"pci","version":"1.0.0","pci":{"pci-address":"18:2.2","vhost-net":5}}}]"#,
+            r#"[{"device-info":null,"dns":null,"ips":null,"name":null,"mtu":null,"default":null}]"#,
+            r#"[{"device-info":"pci","dns":"x","extra":{"deep":[{"a":[1,2,{"b":null}]}]}}]"#,
+            "[]",
+        ] {
+            same_both_ways(text);
+        }
+        // A repeated key: only the general decoder takes it; the last wins.
+        let mut w = Vec::new();
+        assert!(parse_typed(r#"[{"name":"a","name":"b"}]"#, "k", &mut w).is_none());
+        let (r, _) = p(r#"[{"name":"a","name":"b"}]"#);
+        assert_eq!(r.unwrap()[0].name.as_deref(), Some("b"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decoders_agree_on_generated_entries(
+            fields in proptest::collection::vec((
+                proptest::sample::select(vec![
+                    "name", "interface", "ips", "mac", "mtu", "default", "dns",
+                    "gateway", "default-route", "device-info", "other",
+                ]),
+                proptest::sample::select(vec![
+                    r#""s""#, r#""""#, "1", "-1", "1.5", "true", "null", "[]",
+                    r#"["a"]"#, r#"["a",1]"#, "{}",
+                    r#"{"nameservers":["x"],"domain":1}"#,
+                    r#"{"type":"pci","version":"1.0.0","pci":{"pci-address":"0000:18:02.2"}}"#,
+                ]),
+            ), 0..8),
+        ) {
+            let mut seen = std::collections::BTreeSet::new();
+            let body: Vec<String> = fields
+                .iter()
+                .filter(|(k, _)| seen.insert(*k))
+                .map(|(k, v)| format!("\"{k}\":{v}"))
+                .collect();
+            same_both_ways(&format!("[{{{}}}]", body.join(",")));
+        }
     }
 
     #[test]

@@ -17,6 +17,9 @@ impl PciAddress {
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim();
+        if is_canonical(s) {
+            return Some(Self(s.to_owned()));
+        }
         let (rest, function) = s.rsplit_once('.')?;
         let function = parse_hex(function, 1)?;
         if function > 7 {
@@ -42,12 +45,42 @@ impl PciAddress {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The address as one number (domain, bus, device, function), for
+    /// fast comparison.
+    #[must_use]
+    pub fn key(&self) -> u64 {
+        self.0
+            .bytes()
+            .filter_map(|b| char::from(b).to_digit(16))
+            .fold(0u64, |k, d| (k << 4) | u64::from(d))
+    }
+
+    /// The normalised address, as an owned string.
+    #[must_use]
+    pub fn into_string(self) -> String {
+        self.0
+    }
 }
 
 impl fmt::Display for PciAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// `dddd:bb:dd.f` in lower-case hex with a device number up to 0x1f: the
+/// common spelling, accepted as it is.
+fn is_canonical(s: &str) -> bool {
+    let b = s.as_bytes();
+    let hex = |c: u8| c.is_ascii_digit() || (b'a'..=b'f').contains(&c);
+    b.len() == 12
+        && b[4] == b':'
+        && b[7] == b':'
+        && b[10] == b'.'
+        && [0, 1, 2, 3, 5, 6, 8, 9].iter().all(|&i| hex(b[i]))
+        && (b'0'..=b'7').contains(&b[11])
+        && b[8] <= b'1'
 }
 
 fn parse_hex(s: &str, max_digits: usize) -> Option<u32> {
@@ -130,6 +163,25 @@ mod tests {
     }
 
     #[test]
+    fn fast_path_agrees_with_slow_path() {
+        for s in [
+            "0000:18:02.2",
+            "0000:3b:1f.7",
+            "ffff:ff:00.0",
+            "0000:18:20.0",
+            "0000:18:02.8",
+        ] {
+            let fast = is_canonical(s);
+            let mut parts = s.split([':', '.']);
+            let (_d, _b, dev, f) = (parts.next(), parts.next(), parts.next(), parts.next());
+            let dev = u32::from_str_radix(dev.unwrap(), 16).unwrap();
+            let f: u32 = f.unwrap().parse().unwrap();
+            assert_eq!(fast, dev <= 0x1f && f <= 7, "{s}");
+            assert_eq!(norm(s).is_some(), fast, "{s}");
+        }
+    }
+
+    #[test]
     fn rejects() {
         for bad in [
             "",
@@ -146,6 +198,16 @@ mod tests {
         ] {
             assert_eq!(norm(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn keys_tell_addresses_apart() {
+        let k = |s: &str| PciAddress::parse(s).unwrap().key();
+        assert_eq!(k("18:02.2"), k("0000:18:02.2"));
+        assert_ne!(k("0000:18:02.2"), k("0000:18:02.3"));
+        assert_ne!(k("0001:18:02.2"), k("0000:18:02.2"));
+        assert_ne!(k("10000:00:00.0"), k("1000:00:00.0"));
+        assert!(k("0000:18:02.2") < k("0000:18:02.3"));
     }
 
     #[test]

@@ -7,9 +7,10 @@
 //! {`role`, `mode`, `socketfile`} and `ipResult`, a CNI result of any version
 //! (CNI 1.0 results carry no `version` in their IP entries).
 
-use serde_json::{Map, Value};
+use serde_json::value::RawValue;
 
-use crate::devinfo::{DeviceInfo, json_type, string_field};
+use crate::devinfo::DeviceInfo;
+use crate::json::{self, Arr, Obj};
 use crate::netstatus::{Dns, decode_dns, json_error_message};
 
 /// Annotation holding the interfaces' configuration.
@@ -60,48 +61,60 @@ pub fn parse(
     warnings: &mut Vec<String>,
 ) -> Vec<UserspaceInterface> {
     let key = CONFIGURATION_DATA_KEY;
-    let json: Value = match serde_json::from_slice(value) {
+    let raw = match std::str::from_utf8(value)
+        .map_err(|_| "invalid UTF-8".to_owned())
+        .and_then(|t| {
+            serde_json::from_str::<&RawValue>(t).map_err(|e| {
+                format!(
+                    "{} at line {} column {}",
+                    json_error_message(&e),
+                    e.line(),
+                    e.column()
+                )
+            })
+        }) {
         Ok(v) => v,
         Err(e) => {
             warnings.push(format!(
-                "annotation {key} is not valid JSON ({} at line {} column {}); not used",
-                json_error_message(&e),
-                e.line(),
-                e.column()
+                "annotation {key} is not valid JSON ({e}); not used"
             ));
             return Vec::new();
         }
     };
     // A single object (one interface) is accepted as a one-element list.
-    let items = match json {
-        Value::Array(items) => items,
-        Value::Object(_) => vec![json],
-        other => {
-            warnings.push(format!(
-                "annotation {key}: expected a JSON array, found {}; not used",
-                json_type(&other)
-            ));
-            return Vec::new();
-        }
+    let items = if let Ok(Arr(items)) = serde_json::from_str::<Arr<'_>>(raw.get()) {
+        items
+    } else if raw.get().trim_start().starts_with('{') {
+        vec![raw]
+    } else {
+        warnings.push(format!(
+            "annotation {key}: expected a JSON array, found {}; not used",
+            json::kind(raw)
+        ));
+        return Vec::new();
     };
     let mut warned_dir = false;
     let mut out = Vec::with_capacity(items.len());
-    for (index, item) in items.iter().enumerate() {
-        let Value::Object(obj) = item else {
+    for (index, item) in items.into_iter().enumerate() {
+        let Some(obj) = Obj::parse(item) else {
             warnings.push(format!(
                 "annotation {key} entry {index}: expected an object, found {}; entry dropped",
-                json_type(item)
+                json::kind(item)
             ));
             continue;
         };
-        let interface = string_field(obj, "ifName", &format!("{key} entry {index}"), warnings);
+        let interface = obj.string(
+            "ifName",
+            &format_args!("annotation {key} entry {index}"),
+            warnings,
+        );
         let context = match &interface {
             Some(i) => format!("annotation {key} entry {index} ({i})"),
             None => format!("annotation {key} entry {index}"),
         };
         let mut entry = UserspaceInterface {
             interface,
-            network: string_field(obj, "name", &context, warnings),
+            network: obj.string("name", &context, warnings),
             ..UserspaceInterface::default()
         };
         let mut resolve = |socketfile: &str, warnings: &mut Vec<String>| {
@@ -120,24 +133,18 @@ pub fn parse(
             socket_path(dir, socketfile)
         };
         match obj.get("config") {
-            Some(Value::Object(config)) => {
-                entry.device_info = device_info(config, &context, warnings, &mut resolve);
-            }
-            None | Some(Value::Null) => warnings.push(format!(
+            None => warnings.push(format!(
                 "{context}: no \"config\" object; the interface has no device"
             )),
-            Some(other) => warnings.push(format!(
-                "{context}: \"config\" should be an object, found {}; the interface has no device",
-                json_type(other)
-            )),
+            Some(_) => match obj.object("config", &context, warnings) {
+                Some(config) => {
+                    entry.device_info = device_info(&config, &context, warnings, &mut resolve);
+                }
+                None => warnings.push(format!("{context}: the interface has no device")),
+            },
         }
-        match obj.get("ipResult") {
-            Some(Value::Object(result)) => cni_result(result, &mut entry, &context, warnings),
-            None | Some(Value::Null) => {}
-            Some(other) => warnings.push(format!(
-                "{context}: \"ipResult\" should be an object, found {}; dropped",
-                json_type(other)
-            )),
+        if let Some(result) = obj.object("ipResult", &context, warnings) {
+            cni_result(&result, &mut entry, &context, warnings);
         }
         out.push(entry);
     }
@@ -145,29 +152,26 @@ pub fn parse(
 }
 
 fn device_info(
-    config: &Map<String, Value>,
+    config: &Obj<'_>,
     context: &str,
     warnings: &mut Vec<String>,
     resolve: &mut dyn FnMut(&str, &mut Vec<String>) -> String,
 ) -> Option<DeviceInfo> {
-    let iftype = string_field(config, "iftype", context, warnings);
-    let sub = |name: &str, warnings: &mut Vec<String>| match config.get(name) {
-        Some(Value::Object(m)) => Some(m.clone()),
-        None | Some(Value::Null) => None,
-        Some(other) => {
-            warnings.push(format!(
-                "{context}: config \"{name}\" should be an object, found {}; dropped",
-                json_type(other)
-            ));
-            None
-        }
+    let iftype = config.string("iftype", &context, warnings);
+    let sub = |name: &str, warnings: &mut Vec<String>| {
+        config.object(name, &format_args!("{context} config"), warnings)
     };
     match iftype.as_deref() {
         Some("vhostuser") => {
-            let vhost = sub("vhost", warnings).unwrap_or_default();
-            let ctx = format!("{context} config vhost");
-            let mode = string_field(&vhost, "mode", &ctx, warnings);
-            let Some(file) = string_field(&vhost, "socketfile", &ctx, warnings) else {
+            let ctx = format_args!("{context} config vhost");
+            let vhost = sub("vhost", warnings);
+            let mode = vhost
+                .as_ref()
+                .and_then(|v| v.string("mode", &ctx, warnings));
+            let Some(file) = vhost
+                .as_ref()
+                .and_then(|v| v.string("socketfile", &ctx, warnings))
+            else {
                 warnings.push(format!(
                     "{context}: vhostuser interface has no socketfile; the interface has no device"
                 ));
@@ -179,11 +183,18 @@ fn device_info(
             ))
         }
         Some("memif") => {
-            let memif = sub("memif", warnings).unwrap_or_default();
-            let ctx = format!("{context} config memif");
-            let role = string_field(&memif, "role", &ctx, warnings);
-            let mode = string_field(&memif, "mode", &ctx, warnings);
-            let Some(file) = string_field(&memif, "socketfile", &ctx, warnings) else {
+            let ctx = format_args!("{context} config memif");
+            let memif = sub("memif", warnings);
+            let role = memif
+                .as_ref()
+                .and_then(|m| m.string("role", &ctx, warnings));
+            let mode = memif
+                .as_ref()
+                .and_then(|m| m.string("mode", &ctx, warnings));
+            let Some(file) = memif
+                .as_ref()
+                .and_then(|m| m.string("socketfile", &ctx, warnings))
+            else {
                 warnings.push(format!(
                     "{context}: memif interface has no socketfile; the interface has no device"
                 ));
@@ -210,70 +221,77 @@ fn device_info(
     }
 }
 
+/// The objects of an array field; anything else is dropped with a warning.
+fn objects<'a>(
+    obj: &Obj<'a>,
+    key: &str,
+    context: &dyn std::fmt::Display,
+    warnings: &mut Vec<String>,
+) -> Vec<Obj<'a>> {
+    let Some(raw) = obj.get(key).filter(|r| r.get().trim() != "null") else {
+        return Vec::new();
+    };
+    let Ok(Arr(items)) = serde_json::from_str::<Arr<'a>>(raw.get()) else {
+        warnings.push(format!(
+            "{context}: \"{key}\" should be an array, found {}; dropped",
+            json::kind(raw)
+        ));
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        match Obj::parse(item) {
+            Some(o) => out.push(o),
+            None => warnings.push(format!(
+                "{context}: an element of \"{key}\" should be an object; dropped"
+            )),
+        }
+    }
+    out
+}
+
 /// Takes addresses, MAC, default-route gateways and DNS from a CNI result of
 /// any version.
 fn cni_result(
-    result: &Map<String, Value>,
+    result: &Obj<'_>,
     entry: &mut UserspaceInterface,
     context: &str,
     warnings: &mut Vec<String>,
 ) {
     let ctx = format!("{context} ipResult");
-    if let Some(v) = result.get("ips") {
-        match v {
-            Value::Array(ips) => {
-                for ip in ips {
-                    let Value::Object(ip) = ip else {
-                        warnings.push(format!(
-                            "{ctx}: an element of \"ips\" should be an object; dropped"
-                        ));
-                        continue;
-                    };
-                    // The family comes from the address itself; the `version`
-                    // key is absent in CNI 1.0 and sometimes empty.
-                    if let Some(addr) = string_field(ip, "address", &ctx, warnings) {
-                        entry.ips.push(addr);
-                    }
-                }
-            }
-            Value::Null => {}
-            other => warnings.push(format!(
-                "{ctx}: \"ips\" should be an array, found {}; dropped",
-                json_type(other)
-            )),
+    for ip in objects(result, "ips", &ctx, warnings) {
+        // The family comes from the address itself; the `version` key is
+        // absent in CNI 1.0 and sometimes empty.
+        if let Some(addr) = ip.string("address", &ctx, warnings) {
+            entry.ips.push(addr);
         }
     }
-    if let Some(Value::Array(ifaces)) = result.get("interfaces") {
-        let objects = ifaces.iter().filter_map(Value::as_object);
-        let mut chosen = None;
-        for iface in objects {
-            let in_sandbox = iface
-                .get("sandbox")
-                .and_then(Value::as_str)
-                .is_some_and(|s| !s.is_empty());
-            let same_name = iface.get("name").and_then(Value::as_str) == entry.interface.as_deref();
-            if same_name || (in_sandbox && chosen.is_none()) {
-                chosen = Some(iface);
-                if same_name {
-                    break;
-                }
-            }
-        }
-        entry.mac = chosen.and_then(|i| string_field(i, "mac", &ctx, warnings));
-    }
-    if let Some(Value::Array(routes)) = result.get("routes") {
-        for route in routes.iter().filter_map(Value::as_object) {
-            let dst = route.get("dst").and_then(Value::as_str);
-            let gw = route.get("gw").and_then(Value::as_str);
-            if let (Some("0.0.0.0/0" | "::/0"), Some(gw)) = (dst, gw) {
-                if !gw.is_empty() && !entry.gateway.iter().any(|g| g == gw) {
-                    entry.gateway.push(gw.to_owned());
-                }
+    let mut quiet = Vec::new();
+    let ifaces = objects(result, "interfaces", &ctx, &mut quiet);
+    let mut chosen = None;
+    for iface in &ifaces {
+        let in_sandbox = iface.string("sandbox", &ctx, &mut quiet).is_some();
+        let same_name =
+            iface.string("name", &ctx, &mut quiet).as_deref() == entry.interface.as_deref();
+        if same_name || (in_sandbox && chosen.is_none()) {
+            chosen = Some(iface);
+            if same_name {
+                break;
             }
         }
     }
-    if let Some(Value::Object(dns)) = result.get("dns") {
-        entry.dns = decode_dns(dns, &format!("{ctx} dns"), warnings);
+    entry.mac = chosen.and_then(|i| i.string("mac", &ctx, warnings));
+    for route in objects(result, "routes", &ctx, &mut quiet) {
+        let dst = route.string("dst", &ctx, &mut quiet);
+        let gw = route.string("gw", &ctx, &mut quiet);
+        if let (Some("0.0.0.0/0" | "::/0"), Some(gw)) = (dst.as_deref(), gw) {
+            if !entry.gateway.contains(&gw) {
+                entry.gateway.push(gw);
+            }
+        }
+    }
+    if let Some(dns) = result.object("dns", &ctx, &mut quiet) {
+        entry.dns = decode_dns(&dns, &format_args!("{ctx} dns"), warnings);
     }
 }
 
