@@ -100,6 +100,9 @@ pub struct PodView {
     env: Vec<(String, String)>,
     env_warnings: Vec<String>,
     placeholder_seen: Cell<bool>,
+    /// The root with every link resolved, to map kernel-resolved paths back
+    /// to pod paths.
+    root_real: Option<PathBuf>,
 }
 
 impl PodView {
@@ -131,6 +134,7 @@ impl PodView {
             env: Vec::new(),
             env_warnings: Vec::new(),
             placeholder_seen: Cell::new(false),
+            root_real: root.canonicalize().ok(),
         };
         if let Some(dir) = podinfo_dir {
             if !dir.is_dir() {
@@ -327,13 +331,22 @@ impl PodView {
     /// Whether a path exists in the pod (following links).
     #[must_use]
     pub fn exists(&self, pod_path: &str) -> bool {
-        self.resolve(pod_path).is_some()
+        match std::fs::symlink_metadata(self.host_path(pod_path)) {
+            // A link must lead somewhere (inside the root).
+            Ok(m) if m.file_type().is_symlink() => self.resolve(pod_path).is_some(),
+            Ok(_) => true,
+            Err(_) if self.live => false,
+            Err(_) => self.resolve(pod_path).is_some(),
+        }
     }
 
     /// The pod path that `pod_path` leads to after following every link,
     /// or `None` when it does not exist.
     #[must_use]
     pub fn canonical(&self, pod_path: &str) -> Option<String> {
+        if let Some(found) = self.kernel_canonical(pod_path) {
+            return Some(found);
+        }
         let rel = self.resolve_rel(&self.root, Path::new(pod_path))?;
         let mut out = String::new();
         for c in &rel {
@@ -351,6 +364,11 @@ impl PodView {
     /// parent directories are followed. `None` when it is not a link.
     #[must_use]
     pub fn read_link(&self, pod_path: &str) -> Option<PathBuf> {
+        // The kernel resolves the parents in one call when they are real
+        // directories and links.
+        if let Ok(target) = std::fs::read_link(self.host_path(pod_path)) {
+            return Some(target);
+        }
         let path = Path::new(pod_path);
         let name = path.file_name()?;
         let parent = self.resolve(path.parent()?.to_str()?)?;
@@ -371,6 +389,40 @@ impl PodView {
         }
         self.placeholder_seen.set(true);
         String::from_utf8(data).ok().map(PathBuf::from)
+    }
+
+    /// [`Self::canonical`] by the kernel: open the path without reading it
+    /// (`O_PATH`) and ask `/proc/self/fd` where it led. `None` when that is
+    /// not possible or the path left the pod root (then the caller walks the
+    /// path itself, keeping links inside the root).
+    fn kernel_canonical(&self, pod_path: &str) -> Option<String> {
+        let root = self.root_real.as_deref()?;
+        let fd = rustix::fs::open(
+            self.host_path(pod_path),
+            OFlags::PATH | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .ok()?;
+        let real = rustix::fs::readlinkat(
+            rustix::fs::CWD,
+            format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&fd)),
+            Vec::new(),
+        )
+        .ok()?;
+        let real = real.into_string().ok()?;
+        if root == Path::new("/") {
+            return real.starts_with('/').then_some(real);
+        }
+        let rest = Path::new(&real).strip_prefix(root).ok()?;
+        let mut out = String::with_capacity(real.len());
+        for c in rest.components() {
+            out.push('/');
+            out.push_str(c.as_os_str().to_str()?);
+        }
+        if out.is_empty() {
+            out.push('/');
+        }
+        Some(out)
     }
 
     /// The machine path a pod path leads to, following links.

@@ -120,13 +120,10 @@ fn attr<T>(
 
 /// The last component of where a link of the device directory leads.
 fn link_name(pod: &PodView, path: &str) -> Option<String> {
-    // The link's own text names the driver or group even when the pod's
-    // sysfs does not show the target.
-    let target = pod.canonical(path).or_else(|| {
-        pod.read_link(path)
-            .map(|t| t.to_string_lossy().into_owned())
-    })?;
-    sysfile::basename(&target).map(str::to_owned)
+    // The link's own text names the driver, group or PF, even when the
+    // pod's sysfs does not show the target.
+    let target = pod.read_link(path)?;
+    sysfile::basename(target.to_str()?).map(str::to_owned)
 }
 
 /// What the pod's sysfs says about the PCI device `addr`; `None` when the
