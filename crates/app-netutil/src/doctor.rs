@@ -914,13 +914,13 @@ fn numa_check(report: &Report, checks: &mut Vec<Check>) {
 /// Signs that the pod runs in a virtual machine or a Kata guest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Guest {
-    kata: Option<String>,
+    kata: Vec<String>,
     vm: Vec<String>,
 }
 
 impl Guest {
     fn what(&self) -> &'static str {
-        if self.kata.is_some() {
+        if !self.kata.is_empty() {
             "a Kata Containers guest"
         } else {
             "a virtual machine"
@@ -968,15 +968,17 @@ fn guest(pod: &PodView) -> Option<Guest> {
             vm.push("/proc/cpuinfo has the hypervisor flag".to_owned());
         }
     }
-    let mut kata = None;
+    let mut kata = Vec::new();
     if pod.exists("/run/kata-containers") {
-        kata = Some("/run/kata-containers exists".to_owned());
-    } else if let Ok(cmdline) = pod.read_string("/proc/cmdline", 65536) {
+        kata.push("/run/kata-containers exists".to_owned());
+    }
+    // The Kata agent takes its options from the guest kernel's command line.
+    if let Ok(cmdline) = pod.read_string("/proc/cmdline", 65536) {
         if let Some(word) = cmdline.split_whitespace().find(|w| w.starts_with("agent.")) {
-            kata = Some(format!("the kernel command line has {word}"));
+            kata.push(format!("the kernel command line has {word}"));
         }
     }
-    (kata.is_some() || !vm.is_empty()).then_some(Guest { kata, vm })
+    (!kata.is_empty() || !vm.is_empty()).then_some(Guest { kata, vm })
 }
 
 fn guest_check(guest: Option<&Guest>) -> Check {
@@ -988,9 +990,8 @@ fn guest_check(guest: Option<&Guest>) -> Check {
             "no sign of a virtual machine or Kata guest".to_owned(),
         ),
         Some(g) => {
-            let mut signs: Vec<String> = g.kata.iter().cloned().collect();
-            signs.extend(g.vm.iter().cloned());
-            if g.kata.is_some() {
+            let signs: Vec<String> = g.kata.iter().chain(&g.vm).cloned().collect();
+            if !g.kata.is_empty() {
                 Check::new(
                     "virtualization",
                     None,

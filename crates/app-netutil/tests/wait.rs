@@ -156,7 +156,10 @@ fn a_change_during_the_settle_time_restarts_it() {
     let written = writer.join().unwrap();
     // The first version was complete, but it changed 300 ms in: the settle
     // time started again, and the second version is the answer.
-    assert!(written < start + settle, "the change came after the settle time");
+    assert!(
+        written < start + settle,
+        "the change came after the settle time"
+    );
     assert!(returned >= written + settle);
     assert_eq!(
         mac_of_net1(&ready.report).as_deref(),
