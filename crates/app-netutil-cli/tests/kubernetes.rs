@@ -435,7 +435,7 @@ fn env_output_is_replaced_atomically() {
     // A reader that never stops reading sees only whole files.
     let stop = Arc::new(AtomicBool::new(false));
     let reader = {
-        let (file, stop, a, b) = (file.clone(), stop.clone(), a.clone(), b.clone());
+        let (file, stop, b) = (file.clone(), stop.clone(), b.clone());
         std::thread::spawn(move || {
             let mut reads = 0u32;
             while !stop.load(Ordering::SeqCst) {

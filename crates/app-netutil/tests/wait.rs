@@ -101,7 +101,6 @@ fn returns_after_the_late_annotation_and_the_settle_time() {
     let dir = podinfo(root.path());
     kubelet_write(&dir, &[("annotations", NETWORKS)]);
     let writer = {
-        let dir = dir.clone();
         later(Duration::from_millis(400), move || {
             kubelet_write(&dir, &[("annotations", &status("4a:0b:3c:aa:bb:cc"))]);
         })
@@ -139,7 +138,6 @@ fn a_change_during_the_settle_time_restarts_it() {
     kubelet_write(&dir, &[("annotations", &status("02:00:00:00:00:01"))]);
     let start = Instant::now();
     let writer = {
-        let dir = dir.clone();
         later(Duration::from_millis(300), move || {
             kubelet_write(&dir, &[("annotations", &status("02:00:00:00:00:02"))]);
         })
@@ -208,7 +206,6 @@ fn polling_picks_up_the_late_annotation() {
     let dir = podinfo(root.path());
     kubelet_write(&dir, &[("annotations", NETWORKS)]);
     let writer = {
-        let dir = dir.clone();
         later(Duration::from_millis(300), move || {
             kubelet_write(&dir, &[("annotations", &status("4a:0b:3c:aa:bb:cc"))]);
         })
