@@ -175,14 +175,16 @@ impl Vars {
     }
 }
 
-/// The `export` lines for `report` and its EAL arguments.
-pub(crate) fn render(report: &Report, eal: &EalArgs) -> String {
+/// The `export` lines for `report` and its EAL arguments; `main_cpu` is
+/// the main lcore's CPU when one was chosen (else the lowest CPU, DPDK's
+/// default).
+pub(crate) fn render(report: &Report, eal: &EalArgs, main_cpu: Option<u32>) -> String {
     let mut v = Vars::new();
     if let Some(cpus) = &report.cpus {
         v.set("CPUS", cpus.cpuset.clone());
         v.set("CPU_COUNT", cpus.list.len().to_string());
-        if let Some(first) = cpus.list.first() {
-            v.set("MAIN_CPU", first.to_string());
+        if let Some(main) = main_cpu.or_else(|| cpus.list.first().copied()) {
+            v.set("MAIN_CPU", main.to_string());
         }
         if let Some(ex) = cpus.exclusive {
             v.set("CPUS_EXCLUSIVE", ex.to_string());
@@ -324,7 +326,7 @@ pub(crate) fn run(args: &EnvArgs) -> ExitCode {
     };
     let strict = dpdk_opts::warn(&args.pod, &report, &eal);
     let text = match args.format {
-        EnvFormat::Env => render(&report, &eal),
+        EnvFormat::Env => render(&report, &eal, args.dpdk.main_cpu),
         EnvFormat::Json => {
             let mut s = report.to_json_pretty();
             s.push('\n');

@@ -299,15 +299,16 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
     let mut last_report: Option<Report> = None;
     let mut reads = 0u64;
     loop {
-        // The watch is set up before the pod is read, so that a change
-        // made while reading is not missed.
-        let podinfo = podinfo_host_dir(opts);
+        let view = PodView::new(&opts.root, opts.podinfo_dir.as_deref());
+        // The watch is set up before the pod's files are read, so that a
+        // change made while reading is not missed.
         if let Some(w) = watch.as_mut() {
-            w.watch_dir(podinfo.as_deref(), opts);
+            let dir = view.as_ref().ok().and_then(PodView::podinfo_dir);
+            w.watch_dir(dir, opts);
             used_inotify |= w.wd.is_some();
             w.drain();
         }
-        let pending_now = match PodView::new(&opts.root, opts.podinfo_dir.as_deref()) {
+        let pending_now = match view {
             Ok(pod) => {
                 let report = crate::collect_from(&pod, &quiet);
                 reads += 1;
@@ -413,17 +414,6 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
             Some(w) if w.wd.is_some() => w.wait_until(until),
             _ => std::thread::sleep(until.saturating_duration_since(Instant::now())),
         }
-    }
-}
-
-/// The downward-API directory on the machine that a wait should watch:
-/// the explicit one, else the one the pod view finds.
-fn podinfo_host_dir(opts: &Options) -> Option<PathBuf> {
-    match &opts.podinfo_dir {
-        Some(d) => d.is_dir().then(|| d.clone()),
-        None => PodView::new(&opts.root, None)
-            .ok()
-            .and_then(|p| p.podinfo_dir().map(Path::to_path_buf)),
     }
 }
 
