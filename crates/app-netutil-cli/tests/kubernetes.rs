@@ -424,6 +424,16 @@ fn env_names_collide_deterministically() {
 }
 
 #[test]
+fn env_main_cpu_follows_the_eal_choice() {
+    let case = root("clean_full_pod");
+    let default = stdout(&run(&["env", "-q", "--root", &case]));
+    assert!(default.contains("export NETUTIL_MAIN_CPU='4'\n"));
+    let chosen = stdout(&run(&["env", "-q", "--root", &case, "--main-cpu", "6"]));
+    assert!(chosen.contains("export NETUTIL_MAIN_CPU='6'\n"), "{chosen}");
+    assert!(chosen.contains("--main-lcore=6"), "{chosen}");
+}
+
+#[test]
 fn env_output_is_replaced_atomically() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("netutil.env");

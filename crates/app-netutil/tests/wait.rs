@@ -251,6 +251,38 @@ fn a_directory_that_appears_later_is_found() {
 }
 
 #[test]
+fn an_explicit_directory_that_does_not_exist_yet_is_waited_for() {
+    let root = pod_root();
+    let dir = root.path().join("later/podnetinfo");
+    let opts = Options::new().root(root.path()).podinfo_dir(&dir);
+    let err = wait::wait(
+        &opts,
+        &WaitOptions::new().timeout(Some(Duration::from_millis(200))),
+    )
+    .unwrap_err();
+    let WaitError::Timeout { pending, .. } = &err else {
+        panic!("{err}");
+    };
+    assert!(pending[0].contains("does not exist"), "{pending:?}");
+    let writer = later(Duration::from_millis(200), move || {
+        kubelet_write(&dir, &[("annotations", &status("4a:0b:3c:aa:bb:cc"))]);
+    });
+    let ready = wait::wait(
+        &opts,
+        &WaitOptions::new()
+            .timeout(Some(Duration::from_secs(20)))
+            .settle(Duration::from_millis(100))
+            .poll_interval(Duration::from_millis(50)),
+    )
+    .unwrap();
+    writer.join().unwrap();
+    assert_eq!(
+        mac_of_net1(&ready.report).as_deref(),
+        Some("4a:0b:3c:aa:bb:cc")
+    );
+}
+
+#[test]
 fn without_network_status_a_device_on_its_own_is_the_answer() {
     let root = pod_root();
     let ready = wait::wait(
