@@ -12,6 +12,8 @@ use clap::Args;
 pub(crate) const EXIT_STRICT: u8 = 3;
 /// Exit status for unusable arguments (clap uses it too).
 pub(crate) const EXIT_USAGE: u8 = 2;
+/// Exit status when waiting for the pod's data timed out.
+pub(crate) const EXIT_TIMEOUT: u8 = 4;
 
 /// Where the pod is and how to report problems.
 #[derive(Args, Debug, Clone)]

@@ -27,12 +27,17 @@ pub(crate) struct DpdkArgsArgs {
     pub(crate) pod: PodArgs,
     #[command(flatten)]
     pub(crate) dpdk: DpdkArgs,
+    #[command(flatten)]
+    pub(crate) wait: crate::waiting::WaitFirst,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Shell)]
     pub(crate) format: Format,
 }
 
 pub(crate) fn run(args: &DpdkArgsArgs) -> ExitCode {
+    if let Err(code) = crate::waiting::wait_first(&args.pod, &args.wait) {
+        return code;
+    }
     let (report, eal) = match dpdk_opts::build(&args.pod, &args.dpdk) {
         Ok(r) => r,
         Err(code) => return code,

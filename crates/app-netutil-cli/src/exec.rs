@@ -23,6 +23,8 @@ pub(crate) struct ExecArgs {
     pub(crate) pod: PodArgs,
     #[command(flatten)]
     pub(crate) dpdk: DpdkArgs,
+    #[command(flatten)]
+    pub(crate) wait: crate::waiting::WaitFirst,
     /// The DPDK program and its application arguments, after `--`. It is run as PROGRAM <EAL args> -- <APP ARGS>.
     #[arg(last = true, required = true, value_name = "PROGRAM [APP ARGS]")]
     pub(crate) command: Vec<OsString>,
@@ -33,6 +35,10 @@ pub(crate) fn run(args: &ExecArgs) -> ExitCode {
         eprintln!("app-netutil: exec: no program given");
         return ExitCode::from(crate::common::EXIT_USAGE);
     };
+    // On timeout the program is not started.
+    if let Err(code) = crate::waiting::wait_first(&args.pod, &args.wait) {
+        return code;
+    }
     let (report, eal) = match dpdk_opts::build(&args.pod, &args.dpdk) {
         Ok(r) => r,
         Err(code) => return code,

@@ -6,11 +6,14 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod common;
+mod doctor;
 mod dpdk_args;
 mod dpdk_opts;
+mod env;
 mod exec;
 mod inject;
 mod show;
+mod waiting;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -34,6 +37,12 @@ enum Command {
     Exec(exec::ExecArgs),
     /// Add the podnetinfo downward-API volume, its mounts and CONTAINER_NAME to Kubernetes manifests.
     Inject(inject::InjectArgs),
+    /// Wait until the pod's network data is present and stable (exit status 4 on timeout).
+    Wait(waiting::WaitArgs),
+    /// Check that what the pod was given is usable: volumes, device nodes, sockets, hugetlbfs, NUMA, VM (exit status 1 when a check fails).
+    Doctor(doctor::DoctorArgs),
+    /// Print the report as shell export lines (or JSON) for entrypoint scripts and init containers.
+    Env(env::EnvArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +52,9 @@ fn main() -> ExitCode {
         Command::DpdkArgs(args) => dpdk_args::run(&args),
         Command::Exec(args) => exec::run(&args),
         Command::Inject(args) => inject::run(&args),
+        Command::Wait(args) => waiting::run(&args),
+        Command::Doctor(args) => doctor::run(&args),
+        Command::Env(args) => env::run(&args),
     }
 }
 

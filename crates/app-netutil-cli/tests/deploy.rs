@@ -253,7 +253,14 @@ fn containerfile_parser_reads_what_the_checks_rely_on() {
     assert_eq!(expand("${IMG}-slim", &args), "debian:bookworm-slim");
 }
 
+/// Examples whose application container starts through `app-netutil exec`.
 const EXAMPLES: &[&str] = &["sriov-dpdk.yaml", "vhostuser-ovs-dpdk.yaml", "vdpa.yaml"];
+/// Examples where an init container hands the report to the application.
+const INIT_EXAMPLES: &[&str] = &["init-container-env.yaml"];
+
+fn all_examples() -> impl Iterator<Item = &'static str> {
+    EXAMPLES.iter().chain(INIT_EXAMPLES).copied()
+}
 
 fn example_docs(name: &str) -> Vec<Value> {
     documents(&std::fs::read_to_string(repo_root().join("deploy/examples").join(name)).unwrap())
@@ -265,13 +272,13 @@ fn every_example_is_listed() {
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
-    let listed: BTreeSet<String> = EXAMPLES.iter().map(|s| (*s).to_owned()).collect();
+    let listed: BTreeSet<String> = all_examples().map(str::to_owned).collect();
     assert_eq!(found, listed);
 }
 
 #[test]
 fn examples_are_valid_kubernetes_objects() {
-    for name in EXAMPLES {
+    for name in all_examples() {
         for (i, doc) in example_docs(name).iter().enumerate() {
             let diffs = typed_round_trip(doc).unwrap_or_else(|e| panic!("{name} #{i}: {e}"));
             assert!(
@@ -284,7 +291,7 @@ fn examples_are_valid_kubernetes_objects() {
 
 #[test]
 fn examples_are_already_injected() {
-    for name in EXAMPLES {
+    for name in all_examples() {
         let path = repo_root().join("deploy/examples").join(name);
         let out = app_netutil(
             &["inject", "--check", "--quiet", path.to_str().unwrap()],
@@ -443,5 +450,90 @@ fn vhostuser_example_shares_the_socket_directory() {
             .unwrap()
             .starts_with("/var/run/openvswitch/"),
         "OVS must reach the socket"
+    );
+}
+
+/// The init-container example: the init container waits and writes the
+/// report into a volume the application container reads; it asks for the
+/// same devices and names the application container for the hugepage
+/// grant.
+#[test]
+fn init_container_example_hands_the_report_over() {
+    let docs = example_docs("init-container-env.yaml");
+    let pod = docs.iter().find(|d| d["kind"] == "Pod").unwrap();
+    let spec = pod_spec(pod);
+    let init = &spec["initContainers"].as_array().unwrap()[0];
+    let apps = spec["containers"].as_array().unwrap();
+    assert_eq!(apps.len(), 1);
+    let app = &apps[0];
+    let app_name = app["name"].as_str().unwrap();
+
+    let script = init["command"].as_array().unwrap().last().unwrap();
+    let script = script.as_str().unwrap();
+    assert!(script.contains("app-netutil env --wait"), "{script}");
+    let env_file = "/shared/netutil.env";
+    assert!(script.contains(&format!("--output {env_file}")), "{script}");
+    assert!(script.contains("--format json --output /shared/netutil.json"));
+    let app_script = app["command"].as_array().unwrap().last().unwrap();
+    let app_script = app_script.as_str().unwrap();
+    assert!(
+        app_script.contains(&format!(". {env_file}")),
+        "{app_script}"
+    );
+    assert!(app_script.contains(r#"eval "set -- $NETUTIL_EAL_ARGS""#));
+    assert!(app_script.contains(r#"exec dpdk-testpmd "$@" --"#));
+
+    // The same shared volume, written by the init container.
+    let mount = |c: &Value, name: &str| {
+        c["volumeMounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == name)
+            .cloned()
+    };
+    assert_eq!(mount(init, "shared").unwrap()["mountPath"], "/shared");
+    assert_eq!(mount(app, "shared").unwrap()["mountPath"], "/shared");
+    let shared = spec["volumes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "shared")
+        .unwrap();
+    assert!(shared["emptyDir"].is_object());
+    for c in [init, app] {
+        assert_eq!(
+            mount(c, "podnetinfo").unwrap(),
+            json!({"name": "podnetinfo", "mountPath": "/etc/podnetinfo", "readOnly": true})
+        );
+    }
+
+    // The same device-plugin resources; Guaranteed QoS for both.
+    let device = "intel.com/intel_sriov_dpdk";
+    for c in [init, app] {
+        let r = &c["resources"];
+        assert_eq!(r["requests"], r["limits"]);
+        assert_eq!(r["limits"][device], app["resources"]["limits"][device]);
+        assert_eq!(r["limits"]["cpu"], app["resources"]["limits"]["cpu"]);
+    }
+    // CONTAINER_NAME names the application container in both.
+    for c in [init, app] {
+        assert!(
+            c["env"]
+                .as_array()
+                .unwrap()
+                .contains(&json!({"name": "CONTAINER_NAME", "value": app_name})),
+            "{c}"
+        );
+    }
+    let [labels, annotations] = meta_items();
+    assert_eq!(
+        podnetinfo_volume(spec)["downwardAPI"]["items"],
+        json!([
+            labels,
+            annotations,
+            hugepage_item(app_name, "1Gi", "requests"),
+            hugepage_item(app_name, "1Gi", "limits"),
+        ])
     );
 }

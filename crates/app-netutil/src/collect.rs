@@ -131,7 +131,9 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
     }
 }
 
-fn read_annotations(pod: &PodView, warnings: &mut Vec<String>) -> DownwardMap {
+/// Reads and parses the downward-API `annotations` file; an absent file or
+/// directory gives an empty map.
+pub(crate) fn read_annotations(pod: &PodView, warnings: &mut Vec<String>) -> DownwardMap {
     let display = format!(
         "{}/annotations",
         pod.podinfo_display().trim_end_matches('/')
@@ -200,5 +202,50 @@ fn same_json(a: &[u8], b: &[u8]) -> bool {
     ) {
         (Ok(a), Ok(b)) => a == b,
         _ => a == b,
+    }
+}
+
+/// Whether the pod's annotations carry a usable network-status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum NetworkStatusState {
+    /// Neither key is present.
+    Absent,
+    /// A key is present and parses (possibly as an empty list); `key` is
+    /// the one used.
+    Present {
+        /// The annotation key used.
+        key: &'static str,
+        /// How many entries it lists.
+        entries: usize,
+    },
+    /// A key is present but neither value can be used.
+    Unusable(String),
+}
+
+/// What the annotations say about network-status, with the same fallback
+/// from `network-status` to `networks-status` that [`collect`] uses.
+pub(crate) fn network_status_state(annotations: &DownwardMap) -> NetworkStatusState {
+    let mut ignored = Vec::new();
+    let (entries, source) = network_status(annotations, &mut ignored);
+    match source {
+        Some(Source::NetworkStatus) => NetworkStatusState::Present {
+            key: NETWORK_STATUS_KEY,
+            entries: entries.len(),
+        },
+        Some(_) => NetworkStatusState::Present {
+            key: NETWORKS_STATUS_KEY,
+            entries: entries.len(),
+        },
+        None if annotations.contains_key(NETWORK_STATUS_KEY)
+            || annotations.contains_key(NETWORKS_STATUS_KEY) =>
+        {
+            NetworkStatusState::Unusable(
+                ignored
+                    .into_iter()
+                    .last()
+                    .unwrap_or_else(|| "network-status is not usable".to_owned()),
+            )
+        }
+        None => NetworkStatusState::Absent,
     }
 }

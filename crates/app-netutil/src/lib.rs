@@ -36,6 +36,7 @@ pub mod cpulist;
 pub mod cpus;
 pub mod devinfo;
 pub mod devplugin;
+pub mod doctor;
 pub mod downward;
 pub mod dpdk;
 pub mod error;
@@ -55,6 +56,7 @@ pub mod sysfile;
 pub mod sysfs;
 pub mod topology;
 pub mod userspace;
+pub mod wait;
 
 mod collect;
 

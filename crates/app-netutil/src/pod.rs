@@ -90,6 +90,42 @@ pub enum PodViewError {
     PodinfoNotADirectory(PathBuf),
 }
 
+/// What kind of file a path of the pod leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FileKind {
+    /// A regular file.
+    Regular,
+    /// A directory.
+    Directory,
+    /// A UNIX socket.
+    Socket,
+    /// A character device node.
+    CharDevice,
+    /// A block device node.
+    BlockDevice,
+    /// A FIFO.
+    Fifo,
+    /// Anything else.
+    Other,
+}
+
+impl FileKind {
+    /// The kind in words (`directory`, `socket`, ...).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Regular => "regular file",
+            Self::Directory => "directory",
+            Self::Socket => "socket",
+            Self::CharDevice => "character device",
+            Self::BlockDevice => "block device",
+            Self::Fifo => "FIFO",
+            Self::Other => "special file",
+        }
+    }
+}
+
 /// The pod as seen from a root directory.
 #[derive(Debug)]
 pub struct PodView {
@@ -338,6 +374,30 @@ impl PodView {
             Err(_) if self.live => false,
             Err(_) => self.resolve(pod_path).is_some(),
         }
+    }
+
+    /// What `pod_path` leads to after following every link, or `None` when
+    /// it does not exist. Nothing is opened.
+    #[must_use]
+    pub fn file_kind(&self, pod_path: &str) -> Option<FileKind> {
+        use std::os::unix::fs::FileTypeExt;
+        let host = self.resolve(pod_path)?;
+        let t = std::fs::symlink_metadata(host).ok()?.file_type();
+        Some(if t.is_file() {
+            FileKind::Regular
+        } else if t.is_dir() {
+            FileKind::Directory
+        } else if t.is_socket() {
+            FileKind::Socket
+        } else if t.is_char_device() {
+            FileKind::CharDevice
+        } else if t.is_block_device() {
+            FileKind::BlockDevice
+        } else if t.is_fifo() {
+            FileKind::Fifo
+        } else {
+            FileKind::Other
+        })
     }
 
     /// The pod path that `pod_path` leads to after following every link,

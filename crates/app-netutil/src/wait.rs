@@ -1,0 +1,539 @@
+//! Waiting until the pod's network data is present and stable.
+//!
+//! Kubelet fills the downward-API volume from its cached copy of the Pod
+//! when the container starts, often before Multus has written
+//! `network-status` (multus-cni issue 1113), and rewrites it on a later
+//! sync by swapping the `..data` link of the directory. [`wait`] collects
+//! reports until the data is *ready* and has not changed for a settle time:
+//!
+//! 1. `network-status` (or the deprecated `networks-status`) is present in
+//!    the `annotations` file and usable (unless
+//!    [`WaitOptions::require_network_status`] is off);
+//! 2. every device-plugin device is accounted for: tied to an interface by
+//!    any rule (device-info, sysfs, position), or reported on its own while
+//!    network-status is present. Once network-status is there, the matching
+//!    rules have already offered a left-over device to every interface that
+//!    could take it, so a device on its own is final (a resource requested
+//!    without a network). While network-status is absent, every device is
+//!    on its own only because the interfaces are not known yet, so it is
+//!    not accounted for; when network-status is not required, a device on
+//!    its own is accepted as the answer;
+//! 3. the report (its JSON without the host hugepage pools, whose free
+//!    counts change with other pods) has not changed for
+//!    [`WaitOptions::settle`]. A change restarts the settle time.
+//!
+//! Changes are noticed through inotify on the downward-API directory itself
+//! (not its files: the atomic writer replaces `..data`, which is seen as
+//! `IN_CREATE`/`IN_MOVED_TO`/`IN_DELETE` in the directory), with a rescan
+//! every [`INOTIFY_RESCAN`] for everything outside it and for file systems
+//! that send no events. Where inotify cannot be used (no such directory
+//! yet, `inotify_init` or `inotify_add_watch` failing) or
+//! [`WatchMode::Poll`] is asked for, the pod is read every
+//! [`WaitOptions::poll_interval`]. No thread is started: the calling
+//! thread sleeps in `poll(2)`.
+
+use std::mem::MaybeUninit;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rustix::event::{PollFd, PollFlags, Timespec};
+use rustix::fd::OwnedFd;
+use rustix::fs::inotify;
+use thiserror::Error;
+
+use crate::collect::{NetworkStatusState, network_status_state, read_annotations};
+use crate::error::Error;
+use crate::model::Report;
+use crate::options::{LogLevel, Options};
+use crate::pod::{PodView, PodViewError};
+
+/// With inotify, the pod is read again at least this often even without
+/// events (sysfs and device nodes send none; some file systems neither).
+pub const INOTIFY_RESCAN: Duration = Duration::from_secs(2);
+
+/// How changes are noticed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WatchMode {
+    /// inotify on the downward-API directory where possible, else polling.
+    #[default]
+    Auto,
+    /// Read the pod every [`WaitOptions::poll_interval`]; never inotify.
+    Poll,
+}
+
+/// What was used to notice changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Watcher {
+    /// inotify on the downward-API directory (for at least part of the wait).
+    Inotify,
+    /// Polling only.
+    Poll,
+}
+
+impl Watcher {
+    /// `inotify` or `poll`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Inotify => "inotify",
+            Self::Poll => "poll",
+        }
+    }
+}
+
+/// How to wait.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WaitOptions {
+    /// Give up after this long; `None` waits for ever.
+    pub timeout: Option<Duration>,
+    /// The data must stay unchanged this long.
+    pub settle: Duration,
+    /// How often to read the pod when polling.
+    pub poll_interval: Duration,
+    /// inotify or polling.
+    pub watch: WatchMode,
+    /// Whether network-status must be present (condition 1 of the module
+    /// documentation). Off for pods without Multus.
+    pub require_network_status: bool,
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        Self {
+            timeout: Some(Duration::from_secs(60)),
+            settle: Duration::from_secs(1),
+            poll_interval: Duration::from_millis(250),
+            watch: WatchMode::Auto,
+            require_network_status: true,
+        }
+    }
+}
+
+impl WaitOptions {
+    /// Defaults: 60 s timeout, 1 s settle time, 250 ms polling, inotify
+    /// where possible, network-status required.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the timeout (`None`: for ever).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the settle time.
+    #[must_use]
+    pub fn settle(mut self, settle: Duration) -> Self {
+        self.settle = settle;
+        self
+    }
+
+    /// Sets the polling interval.
+    #[must_use]
+    pub fn poll_interval(mut self, interval: Duration) -> Self {
+        self.poll_interval = interval;
+        self
+    }
+
+    /// Sets how changes are noticed.
+    #[must_use]
+    pub fn watch(mut self, watch: WatchMode) -> Self {
+        self.watch = watch;
+        self
+    }
+
+    /// Sets whether network-status must be present.
+    #[must_use]
+    pub fn require_network_status(mut self, require: bool) -> Self {
+        self.require_network_status = require;
+        self
+    }
+}
+
+/// The data is ready.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Ready {
+    /// The last report, the one that stayed unchanged for the settle time.
+    pub report: Report,
+    /// How long the wait took.
+    pub waited: Duration,
+    /// What noticed changes.
+    pub watcher: Watcher,
+    /// How many reports were collected.
+    pub reads: u64,
+}
+
+/// Why waiting ended without ready data.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum WaitError {
+    /// The timeout passed first.
+    #[error("timed out after {:.1} s: {}", waited.as_secs_f64(), describe_pending(pending))]
+    Timeout {
+        /// How long was waited.
+        waited: Duration,
+        /// What was still missing; empty when the data was complete but
+        /// kept changing.
+        pending: Vec<String>,
+        /// The last report, when one could be collected.
+        report: Option<Box<Report>>,
+    },
+    /// The pod cannot be read at all (its root is not a directory).
+    #[error(transparent)]
+    Collect(#[from] Error),
+}
+
+fn describe_pending(pending: &[String]) -> String {
+    if pending.is_empty() {
+        "the data kept changing".to_owned()
+    } else {
+        pending.join("; ")
+    }
+}
+
+/// What is still missing before `report` (collected from `pod`) counts as
+/// ready; empty when nothing is (the settle time aside).
+#[must_use]
+pub fn pending(pod: &PodView, report: &Report, wait: &WaitOptions) -> Vec<String> {
+    let mut missing = Vec::new();
+    let annotations_file = format!(
+        "{}/annotations",
+        pod.podinfo_display().trim_end_matches('/')
+    );
+    let status = if pod.podinfo_dir().is_none() {
+        if wait.require_network_status {
+            missing.push(format!(
+                "downward-API directory {} does not exist",
+                pod.podinfo_display()
+            ));
+        }
+        NetworkStatusState::Absent
+    } else {
+        let mut ignored = Vec::new();
+        let state = network_status_state(&read_annotations(pod, &mut ignored));
+        if wait.require_network_status {
+            match &state {
+                NetworkStatusState::Present { .. } => {}
+                NetworkStatusState::Absent => missing.push(format!(
+                    "no network-status annotation in {annotations_file} yet"
+                )),
+                NetworkStatusState::Unusable(why) => missing.push(why.clone()),
+            }
+        }
+        state
+    };
+    let status_present = matches!(status, NetworkStatusState::Present { .. });
+    if status_present || !wait.require_network_status {
+        return missing;
+    }
+    for iface in &report.interfaces {
+        if iface.interface.is_some() || iface.resource_env.is_none() {
+            continue;
+        }
+        missing.push(format!(
+            "device {} ({}) is not tied to an interface yet",
+            iface.device_id.as_deref().unwrap_or("?"),
+            iface.resource_env.as_deref().unwrap_or("?"),
+        ));
+    }
+    missing
+}
+
+/// What is compared between reads: the report without the host pools.
+fn fingerprint(report: &Report) -> String {
+    let mut r = report.clone();
+    r.hugepages.host_pools.clear();
+    r.to_json()
+}
+
+/// Waits until the pod's network data is ready and has not changed for the
+/// settle time (see the module documentation), and returns the last report.
+///
+/// Progress goes to the logger of `opts` at level info (what is missing,
+/// what changed); the reports collected on the way log only at debug level.
+///
+/// # Errors
+///
+/// [`WaitError::Timeout`] when the timeout passes first (with what was
+/// missing and the last report), [`WaitError::Collect`] when the pod root
+/// is not a directory.
+pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
+    let start = Instant::now();
+    let deadline = wait.timeout.map(|t| start + t);
+    let mut quiet = opts.clone();
+    if quiet
+        .logger
+        .as_ref()
+        .is_some_and(|l| l.max_level < LogLevel::Debug)
+    {
+        quiet.logger = None;
+    }
+    let mut watch = match wait.watch {
+        WatchMode::Auto => {
+            match inotify::init(inotify::CreateFlags::CLOEXEC | inotify::CreateFlags::NONBLOCK) {
+                Ok(fd) => Some(Inotify {
+                    fd,
+                    dir: None,
+                    wd: None,
+                }),
+                Err(e) => {
+                    opts.log(LogLevel::Info, || {
+                        format!("wait: inotify is not available ({e}); polling")
+                    });
+                    None
+                }
+            }
+        }
+        WatchMode::Poll => None,
+    };
+    let mut used_inotify = false;
+    let mut last: Option<(String, Instant)> = None;
+    let mut last_pending: Option<Vec<String>> = None;
+    let mut last_report: Option<Report> = None;
+    let mut reads = 0u64;
+    loop {
+        let view = PodView::new(&opts.root, opts.podinfo_dir.as_deref());
+        // The watch is set up before the pod's files are read, so that a
+        // change made while reading is not missed.
+        if let Some(w) = watch.as_mut() {
+            let dir = view.as_ref().ok().and_then(PodView::podinfo_dir);
+            w.watch_dir(dir, opts);
+            used_inotify |= w.wd.is_some();
+            w.drain();
+        }
+        let pending_now = match view {
+            Ok(pod) => {
+                let report = crate::collect_from(&pod, &quiet);
+                reads += 1;
+                let pending_now = pending(&pod, &report, wait);
+                let fp = fingerprint(&report);
+                let now = Instant::now();
+                match &last {
+                    Some((prev, _)) if *prev == fp => {}
+                    Some(_) => {
+                        opts.log(LogLevel::Info, || {
+                            format!(
+                                "wait: the pod's data changed; settling for {} again",
+                                fmt_duration(wait.settle)
+                            )
+                        });
+                        last = Some((fp, now));
+                    }
+                    None => last = Some((fp, now)),
+                }
+                last_report = Some(report);
+                pending_now
+            }
+            Err(PodViewError::PodinfoNotADirectory(dir)) => {
+                last = None;
+                vec![format!(
+                    "downward-API directory {} does not exist",
+                    dir.display()
+                )]
+            }
+            Err(e) => return Err(WaitError::Collect(e.into())),
+        };
+        if last_pending.as_ref() != Some(&pending_now) {
+            if pending_now.is_empty() {
+                opts.log(LogLevel::Info, || {
+                    format!(
+                        "wait: data complete; settling for {}",
+                        fmt_duration(wait.settle)
+                    )
+                });
+            } else {
+                for p in &pending_now {
+                    opts.log(LogLevel::Info, || format!("wait: waiting: {p}"));
+                }
+            }
+            last_pending = Some(pending_now.clone());
+        }
+        let now = Instant::now();
+        let settled_at = match (&last, pending_now.is_empty()) {
+            (Some((_, since)), true) => Some(*since + wait.settle),
+            _ => None,
+        };
+        if let (Some(at), Some(report)) = (settled_at, &last_report) {
+            if now >= at {
+                let waited = start.elapsed();
+                let watcher = if used_inotify {
+                    Watcher::Inotify
+                } else {
+                    Watcher::Poll
+                };
+                opts.log(LogLevel::Info, || {
+                    format!(
+                        "wait: ready after {} ({} reads, {})",
+                        fmt_duration(waited),
+                        reads,
+                        watcher.as_str()
+                    )
+                });
+                return Ok(Ready {
+                    report: report.clone(),
+                    waited,
+                    watcher,
+                    reads,
+                });
+            }
+        }
+        if let Some(d) = deadline {
+            if now >= d {
+                let waited = start.elapsed();
+                opts.log(LogLevel::Info, || {
+                    format!("wait: timed out after {}", fmt_duration(waited))
+                });
+                return Err(WaitError::Timeout {
+                    waited,
+                    pending: pending_now,
+                    report: last_report.map(Box::new),
+                });
+            }
+        }
+        let watching = watch.as_ref().is_some_and(|w| w.wd.is_some());
+        let mut until = now
+            + if watching {
+                INOTIFY_RESCAN
+            } else {
+                wait.poll_interval.max(Duration::from_millis(1))
+            };
+        if let Some(at) = settled_at {
+            until = until.min(at);
+        }
+        if let Some(d) = deadline {
+            until = until.min(d);
+        }
+        match watch.as_mut() {
+            Some(w) if w.wd.is_some() => w.wait_until(until),
+            _ => std::thread::sleep(until.saturating_duration_since(Instant::now())),
+        }
+    }
+}
+
+fn fmt_duration(d: Duration) -> String {
+    format!("{:.1} s", d.as_secs_f64())
+}
+
+/// An inotify instance watching (at most) one directory.
+struct Inotify {
+    fd: OwnedFd,
+    dir: Option<PathBuf>,
+    wd: Option<i32>,
+}
+
+impl Inotify {
+    /// Watches `dir` (dropping a watch on another directory); without a
+    /// directory, or when the watch cannot be added, nothing is watched.
+    fn watch_dir(&mut self, dir: Option<&Path>, opts: &Options) {
+        if self.wd.is_some() && self.dir.as_deref() == dir {
+            return;
+        }
+        if let Some(wd) = self.wd.take() {
+            // The watch may already be gone with its directory.
+            let _ = inotify::remove_watch(&self.fd, wd);
+        }
+        self.dir = dir.map(Path::to_path_buf);
+        let Some(dir) = dir else {
+            return;
+        };
+        let flags = inotify::WatchFlags::CREATE
+            | inotify::WatchFlags::DELETE
+            | inotify::WatchFlags::MOVED_FROM
+            | inotify::WatchFlags::MOVED_TO
+            | inotify::WatchFlags::MODIFY
+            | inotify::WatchFlags::CLOSE_WRITE
+            | inotify::WatchFlags::ATTRIB
+            | inotify::WatchFlags::DELETE_SELF
+            | inotify::WatchFlags::MOVE_SELF
+            | inotify::WatchFlags::ONLYDIR;
+        match inotify::add_watch(&self.fd, dir, flags) {
+            Ok(wd) => {
+                opts.log(LogLevel::Debug, || {
+                    format!("wait: watching {} with inotify", dir.display())
+                });
+                self.wd = Some(wd);
+            }
+            Err(e) => opts.log(LogLevel::Info, || {
+                format!(
+                    "wait: cannot watch {} with inotify ({e}); polling",
+                    dir.display()
+                )
+            }),
+        }
+    }
+
+    /// Reads every queued event; forgets the watch when the directory went
+    /// away (it is added again, or polling takes over).
+    fn drain(&mut self) {
+        let mut buf = [MaybeUninit::<u8>::uninit(); 4096];
+        let mut reader = inotify::Reader::new(&self.fd, &mut buf);
+        loop {
+            match reader.next() {
+                Ok(event) => {
+                    let gone = inotify::ReadFlags::IGNORED
+                        | inotify::ReadFlags::DELETE_SELF
+                        | inotify::ReadFlags::MOVE_SELF
+                        | inotify::ReadFlags::UNMOUNT;
+                    if event.events().intersects(gone) && Some(event.wd()) == self.wd {
+                        self.wd = None;
+                    }
+                }
+                Err(rustix::io::Errno::INTR) => {}
+                Err(_) => break,
+            }
+        }
+    }
+
+    /// Sleeps until an event arrives or `until` passes.
+    fn wait_until(&mut self, until: Instant) {
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            let timeout = Timespec::try_from(left).ok();
+            let mut fds = [PollFd::new(&self.fd, PollFlags::IN)];
+            match rustix::event::poll(&mut fds, timeout.as_ref()) {
+                Err(rustix::io::Errno::INTR) => {}
+                Ok(_) | Err(_) => return,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults() {
+        let w = WaitOptions::new();
+        assert_eq!(w.timeout, Some(Duration::from_secs(60)));
+        assert_eq!(w.settle, Duration::from_secs(1));
+        assert!(w.require_network_status);
+        assert_eq!(w.watch, WatchMode::Auto);
+    }
+
+    #[test]
+    fn timeout_message_names_what_is_missing() {
+        let e = WaitError::Timeout {
+            waited: Duration::from_millis(1500),
+            pending: vec!["no network-status".into()],
+            report: None,
+        };
+        assert_eq!(e.to_string(), "timed out after 1.5 s: no network-status");
+        let e = WaitError::Timeout {
+            waited: Duration::from_secs(2),
+            pending: vec![],
+            report: None,
+        };
+        assert!(e.to_string().ends_with("the data kept changing"));
+    }
+}
