@@ -35,14 +35,10 @@ pub(crate) struct DpdkArgsArgs {
 }
 
 pub(crate) fn run(args: &DpdkArgsArgs) -> ExitCode {
-    if let Err(code) = crate::waiting::wait_first(&args.pod, &args.wait) {
-        return code;
-    }
-    let (report, eal) = match dpdk_opts::build(&args.pod, &args.dpdk) {
+    let (_report, eal, strict) = match dpdk_opts::prepare(&args.pod, &args.wait, &args.dpdk) {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let strict = dpdk_opts::warn(&args.pod, &report, &eal);
     let text = match args.format {
         Format::Shell => {
             let mut line = shell_join(eal.args.iter().map(String::as_str));

@@ -137,6 +137,20 @@ fn read_report(path: &std::path::Path) -> std::io::Result<String> {
 /// Prints the report's and the EAL warnings to stderr (unless `-q`), and
 /// returns the strict-mode exit status when there were any and `--strict`
 /// is set.
+/// The common start of `dpdk-args`, `exec` and `env`: wait for the pod's
+/// data when asked, build the report and EAL arguments, print the warnings.
+/// `Ok` carries the exit status `--strict` asks for, if any.
+pub(crate) fn prepare(
+    pod: &PodArgs,
+    wait: &crate::waiting::WaitFirst,
+    args: &DpdkArgs,
+) -> Result<(Report, EalArgs, Option<ExitCode>), ExitCode> {
+    crate::waiting::wait_first(pod, wait)?;
+    let (report, eal) = build(pod, args)?;
+    let strict = warn(pod, &report, &eal);
+    Ok((report, eal, strict))
+}
+
 pub(crate) fn warn(pod: &PodArgs, report: &Report, eal: &EalArgs) -> Option<ExitCode> {
     let all = report.warnings.iter().chain(&eal.warnings);
     if !pod.quiet {

@@ -28,7 +28,7 @@ use clap::{Args, ValueEnum};
 use crate::common::PodArgs;
 use crate::dpdk_args::shell_join;
 use crate::dpdk_opts::{self, DpdkArgs};
-use crate::waiting::{WaitFirst, wait_first};
+use crate::waiting::WaitFirst;
 
 /// What to write.
 #[derive(ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -317,14 +317,10 @@ pub(crate) fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
 }
 
 pub(crate) fn run(args: &EnvArgs) -> ExitCode {
-    if let Err(code) = wait_first(&args.pod, &args.wait) {
-        return code;
-    }
-    let (report, eal) = match dpdk_opts::build(&args.pod, &args.dpdk) {
+    let (report, eal, strict) = match dpdk_opts::prepare(&args.pod, &args.wait, &args.dpdk) {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let strict = dpdk_opts::warn(&args.pod, &report, &eal);
     let text = match args.format {
         EnvFormat::Env => render(&report, &eal, args.dpdk.main_cpu),
         EnvFormat::Json => {

@@ -36,14 +36,11 @@ pub(crate) fn run(args: &ExecArgs) -> ExitCode {
         return ExitCode::from(crate::common::EXIT_USAGE);
     };
     // On timeout the program is not started.
-    if let Err(code) = crate::waiting::wait_first(&args.pod, &args.wait) {
-        return code;
-    }
-    let (report, eal) = match dpdk_opts::build(&args.pod, &args.dpdk) {
+    let (_report, eal, strict) = match dpdk_opts::prepare(&args.pod, &args.wait, &args.dpdk) {
         Ok(r) => r,
         Err(code) => return code,
     };
-    if let Some(code) = dpdk_opts::warn(&args.pod, &report, &eal) {
+    if let Some(code) = strict {
         eprintln!("app-netutil: exec: not starting the program: warnings and --strict");
         return code;
     }

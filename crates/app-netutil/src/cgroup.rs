@@ -91,22 +91,7 @@ pub fn parse_line(line: &str) -> Result<CgroupEntry, String> {
 /// returned as errors.
 #[must_use]
 pub fn parse(text: &str) -> (Vec<CgroupEntry>, Vec<ValueError>) {
-    let mut entries = Vec::new();
-    let mut errors = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() {
-            continue;
-        }
-        match parse_line(line) {
-            Ok(e) => entries.push(e),
-            Err(reason) => errors.push(ValueError::Line {
-                line: i + 1,
-                reason,
-            }),
-        }
-    }
-    (entries, errors)
+    sysfile::parse_lines(text, parse_line)
 }
 
 /// The directory of `cgroup_path` below a mount whose root is `mount_root`

@@ -160,22 +160,7 @@ pub fn parse_line(line: &str) -> Result<MountEntry, String> {
 /// and returned as errors; blank lines are ignored.
 #[must_use]
 pub fn parse(text: &str) -> (Vec<MountEntry>, Vec<ValueError>) {
-    let mut mounts = Vec::new();
-    let mut errors = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() {
-            continue;
-        }
-        match parse_line(line) {
-            Ok(m) => mounts.push(m),
-            Err(reason) => errors.push(ValueError::Line {
-                line: i + 1,
-                reason,
-            }),
-        }
-    }
-    (mounts, errors)
+    sysfile::parse_lines(text, parse_line)
 }
 
 /// Reads the pod's mountinfo. A missing file gives no mounts and no error

@@ -160,6 +160,31 @@ pub fn join(dir: &str, rel: &str) -> String {
     }
 }
 
+/// Parses every non-blank line of `text` with `parse_line` (a trailing CR
+/// is dropped); lines that cannot be parsed are skipped and returned as
+/// errors naming their line number.
+pub fn parse_lines<T>(
+    text: &str,
+    parse_line: impl Fn(&str) -> Result<T, String>,
+) -> (Vec<T>, Vec<ValueError>) {
+    let mut items = Vec::new();
+    let mut errors = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            continue;
+        }
+        match parse_line(line) {
+            Ok(item) => items.push(item),
+            Err(reason) => errors.push(ValueError::Line {
+                line: i + 1,
+                reason,
+            }),
+        }
+    }
+    (items, errors)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
