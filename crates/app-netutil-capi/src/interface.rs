@@ -131,92 +131,143 @@ impl netutil_interface {
         let vu = info.and_then(|d| d.vhost_user.as_ref());
         let memif = info.and_then(|d| d.memif.as_ref());
         let pcidev = it.pci_device.as_ref();
-        let mut opt = |s: Option<&String>, field: &str| t.opt(s.map(String::as_str), || at(field));
-        let name = opt(it.interface.as_ref(), "interface");
-        let network = opt(it.network.as_ref(), "network");
-        let mac = opt(it.mac.as_ref(), "mac");
-        let dns_domain = opt(it.dns.domain.as_ref(), "dns.domain");
-        let devinfo_type = opt(info.map(|d| &d.kind), "device-info.type");
-        let devinfo_version = opt(info.and_then(|d| d.version.as_ref()), "device-info.version");
+        // In the order of the contract's keys, so that the warnings about
+        // repaired strings come in that order too.
+        let opt = |t: &mut CText, s: Option<&String>, field: &str| {
+            t.opt(s.map(String::as_str), || at(field))
+        };
+        let list = |t: &mut CText, v: &[String], field: &str| t.list(v, &at(field));
+        let name = opt(t, it.interface.as_ref(), "interface");
+        let network = opt(t, it.network.as_ref(), "network");
+        let mac = opt(t, it.mac.as_ref(), "mac");
+        let ips = list(t, &it.ips, "ips");
+        let gateways = list(t, &it.gateway, "gateway");
+        let nameservers = list(t, &it.dns.nameservers, "dns.nameservers");
+        let search = list(t, &it.dns.search, "dns.search");
+        let dns_options = list(t, &it.dns.options, "dns.options");
+        let dns_domain = opt(t, it.dns.domain.as_ref(), "dns.domain");
+        let devinfo_type = opt(t, info.map(|d| &d.kind), "device-info.type");
+        let devinfo_version = opt(
+            t,
+            info.and_then(|d| d.version.as_ref()),
+            "device-info.version",
+        );
         let pci = PciFields {
             pci_address: opt(
+                t,
                 pci.and_then(|p| p.pci_address.as_ref()),
                 "device-info.pci.pci-address",
             ),
             vhost_net: opt(
+                t,
                 pci.and_then(|p| p.vhost_net.as_ref()),
                 "device-info.pci.vhost-net",
             ),
             rdma_device: opt(
+                t,
                 pci.and_then(|p| p.rdma_device.as_ref()),
                 "device-info.pci.rdma-device",
             ),
             pf_pci_address: opt(
+                t,
                 pci.and_then(|p| p.pf_pci_address.as_ref()),
                 "device-info.pci.pf-pci-address",
             ),
             representor_device: opt(
+                t,
                 pci.and_then(|p| p.representor_device.as_ref()),
                 "device-info.pci.representor-device",
             ),
         };
         let vdpa = VdpaFields {
             parent_device: opt(
+                t,
                 vdpa.and_then(|p| p.parent_device.as_ref()),
                 "device-info.vdpa.parent-device",
             ),
             driver: opt(
+                t,
                 vdpa.and_then(|p| p.driver.as_ref()),
                 "device-info.vdpa.driver",
             ),
-            path: opt(vdpa.and_then(|p| p.path.as_ref()), "device-info.vdpa.path"),
+            path: opt(
+                t,
+                vdpa.and_then(|p| p.path.as_ref()),
+                "device-info.vdpa.path",
+            ),
             pci_address: opt(
+                t,
                 vdpa.and_then(|p| p.pci_address.as_ref()),
                 "device-info.vdpa.pci-address",
             ),
             pf_pci_address: opt(
+                t,
                 vdpa.and_then(|p| p.pf_pci_address.as_ref()),
                 "device-info.vdpa.pf-pci-address",
             ),
             representor_device: opt(
+                t,
                 vdpa.and_then(|p| p.representor_device.as_ref()),
                 "device-info.vdpa.representor-device",
             ),
         };
         let vhost_user = VhostUserFields {
             mode: opt(
+                t,
                 vu.and_then(|p| p.mode.as_ref()),
                 "device-info.vhost-user.mode",
             ),
             path: opt(
+                t,
                 vu.and_then(|p| p.path.as_ref()),
                 "device-info.vhost-user.path",
             ),
         };
         let memif = MemifFields {
             role: opt(
+                t,
                 memif.and_then(|p| p.role.as_ref()),
                 "device-info.memif.role",
             ),
             mode: opt(
+                t,
                 memif.and_then(|p| p.mode.as_ref()),
                 "device-info.memif.mode",
             ),
             path: opt(
+                t,
                 memif.and_then(|p| p.path.as_ref()),
                 "device-info.memif.path",
             ),
         };
-        let device_id = opt(it.device_id.as_ref(), "device-id");
-        let resource_env = opt(it.resource_env.as_ref(), "resource-env");
-        let driver = opt(pcidev.and_then(|p| p.driver.as_ref()), "pci-device.driver");
+        let device_id = opt(t, it.device_id.as_ref(), "device-id");
+        let resource_env = opt(t, it.resource_env.as_ref(), "resource-env");
+        let driver = opt(
+            t,
+            pcidev.and_then(|p| p.driver.as_ref()),
+            "pci-device.driver",
+        );
         let vfio_device = opt(
+            t,
             pcidev.and_then(|p| p.vfio_device.as_ref()),
             "pci-device.vfio-device",
         );
-        let vendor = opt(pcidev.and_then(|p| p.vendor.as_ref()), "pci-device.vendor");
-        let device = opt(pcidev.and_then(|p| p.device.as_ref()), "pci-device.device");
-        let physfn = opt(pcidev.and_then(|p| p.physfn.as_ref()), "pci-device.physfn");
+        let netdevs = pcidev.map_or_else(Vec::new, |p| list(t, &p.netdevs, "pci-device.netdevs"));
+        let vendor = opt(
+            t,
+            pcidev.and_then(|p| p.vendor.as_ref()),
+            "pci-device.vendor",
+        );
+        let device = opt(
+            t,
+            pcidev.and_then(|p| p.device.as_ref()),
+            "pci-device.device",
+        );
+        let physfn = opt(
+            t,
+            pcidev.and_then(|p| p.physfn.as_ref()),
+            "pci-device.physfn",
+        );
         // The convenience values repeat fields above: no second warning.
         let quiet = |s: Option<&str>| s.map(crate::ffi::cstring_lossy);
         let pcidev = PciDevFields {
@@ -225,8 +276,7 @@ impl netutil_interface {
             driver,
             iommu_group: pcidev.and_then(|p| p.iommu_group),
             vfio_device,
-            netdevs: pcidev
-                .map_or_else(Vec::new, |p| t.list(&p.netdevs, &at("pci-device.netdevs"))),
+            netdevs,
             vendor,
             device,
             physfn,
@@ -238,12 +288,12 @@ impl netutil_interface {
             device_type: device_type(it.device_type),
             device_type_str: CString::new(it.device_type.as_str()).unwrap_or_default(),
             mac,
-            ips: t.list(&it.ips, &at("ips")),
+            ips,
             mtu: it.mtu,
-            gateways: t.list(&it.gateway, &at("gateway")),
-            nameservers: t.list(&it.dns.nameservers, &at("dns.nameservers")),
-            search: t.list(&it.dns.search, &at("dns.search")),
-            dns_options: t.list(&it.dns.options, &at("dns.options")),
+            gateways,
+            nameservers,
+            search,
+            dns_options,
             dns_domain,
             has_devinfo: info.is_some(),
             devinfo_type,
