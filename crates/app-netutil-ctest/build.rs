@@ -26,10 +26,38 @@ fn main() {
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
     }
+    // Two archives: every file, for the C test program; and every file but
+    // main.c, linked into this crate so that Rust tests can call the C
+    // helpers (dump.c) on reports only Rust can build.
+    let without_main: Vec<&PathBuf> = files
+        .iter()
+        .filter(|f| f.file_name().is_none_or(|n| n != "main.c"))
+        .collect();
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
+    configure(&mut cc::Build::new(), &include)
+        .files(&without_main)
+        .out_dir(out.join("lib"))
+        .compile("netutil_ctest_lib");
     let mut build = cc::Build::new();
-    build
+    configure(&mut build, &include)
         .files(&files)
-        .include(&include)
+        // Only the archive is wanted; it is not linked into this crate.
+        .cargo_metadata(false);
+    let compiler = build.get_compiler();
+    build.out_dir(out.join("all")).compile("netutil_ctest");
+    println!(
+        "cargo:rustc-env=NETUTIL_CTEST_ARCHIVE={}",
+        out.join("all/libnetutil_ctest.a").display()
+    );
+    println!(
+        "cargo:rustc-env=NETUTIL_CTEST_CC={}",
+        compiler.path().display()
+    );
+}
+
+fn configure<'a>(build: &'a mut cc::Build, include: &std::path::Path) -> &'a mut cc::Build {
+    build
+        .include(include)
         .flag("-std=c11")
         .flag("-pedantic")
         .flag("-pthread")
@@ -37,17 +65,4 @@ fn main() {
         .extra_warnings(true)
         .warnings_into_errors(true)
         .debug(true)
-        // Only the archive is wanted; it is not linked into this crate.
-        .cargo_metadata(false);
-    let compiler = build.get_compiler();
-    build.compile("netutil_ctest");
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
-    println!(
-        "cargo:rustc-env=NETUTIL_CTEST_ARCHIVE={}",
-        out.join("libnetutil_ctest.a").display()
-    );
-    println!(
-        "cargo:rustc-env=NETUTIL_CTEST_CC={}",
-        compiler.path().display()
-    );
 }

@@ -77,24 +77,20 @@ enum netutil_status
      */
     NETUTIL_STATUS_POD_UNREADABLE = 3,
     /**
-     * `netutil_report_from_json()`: the text is not a contract v1 report.
-     */
-    NETUTIL_STATUS_INVALID_REPORT = 4,
-    /**
      * `netutil_eal_args_build()`: the DPDK options are invalid or do not
      * fit the report (a selection that matches nothing, a main CPU outside
      * the pod's set, a file prefix EAL rejects).
      */
-    NETUTIL_STATUS_EAL_OPTIONS = 5,
+    NETUTIL_STATUS_EAL_OPTIONS = 4,
     /**
      * A file could not be opened (the log file).
      */
-    NETUTIL_STATUS_IO = 6,
+    NETUTIL_STATUS_IO = 5,
     /**
      * A bug in the library was caught (a Rust panic); the call had no
      * effect. Please report it with the error message.
      */
-    NETUTIL_STATUS_PANIC = 7,
+    NETUTIL_STATUS_PANIC = 6,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -225,7 +221,7 @@ typedef struct netutil_options netutil_options;
 
 /**
  * An immutable snapshot of what the pod was given. Made by
- * `netutil_report_collect()` or `netutil_report_from_json()`, freed by
+ * `netutil_report_collect()`, freed by
  * `netutil_report_free()`. Every string and array its getters return is
  * borrowed from it and valid until it is freed. Any number of threads may
  * read one report at once.
@@ -633,25 +629,6 @@ netutil_status netutil_options_set_dpdk_program_name(netutil_options *opts,
 netutil_status netutil_report_collect(const netutil_options *opts,
                                       netutil_report **out,
                                       netutil_error **err);
-
-/**
- * Reads a report from its JSON form (what `app-netutil show --json` or
- * `netutil_report_json()` wrote, for instance in an init container) and
- * stores it in `*out`. `json` holds `len` bytes (no NUL needed). The
- * pod's host name is not part of the JSON: set it with
- * `netutil_options_set_dpdk_hostname()` if EAL arguments need it. On
- * failure (`NETUTIL_STATUS_INVALID_REPORT` when the text is not a contract
- * v1 report) `*out` is NULL and `*err` says where the text is wrong.
- *
- * # Safety
- *
- * `json` is NULL or readable for `len` bytes; `out` is NULL or writable;
- * `err` is NULL or writable.
- */
-netutil_status netutil_report_from_json(const char *json,
-                                        size_t len,
-                                        netutil_report **out,
-                                        netutil_error **err);
 
 /**
  * Frees a report and everything borrowed from it (interfaces, containers,

@@ -13,7 +13,7 @@ use crate::log::LogSettings;
 use crate::{netutil_error, netutil_options, netutil_status};
 
 /// An immutable snapshot of what the pod was given. Made by
-/// `netutil_report_collect()` or `netutil_report_from_json()`, freed by
+/// `netutil_report_collect()`, freed by
 /// `netutil_report_free()`. Every string and array its getters return is
 /// borrowed from it and valid until it is freed. Any number of threads may
 /// read one report at once.
@@ -257,54 +257,6 @@ fn log_repaired(log: &LogSettings, report: &netutil_report) {
         log.log(app_netutil::LogLevel::Warning, || {
             w.to_string_lossy().into_owned()
         });
-    }
-}
-
-/// Reads a report from its JSON form (what `app-netutil show --json` or
-/// `netutil_report_json()` wrote, for instance in an init container) and
-/// stores it in `*out`. `json` holds `len` bytes (no NUL needed). The
-/// pod's host name is not part of the JSON: set it with
-/// `netutil_options_set_dpdk_hostname()` if EAL arguments need it. On
-/// failure (`NETUTIL_STATUS_INVALID_REPORT` when the text is not a contract
-/// v1 report) `*out` is NULL and `*err` says where the text is wrong.
-///
-/// # Safety
-///
-/// `json` is NULL or readable for `len` bytes; `out` is NULL or writable;
-/// `err` is NULL or writable.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn netutil_report_from_json(
-    json: *const c_char,
-    len: usize,
-    out: *mut *mut netutil_report,
-    err: *mut *mut netutil_error,
-) -> netutil_status {
-    // SAFETY: forwarded caller contract.
-    unsafe {
-        fallible(err, || {
-            if out.is_null() {
-                return Err(Failure::null("out"));
-            }
-            out.write(ptr::null_mut());
-            if json.is_null() {
-                return Err(Failure::null("json"));
-            }
-            let bytes = std::slice::from_raw_parts(json.cast::<u8>(), len);
-            let text = std::str::from_utf8(bytes).map_err(|e| {
-                Failure::new(
-                    netutil_status::NETUTIL_STATUS_INVALID_REPORT,
-                    format!("report JSON: not UTF-8: {e}"),
-                )
-            })?;
-            let report = Report::from_json(text).map_err(|e| {
-                Failure::new(
-                    netutil_status::NETUTIL_STATUS_INVALID_REPORT,
-                    format!("report JSON: {e}"),
-                )
-            })?;
-            publish(out, netutil_report::new(report, None));
-            Ok(())
-        })
     }
 }
 

@@ -142,3 +142,108 @@ pub fn ctest() -> &'static Path {
 pub fn ctest_ok(args: &[&std::ffi::OsStr]) -> Output {
     run_ok(Command::new(ctest()).args(args))
 }
+
+// ---- the dump format of tests/c/dump.c -------------------------------------
+
+use app_netutil::Report;
+use serde_json::Value;
+
+/// A string as dump.c prints it (after the C API replaced NUL by U+FFFD).
+pub fn quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for ch in s.replace('\0', "\u{FFFD}").chars() {
+        match ch {
+            '\\' | '"' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn flatten(path: &str, v: &Value, out: &mut Vec<String>) {
+    let join = |k: &str| {
+        if path.is_empty() {
+            k.to_owned()
+        } else {
+            format!("{path}.{k}")
+        }
+    };
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                if k == "device-plugin-info" && !v.is_null() {
+                    out.push(format!("{}={}", join(k), serde_json::to_string(v).unwrap()));
+                } else {
+                    flatten(&join(k), v, out);
+                }
+            }
+        }
+        Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                flatten(&format!("{path}[{i}]"), v, out);
+            }
+        }
+        Value::Null => out.push(format!("{path}=null")),
+        Value::Bool(b) => out.push(format!("{path}={b}")),
+        Value::Number(n) => out.push(format!("{path}={n}")),
+        Value::String(s) => out.push(format!("{path}={}", quote(s))),
+    }
+}
+
+/// What `ctest dump` must print for `report`: every value of its JSON,
+/// plus the convenience getters (`x.` lines), sorted.
+pub fn expected_dump(report: &Report, extra_warnings: &[String]) -> Vec<String> {
+    let mut lines = Vec::new();
+    flatten("", &serde_json::to_value(report).unwrap(), &mut lines);
+    let kinds = [
+        "host",
+        "pci",
+        "vdpa",
+        "vhost-user",
+        "memif",
+        "auxiliary",
+        "unknown",
+    ];
+    for (i, it) in report.interfaces.iter().enumerate() {
+        let n = kinds
+            .iter()
+            .position(|k| *k == it.device_type.as_str())
+            .unwrap();
+        lines.push(format!("x.interfaces[{i}].device-type-enum={n}"));
+        if let Some(a) = it.pci_address() {
+            lines.push(format!("interfaces[{i}].x.pci-address={}", quote(a)));
+        }
+        if let Some(p) = it.socket_path() {
+            lines.push(format!("interfaces[{i}].x.socket-path={}", quote(p)));
+        }
+    }
+    if let Some(own) = report.hugepages.own() {
+        lines.push(format!("x.own-container={}", quote(&own.name)));
+    }
+    for (k, w) in extra_warnings.iter().enumerate() {
+        let i = report.warnings.len() + k;
+        lines.push(format!("warnings[{i}]={}", quote(w)));
+    }
+    lines.sort();
+    lines
+}
+
+/// Panics with the first differences when the C dump `got` is not `want`.
+pub fn assert_same_lines(case: &str, got: &[String], want: &[String]) {
+    if got != want {
+        let g: std::collections::BTreeSet<&String> = got.iter().collect();
+        let w: std::collections::BTreeSet<&String> = want.iter().collect();
+        let missing: Vec<_> = w.difference(&g).take(10).collect();
+        let extra: Vec<_> = g.difference(&w).take(10).collect();
+        panic!(
+            "{case}: C getters differ from the library\n  missing: {missing:#?}\n  extra: {extra:#?}"
+        );
+    }
+}

@@ -36,6 +36,9 @@ netutil_report *ctest_collect(const char *root);
 /* Prints every value of a report, one `path=value` line each (dump.c). */
 void ctest_dump(FILE *out, const netutil_report *r);
 
+/* The dump of a report into a file; 0 on success (for the Rust tests). */
+int ctest_dump_path(const netutil_report *r, const char *path);
+
 /* Reads a whole file into a malloc'd, NUL-terminated buffer. */
 char *ctest_read_file(const char *path, size_t *len);
 

@@ -47,20 +47,7 @@ int ctest_errors_main(int argc, char **argv)
     CHECK(netutil_report_collect(o, &r, NULL) == NETUTIL_STATUS_POD_UNREADABLE && r == NULL);
     CHECK(netutil_options_set_root(o, argv[1]) == NETUTIL_STATUS_OK);
 
-    /* Reports from JSON. */
-    const char *bad[] = {"", "{", "[]", "{\"cpus\": 3}", "\xff\xfe"};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        EXPECT(netutil_report_from_json(bad[i], strlen(bad[i]), &r, &err),
-               NETUTIL_STATUS_INVALID_REPORT, "report JSON");
-        CHECK(r == NULL);
-    }
-    /* A report's own JSON reads back to the same JSON. */
     netutil_report *live = ctest_collect(argv[1]);
-    size_t len = 0;
-    const char *json = netutil_report_json(live, &len);
-    CHECK_OK(netutil_report_from_json(json, len, &r, &err), err);
-    CHECK(strcmp(netutil_report_json(r, NULL), json) == 0);
-    netutil_report_free(r);
 
     /* Setters refuse values they cannot use and keep the old one. */
     CHECK(netutil_options_set_dpdk_version(o, "twenty-two") == NETUTIL_STATUS_INVALID_ARGUMENT);

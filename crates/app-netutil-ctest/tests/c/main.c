@@ -1,79 +1,21 @@
 /* The C test program: `ctest <test> [args]`, run by crates/app-netutil-ctest/tests
  * (cargo test) and, under valgrind and AddressSanitizer, by scripts/test. */
-#define _POSIX_C_SOURCE 200809L
-#include <dirent.h>
 #include <string.h>
 
 #include "ctest.h"
-
-netutil_report *ctest_collect(const char *root)
-{
-    netutil_options *o = netutil_options_new();
-    CHECK(o != NULL);
-    if (root != NULL)
-        CHECK(netutil_options_set_root(o, root) == NETUTIL_STATUS_OK);
-    netutil_report *r = NULL;
-    netutil_error *err = NULL;
-    netutil_status s = netutil_report_collect(o, &r, &err);
-    CHECK_OK(s, err);
-    CHECK(r != NULL && err == NULL);
-    netutil_options_free(o);
-    return r;
-}
-
-char *ctest_read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        perror(path);
-        exit(1);
-    }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    CHECK(buf != NULL);
-    for (;;) {
-        if (n + 1 >= cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            CHECK(buf != NULL);
-        }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        if (got == 0)
-            break;
-        n += got;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    if (len != NULL)
-        *len = n;
-    return buf;
-}
-
-int ctest_thread_count(void)
-{
-    DIR *d = opendir("/proc/self/task");
-    CHECK(d != NULL);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        if (e->d_name[0] != '.')
-            n++;
-    closedir(d);
-    return n;
-}
 
 static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
     const char *usage;
 } TESTS[] = {
-    {"dump", ctest_dump_main, "ROOT | --json FILE   print every getter's value"},
+    {"dump", ctest_dump_main, "ROOT                 print every getter's value"},
     {"json", ctest_json_main, "ROOT                 print netutil_report_json()"},
     {"argv", ctest_argv_main, "ROOT                 EAL argv: permute, write, free"},
     {"options", ctest_options_main, "ROOT                 EAL arguments with every DPDK option set"},
     {"threads", ctest_threads_main, "ROOT THREADS N       THREADS threads collect N times each"},
     {"thread-count", ctest_thread_count_main, "ROOT N               the library starts no thread"},
-    {"null-args", ctest_null_args_main, "                     NULL for every pointer argument"},
+    {"null-args", ctest_null_args_main, "ROOT                 NULL for every pointer argument"},
     {"logging", ctest_logging_main, "ROOT DIR             log levels, callback, file, stderr"},
     {"errors", ctest_errors_main, "ROOT                 every failure status and message"},
     {"long-lists", ctest_long_lists_main, "ROOT                 64 interfaces, 20 nameservers"},

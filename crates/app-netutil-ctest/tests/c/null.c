@@ -20,20 +20,6 @@
         netutil_error_free(e_);                                                          \
     } while (0)
 
-static const char REPORT[] =
-    "{\"cpus\":{\"list\":[1],\"cpuset\":\"1\",\"source\":\"affinity\",\"exclusive\":null,"
-    "\"numa-nodes\":{\"0\":[1]},\"smt-siblings\":[[1]]},"
-    "\"hugepages\":{\"container\":\"a\",\"containers\":[{\"name\":\"a\",\"request-mib\":"
-    "{\"2Mi\":2},\"limit-mib\":{}}],\"cgroup-limit-mib\":{},\"mounts\":[],\"host-pools\":"
-    "{\"2Mi\":{\"total\":4,\"free\":3,\"numa-nodes\":{\"0\":{\"total\":4,\"free\":3}}}}},"
-    "\"interfaces\":[{\"interface\":\"eth0\",\"network\":null,\"default\":true,"
-    "\"device-type\":\"host\",\"mac\":null,\"ips\":[],\"mtu\":1500,\"gateway\":[],"
-    "\"dns\":{\"nameservers\":[],\"search\":[],\"options\":[],\"domain\":null},"
-    "\"device-info\":null,\"device-id\":null,\"resource-env\":null,"
-    "\"device-plugin-info\":null,\"pci-device\":{\"numa-node\":null,\"driver\":null,"
-    "\"iommu-group\":3,\"vfio-device\":null,\"netdevs\":[],\"vendor\":null,"
-    "\"device\":null,\"physfn\":null},\"sources\":[]}],\"warnings\":[]}";
-
 static void noop_log(void *u, uint32_t l, const char *m)
 {
     (void)u;
@@ -41,10 +27,12 @@ static void noop_log(void *u, uint32_t l, const char *m)
     (void)m;
 }
 
+/* ctest null-args ROOT (a pod whose net1 has an MTU and whose container
+ * has a hugepage request: long_lists_64_interfaces) */
 int ctest_null_args_main(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    if (argc != 2)
+        return 2;
     /* Static answers. */
     CHECK(netutil_status_str(NUL_ST) != NULL);
     CHECK(strcmp(netutil_status_str(0), "success") == 0);
@@ -102,13 +90,9 @@ int ctest_null_args_main(int argc, char **argv)
     CHECK(netutil_options_set_dpdk_hostname(o, NULL) == NETUTIL_STATUS_OK);
     CHECK(netutil_options_set_dpdk_program_name(o, NULL) == NETUTIL_STATUS_OK);
 
-    /* Collect and from_json: NULL out, NULL json; NULL options are allowed. */
+    /* Collect: NULL out; NULL options are allowed (the defaults). */
     CHECK_NULL_ERR(netutil_report_collect(o, NULL, err));
     CHECK(netutil_report_collect(NULL, NULL, NULL) == NUL_ST);
-    netutil_report *r = (netutil_report *)&r; /* must be overwritten */
-    CHECK_NULL_ERR(netutil_report_from_json(NULL, 0, &r, err));
-    CHECK(r == NULL);
-    CHECK_NULL_ERR(netutil_report_from_json("{}", 2, NULL, err));
     netutil_report_free(NULL);
 
     /* Report getters on NULL. */
@@ -225,40 +209,39 @@ int ctest_null_args_main(int argc, char **argv)
     CHECK(netutil_eal_args_warning_count(NULL) == 0);
     CHECK(netutil_eal_args_warning(NULL, 0) == NULL);
 
-    /* A real report: NULL out-pointers and NULL strings. */
-    netutil_error *e = NULL;
-    CHECK_OK(netutil_report_from_json(REPORT, strlen(REPORT), &r, &e), e);
+    /* A real report: NULL out-pointers and NULL strings. (The NUMA, host
+     * pool and pci-device getters are also tested with NULL out-pointers
+     * on a report with every field, in tests/full_report.rs.) */
+    netutil_report *r = ctest_collect(argv[1]);
     CHECK(netutil_report_json(r, NULL) != NULL);
     CHECK(netutil_report_cpus(r, NULL) == NULL);
-    CHECK(netutil_report_cpus(r, &len) != NULL && len == 1);
+    CHECK(netutil_report_cpus(r, &len) != NULL && len > 0);
     CHECK(netutil_report_cpu_numa_node(r, 0, NULL, &len) == NULL && len == 0);
     CHECK(netutil_report_cpu_numa_node(r, 0, &u, NULL) == NULL);
-    CHECK(netutil_report_cpu_numa_node(r, 0, &u, &len) != NULL && u == 0 && len == 1);
     CHECK(netutil_report_cpus_isolated(r, NULL) == NULL);
-    CHECK(netutil_report_cpus_isolated(r, &len) == NULL && len == 0); /* not known */
     CHECK(netutil_report_cpu_smt_group(r, 0, NULL) == NULL);
     CHECK(!netutil_report_host_pool(r, 0, NULL, &f));
     CHECK(!netutil_report_host_pool(r, 0, &t, NULL));
-    CHECK(netutil_report_host_pool(r, 0, &t, &f) && t == 4 && f == 3);
     CHECK(!netutil_report_host_pool_node(r, 0, 0, NULL, &t, &f));
     CHECK(!netutil_report_host_pool_node(r, 0, 0, &u, NULL, &f));
     CHECK(!netutil_report_host_pool_node(r, 0, 0, &u, &t, NULL));
     CHECK(netutil_report_interface_by_name(r, NULL) == NULL);
     CHECK(netutil_report_interface_by_name(r, "eth0") == netutil_report_interface(r, 0));
     const netutil_container *c = netutil_report_own_container(r);
-    CHECK(c != NULL && c == netutil_report_container(r, 0));
+    CHECK(c != NULL);
+    const char *size = netutil_container_request_size(c, 0);
+    CHECK(size != NULL);
     t = 9;
     CHECK(!netutil_container_request_mib_for(c, NULL, &t) && t == 9);
-    CHECK(!netutil_container_request_mib_for(c, "2Mi", NULL));
+    CHECK(!netutil_container_request_mib_for(c, size, NULL));
     CHECK(!netutil_container_limit_mib_for(c, NULL, &t) && t == 9);
-    CHECK(!netutil_container_limit_mib_for(c, "2Mi", NULL));
-    CHECK(netutil_container_request_mib_for(c, "2048kB", &t) && t == 2);
-    it = netutil_report_interface(r, 0);
+    CHECK(!netutil_container_limit_mib_for(c, size, NULL));
+    CHECK(netutil_container_request_mib_for(c, size, &t) && t != 9);
+    it = netutil_report_interface(r, 1);
     CHECK(!netutil_interface_mtu(it, NULL));
-    CHECK(netutil_interface_mtu(it, &t) && t == 1500);
+    CHECK(netutil_interface_mtu(it, &t) && t == 9000);
     CHECK(!netutil_interface_pcidev_numa_node(it, NULL));
     CHECK(!netutil_interface_pcidev_iommu_group(it, NULL));
-    CHECK(netutil_interface_pcidev_iommu_group(it, &u) && u == 3);
 
     netutil_eal_args *a = (netutil_eal_args *)&a; /* must be overwritten */
     CHECK_NULL_ERR(netutil_eal_args_build(NULL, o, &a, err));
