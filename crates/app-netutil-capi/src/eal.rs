@@ -141,9 +141,8 @@ pub unsafe extern "C" fn netutil_eal_args_build(
 }
 
 /// Frees EAL arguments, the argv array and its strings. NULL is allowed and
-/// does nothing. DPDK keeps no pointer into argv after `rte_eal_init()`
-/// returns, so they may be freed right after it; keep them if your program
-/// reads argv later.
+/// does nothing. DPDK copies what it keeps of argv, but does not promise
+/// so: free them after `rte_eal_cleanup()`.
 ///
 /// # Safety
 ///
