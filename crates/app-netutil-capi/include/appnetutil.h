@@ -1609,9 +1609,8 @@ netutil_status netutil_eal_args_build(const netutil_report *report,
 
 /**
  * Frees EAL arguments, the argv array and its strings. NULL is allowed and
- * does nothing. DPDK keeps no pointer into argv after `rte_eal_init()`
- * returns, so they may be freed right after it; keep them if your program
- * reads argv later.
+ * does nothing. DPDK copies what it keeps of argv, but does not promise
+ * so: free them after `rte_eal_cleanup()`.
  *
  * # Safety
  *

@@ -361,14 +361,19 @@ void ctest_dump(FILE *out, const netutil_report *r)
     CHECK(netutil_report_warning(r, w) == NULL);
 }
 
-/* ctest dump ROOT */
+/* ctest dump ROOT...: with several roots (scripts/test runs all fixture pods
+ * in one process under valgrind), each dump follows a line "== ROOT". */
 int ctest_dump_main(int argc, char **argv)
 {
-    if (argc != 2)
+    if (argc < 2)
         return 2;
-    netutil_report *r = ctest_collect(argv[1]);
-    ctest_dump(stdout, r);
-    netutil_report_free(r);
+    for (int i = 1; i < argc; i++) {
+        if (argc > 2)
+            printf("== %s\n", argv[i]);
+        netutil_report *r = ctest_collect(argv[i]);
+        ctest_dump(stdout, r);
+        netutil_report_free(r);
+    }
     return 0;
 }
 

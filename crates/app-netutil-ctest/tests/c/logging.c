@@ -57,6 +57,7 @@ int ctest_logging_main(int argc, char **argv)
         return 2;
     char path[4096];
     snprintf(path, sizeof path, "%s/netutil.log", argv[2]);
+    remove(path); /* from an earlier run */
     struct seen s;
     memset(&s, 0, sizeof s);
     netutil_options *o = netutil_options_new();

@@ -9,7 +9,7 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *usage;
 } TESTS[] = {
-    {"dump", ctest_dump_main, "ROOT                 print every getter's value"},
+    {"dump", ctest_dump_main, "ROOT...              print every getter's value"},
     {"json", ctest_json_main, "ROOT                 print netutil_report_json()"},
     {"argv", ctest_argv_main, "ROOT                 EAL argv: permute, write, free"},
     {"options", ctest_options_main, "ROOT                 EAL arguments with every DPDK option set"},
