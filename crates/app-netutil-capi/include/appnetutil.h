@@ -297,7 +297,8 @@ void netutil_error_free(netutil_error *err);
  * New options with the defaults: the live pod at "/", the downward-API
  * directory found below it, no logging (level warning, no destination),
  * and DPDK options that select every device of the pod, every CPU and this
- * container's whole hugepage grant. NULL only if memory runs out.
+ * container's whole hugepage grant. NULL only if the library failed
+ * internally (a caught panic).
  */
 netutil_options *netutil_options_new(void);
 

@@ -142,7 +142,7 @@ pub(crate) fn status_cstr(status: u32) -> &'static CStr {
 /// with.
 #[unsafe(no_mangle)]
 pub extern "C" fn netutil_abi_version() -> u32 {
-    NETUTIL_ABI_VERSION
+    ffi::guard(NETUTIL_ABI_VERSION, || NETUTIL_ABI_VERSION)
 }
 
 const VERSION: &CStr =
@@ -154,7 +154,7 @@ const VERSION: &CStr =
 /// The library's release, such as "0.1.0" (static; never free it).
 #[unsafe(no_mangle)]
 pub extern "C" fn netutil_version() -> *const c_char {
-    VERSION.as_ptr()
+    ffi::guard(VERSION.as_ptr(), || VERSION.as_ptr())
 }
 
 #[cfg(test)]

@@ -132,7 +132,8 @@ unsafe fn add_string(
 /// New options with the defaults: the live pod at "/", the downward-API
 /// directory found below it, no logging (level warning, no destination),
 /// and DPDK options that select every device of the pod, every CPU and this
-/// container's whole hugepage grant. NULL only if memory runs out.
+/// container's whole hugepage grant. NULL only if the library failed
+/// internally (a caught panic).
 #[unsafe(no_mangle)]
 pub extern "C" fn netutil_options_new() -> *mut netutil_options {
     guard(ptr::null_mut(), || {
