@@ -1,0 +1,123 @@
+# libappnetutil: build, install, C tests and examples (no cargo-c needed).
+#
+#   make                                   release build of the C library (profile "capi")
+#   make install PREFIX=/usr [LIBDIR=/usr/lib/x86_64-linux-gnu] [DESTDIR=/tmp/stage]
+#   make uninstall PREFIX=...              the same variables as install
+#   make examples                          examples/c and examples/dpdk against this build
+#   make check-size                        the stripped .so must stay under 1 MiB
+#   make ctest ctest-asan                  the C test program, plain and with AddressSanitizer
+#
+# Installs, below $(DESTDIR):
+#   $(LIBDIR)/libappnetutil.so.$(VERSION)  the shared library (SONAME libappnetutil.so.$(ABI))
+#   $(LIBDIR)/libappnetutil.so.$(ABI)      -> libappnetutil.so.$(VERSION)
+#   $(LIBDIR)/libappnetutil.so             -> libappnetutil.so.$(ABI)
+#   $(LIBDIR)/libappnetutil.a
+#   $(INCLUDEDIR)/appnetutil.h
+#   $(PKGCONFIGDIR)/appnetutil.pc          Libs.private from rustc --print native-static-libs
+#
+# `cargo cinstall -p app-netutil-capi` (cargo-c) installs the same files.
+
+PREFIX       ?= /usr/local
+EXEC_PREFIX  ?= $(PREFIX)
+LIBDIR       ?= $(EXEC_PREFIX)/lib
+INCLUDEDIR   ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DESTDIR      ?=
+
+CARGO        ?= cargo
+CC           ?= cc
+INSTALL      ?= install
+STRIP        ?= strip
+PROFILE      ?= capi
+TARGET_DIR   ?= $(or $(CARGO_TARGET_DIR),target)
+BUILD        ?= build
+
+CAPI     := crates/app-netutil-capi
+HEADER   := $(CAPI)/include/appnetutil.h
+OUT      := $(TARGET_DIR)/$(PROFILE)
+SO       := $(OUT)/libappnetutil.so
+A        := $(OUT)/libappnetutil.a
+NATIVE   := $(OUT)/appnetutil.native-static-libs
+VERSION  := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+ABI      := $(shell sed -n 's/^\#define NETUTIL_ABI_VERSION \([0-9]*\)$$/\1/p' $(HEADER))
+
+CTEST_SRC    := $(wildcard crates/app-netutil-ctest/tests/c/*.c)
+CTEST_CFLAGS := -g -O1 -pthread -Wall -Wextra -Werror -std=c11 -pedantic -I$(CAPI)/include
+
+.PHONY: all lib install uninstall examples check-size ctest ctest-asan clean FORCE
+
+all: lib
+
+lib: $(NATIVE)
+
+# cargo decides what is stale. One command builds the .so, the .a and the
+# rlib, and prints the libraries a static link needs; rustc prints that note
+# again when nothing was rebuilt.
+$(NATIVE): FORCE
+	$(CARGO) rustc --locked -p app-netutil-capi --profile $(PROFILE) --lib \
+	    -- --print native-static-libs 2> $@.log || { cat $@.log >&2; exit 1; }
+	@sed -n 's/^note: native-static-libs: //p' $@.log | tail -n 1 > $@.tmp
+	@test -s $@.tmp || { echo "no native-static-libs note from rustc" >&2; cat $@.log >&2; exit 1; }
+	@mv $@.tmp $@
+	@echo "libappnetutil $(VERSION) (ABI $(ABI)): $(SO) $(A)"
+
+# Always rewritten: PREFIX and LIBDIR may differ from the last run.
+$(BUILD)/appnetutil.pc: $(CAPI)/appnetutil.pc.in $(NATIVE) FORCE
+	@mkdir -p $(BUILD)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e "s|@LIBS_PRIVATE@|$$(cat $(NATIVE))|" $< > $@
+
+install: lib $(BUILD)/appnetutil.pc
+	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	$(INSTALL) -m 0755 $(SO) $(DESTDIR)$(LIBDIR)/libappnetutil.so.$(VERSION)
+	ln -sf libappnetutil.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libappnetutil.so.$(ABI)
+	ln -sf libappnetutil.so.$(ABI) $(DESTDIR)$(LIBDIR)/libappnetutil.so
+	$(INSTALL) -m 0644 $(A) $(DESTDIR)$(LIBDIR)/libappnetutil.a
+	$(INSTALL) -m 0644 $(HEADER) $(DESTDIR)$(INCLUDEDIR)/appnetutil.h
+	$(INSTALL) -m 0644 $(BUILD)/appnetutil.pc $(DESTDIR)$(PKGCONFIGDIR)/appnetutil.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libappnetutil.so.$(VERSION) \
+	      $(DESTDIR)$(LIBDIR)/libappnetutil.so.$(ABI) \
+	      $(DESTDIR)$(LIBDIR)/libappnetutil.so \
+	      $(DESTDIR)$(LIBDIR)/libappnetutil.a \
+	      $(DESTDIR)$(INCLUDEDIR)/appnetutil.h \
+	      $(DESTDIR)$(PKGCONFIGDIR)/appnetutil.pc
+
+# What the examples and tests link: this build, not an installed library.
+LOCAL_CFLAGS := -I$(abspath $(CAPI)/include)
+local_libs = $(abspath $(A)) $$(cat $(NATIVE))
+
+examples: lib
+	$(MAKE) -C examples/c O=$(abspath $(BUILD)) \
+	    NETUTIL_CFLAGS="$(LOCAL_CFLAGS)" NETUTIL_LIBS="$(local_libs)"
+	@if pkg-config --exists libdpdk 2>/dev/null; then \
+	    $(MAKE) -C examples/dpdk O=$(abspath $(BUILD)) \
+	        NETUTIL_CFLAGS="$(LOCAL_CFLAGS)" NETUTIL_LIBS="$(local_libs)"; \
+	else echo "SKIP: examples/dpdk: pkg-config libdpdk not found (apt-get install dpdk-dev)"; fi
+
+check-size: lib
+	@mkdir -p $(BUILD)
+	@$(STRIP) -o $(BUILD)/libappnetutil.stripped.so $(SO)
+	@size=$$(stat -c %s $(BUILD)/libappnetutil.stripped.so); \
+	echo "stripped libappnetutil.so: $$size bytes (limit 1048576)"; \
+	test $$size -lt 1048576
+
+ctest: lib
+	@mkdir -p $(BUILD)
+	$(CC) $(CTEST_CFLAGS) -o $(BUILD)/ctest $(CTEST_SRC) $(A) $$(cat $(NATIVE))
+
+# The C code is instrumented; the Rust code is not, but its heap goes
+# through malloc, so ASan sees every allocation and free of the library.
+ctest-asan: lib
+	@mkdir -p $(BUILD)
+	$(CC) $(CTEST_CFLAGS) -fsanitize=address -fno-omit-frame-pointer \
+	    -o $(BUILD)/ctest-asan $(CTEST_SRC) $(A) $$(cat $(NATIVE))
+
+clean:
+	rm -rf $(BUILD)
+	-$(MAKE) -C examples/c clean
+	-$(MAKE) -C examples/dpdk clean
+
+FORCE:

@@ -1,0 +1,320 @@
+//! What every entry point shares: the panic guard, pointer checks, the
+//! error object and C strings made from Rust strings.
+
+use std::any::Any;
+use std::ffi::{CStr, CString, c_char};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::ptr;
+
+use crate::netutil_status;
+
+/// Runs `f`, turning a panic into `on_panic`.
+///
+/// Catching is sound here: every fallible call builds a new object and
+/// publishes it only at the end, and getters only read, so a panic leaves
+/// nothing half-changed behind. (`AssertUnwindSafe` says exactly that.)
+pub(crate) fn guard<R>(on_panic: R, f: impl FnOnce() -> R) -> R {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or(on_panic)
+}
+
+/// Turns a pointer from C into a reference.
+///
+/// # Safety
+///
+/// `p` is NULL or points to a live `T` that nothing mutates for `'a`.
+pub(crate) unsafe fn borrow<'a, T>(p: *const T) -> Option<&'a T> {
+    // SAFETY: the caller guarantees `p` is NULL or valid for 'a.
+    unsafe { p.as_ref() }
+}
+
+/// Turns a pointer from C into a mutable reference.
+///
+/// # Safety
+///
+/// `p` is NULL or points to a live `T` that nothing else uses for `'a`.
+pub(crate) unsafe fn borrow_mut<'a, T>(p: *mut T) -> Option<&'a mut T> {
+    // SAFETY: the caller guarantees `p` is NULL or valid and unaliased for 'a.
+    unsafe { p.as_mut() }
+}
+
+/// Reads a NUL-terminated string argument.
+///
+/// # Safety
+///
+/// `p` is NULL or points to a NUL-terminated string that lives for `'a`.
+pub(crate) unsafe fn arg_cstr<'a>(p: *const c_char) -> Option<&'a CStr> {
+    if p.is_null() {
+        None
+    } else {
+        // SAFETY: non-NULL, and the caller guarantees NUL termination and lifetime.
+        Some(unsafe { CStr::from_ptr(p) })
+    }
+}
+
+/// A getter: `default` for a NULL object or a panic, else `f` of the
+/// object.
+///
+/// # Safety
+///
+/// `p` is NULL or points to a live `T` that nothing mutates during the call.
+pub(crate) unsafe fn get<T, R: Copy>(p: *const T, default: R, f: impl FnOnce(&T) -> R) -> R {
+    guard(default, || {
+        // SAFETY: forwarded from the caller.
+        match unsafe { borrow(p) } {
+            Some(t) => f(t),
+            None => default,
+        }
+    })
+}
+
+/// A borrowed C string, NULL when absent.
+pub(crate) fn opt_ptr(s: Option<&CString>) -> *const c_char {
+    s.map_or(ptr::null(), |c| c.as_ptr())
+}
+
+/// Item `i` of a list of C strings, NULL when out of range.
+pub(crate) fn item_ptr(list: &[CString], i: usize) -> *const c_char {
+    opt_ptr(list.get(i))
+}
+
+/// Writes `value` through an output pointer, if it is not NULL.
+///
+/// # Safety
+///
+/// `out` is NULL or valid for a write of `T`.
+pub(crate) unsafe fn put<T>(out: *mut T, value: T) {
+    if !out.is_null() {
+        // SAFETY: non-NULL, and the caller guarantees it is writable.
+        unsafe { out.write(value) };
+    }
+}
+
+/// An owned error: a status and a message.
+#[derive(Debug)]
+pub struct netutil_error {
+    code: netutil_status,
+    message: CString,
+}
+
+/// Why a fallible call failed.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) status: netutil_status,
+    pub(crate) message: String,
+}
+
+impl Failure {
+    pub(crate) fn new(status: netutil_status, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn null(what: &str) -> Self {
+        Self::new(
+            netutil_status::NETUTIL_STATUS_NULL_ARGUMENT,
+            format!("{what} is NULL"),
+        )
+    }
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    let what = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("no message");
+    format!("internal error in libappnetutil (a panic: {what}); please report it")
+}
+
+/// Runs a fallible call: its status, and the error object in `*err` (when
+/// `err` is not NULL; set to NULL on success).
+///
+/// # Safety
+///
+/// `err` is NULL or valid for a write of a pointer.
+pub(crate) unsafe fn fallible(
+    err: *mut *mut netutil_error,
+    f: impl FnOnce() -> Result<(), Failure>,
+) -> netutil_status {
+    let result = match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => Err(Failure::new(
+            netutil_status::NETUTIL_STATUS_PANIC,
+            panic_message(payload.as_ref()),
+        )),
+    };
+    let (status, error) = match result {
+        Ok(()) => (netutil_status::NETUTIL_STATUS_OK, ptr::null_mut()),
+        Err(f) => {
+            // Building the error object cannot panic: no NUL survives.
+            let message = cstring_lossy(&f.message);
+            let error = Box::into_raw(Box::new(netutil_error {
+                code: f.status,
+                message,
+            }));
+            (f.status, error)
+        }
+    };
+    if err.is_null() {
+        if !error.is_null() {
+            // SAFETY: `error` came from Box::into_raw just above.
+            drop(unsafe { Box::from_raw(error) });
+        }
+    } else {
+        // SAFETY: the caller guarantees `err` is writable.
+        unsafe { err.write(error) };
+    }
+    status
+}
+
+/// `s` as a C string, each NUL byte replaced by U+FFFD.
+pub(crate) fn cstring_lossy(s: &str) -> CString {
+    CString::new(s.replace('\0', "\u{FFFD}")).unwrap_or_default()
+}
+
+/// Makes the C strings of a report, remembering every string that held a
+/// NUL byte (a C string cannot). Such a string keeps its length and has
+/// U+FFFD (the Unicode replacement character) in place of each NUL, so it
+/// can never be mistaken for a real name that happens to be its prefix.
+#[derive(Debug, Default)]
+pub(crate) struct CText {
+    /// One warning per repaired string, naming it.
+    pub(crate) repaired: Vec<String>,
+}
+
+impl CText {
+    pub(crate) fn s(&mut self, s: &str, what: impl FnOnce() -> String) -> CString {
+        match CString::new(s) {
+            Ok(c) => c,
+            Err(_) => {
+                self.repaired.push(format!(
+                    "{}: contains a NUL byte, which a C string cannot hold; the C API gives U+FFFD in its place (the JSON keeps it)",
+                    what()
+                ));
+                cstring_lossy(s)
+            }
+        }
+    }
+
+    pub(crate) fn opt(
+        &mut self,
+        s: Option<&str>,
+        what: impl FnOnce() -> String,
+    ) -> Option<CString> {
+        s.map(|s| self.s(s, what))
+    }
+
+    pub(crate) fn list(&mut self, v: &[String], what: &str) -> Vec<CString> {
+        v.iter()
+            .enumerate()
+            .map(|(i, s)| self.s(s, || format!("{what}[{i}]")))
+            .collect()
+    }
+}
+
+/// The status of an error object; `NETUTIL_STATUS_NULL_ARGUMENT` when `err`
+/// is NULL.
+///
+/// # Safety
+///
+/// `err` is NULL or an error object from this library that was not freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn netutil_error_code(err: *const netutil_error) -> netutil_status {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(err, netutil_status::NETUTIL_STATUS_NULL_ARGUMENT, |e| {
+            e.code
+        })
+    }
+}
+
+/// The message of an error object: one line of English naming what failed
+/// (a file, an option, a value). Borrowed from the error: valid until
+/// `netutil_error_free(err)`. NULL when `err` is NULL.
+///
+/// # Safety
+///
+/// `err` is NULL or an error object from this library that was not freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn netutil_error_message(err: *const netutil_error) -> *const c_char {
+    // SAFETY: forwarded caller contract.
+    unsafe { get(err, ptr::null(), |e| e.message.as_ptr()) }
+}
+
+/// Frees an error object. NULL is allowed and does nothing.
+///
+/// # Safety
+///
+/// `err` is NULL or an error object from this library that was not freed;
+/// it must not be used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn netutil_error_free(err: *mut netutil_error) {
+    guard((), || {
+        if !err.is_null() {
+            // SAFETY: the caller passes an error from Box::into_raw, once.
+            drop(unsafe { Box::from_raw(err) });
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_the_panic_status_with_a_message() {
+        let mut err: *mut netutil_error = ptr::null_mut();
+        // SAFETY: `err` is a valid local.
+        let status = unsafe {
+            fallible(&raw mut err, || -> Result<(), Failure> {
+                panic!("boom");
+            })
+        };
+        assert_eq!(status, netutil_status::NETUTIL_STATUS_PANIC);
+        assert!(!err.is_null());
+        // SAFETY: `err` was just produced by `fallible`.
+        unsafe {
+            assert_eq!(
+                netutil_error_code(err),
+                netutil_status::NETUTIL_STATUS_PANIC
+            );
+            let msg = CStr::from_ptr(netutil_error_message(err)).to_str().unwrap();
+            assert!(msg.contains("boom"), "{msg}");
+            netutil_error_free(err);
+        }
+        assert_eq!(guard(7, || panic!("again")), 7);
+    }
+
+    #[test]
+    fn success_clears_the_error_output() {
+        let mut err: *mut netutil_error = ptr::dangling_mut();
+        // SAFETY: `err` is a valid local.
+        let status = unsafe { fallible(&raw mut err, || Ok(())) };
+        assert_eq!(status, netutil_status::NETUTIL_STATUS_OK);
+        assert!(err.is_null());
+        // SAFETY: NULL `err` is allowed.
+        let status = unsafe {
+            fallible(ptr::null_mut(), || {
+                Err(Failure::new(
+                    netutil_status::NETUTIL_STATUS_INVALID_ARGUMENT,
+                    "x",
+                ))
+            })
+        };
+        assert_eq!(status, netutil_status::NETUTIL_STATUS_INVALID_ARGUMENT);
+    }
+
+    #[test]
+    fn nul_bytes_are_replaced_and_reported() {
+        let mut t = CText::default();
+        let c = t.s("net\0one", || "interfaces[0].interface".to_owned());
+        assert_eq!(c.to_str().unwrap(), "net\u{FFFD}one");
+        assert_eq!(t.repaired.len(), 1);
+        assert!(t.repaired[0].starts_with("interfaces[0].interface: contains a NUL byte"));
+        let c = t.s("net1", || unreachable!());
+        assert_eq!(c.to_str().unwrap(), "net1");
+        assert_eq!(t.repaired.len(), 1);
+    }
+}

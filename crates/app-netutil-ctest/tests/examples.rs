@@ -1,0 +1,479 @@
+//! The examples, built with their own Makefiles against the libappnetutil
+//! that cargo built for this crate:
+//!
+//! - `examples/c/app_sample` prints what `app-netutil show` prints, byte
+//!   for byte, on every fixture pod;
+//! - `examples/dpdk/netutil_fwd` takes its EAL arguments from the library,
+//!   starts DPDK and forwards packets from a `dpdk-testpmd` peer over memif
+//!   (`--no-huge`, a pod root made here, bounded time, cleaned up).
+//!
+//! Without `make`, `pkg-config libdpdk` or `dpdk-testpmd` the tests that
+//! need them print `SKIP:` and return.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime};
+
+use app_netutil::Options;
+use app_netutil_ctest::{NATIVE_STATIC_LIBS, include_dir, pods, repo, run_ok, say, static_lib};
+
+/// DPDK tests of this binary run one at a time (polling lcores starve each
+/// other on a small machine).
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn have(cmd: &str, arg: &str) -> bool {
+    Command::new(cmd)
+        .arg(arg)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Builds an example with its Makefile into `out`, against this build's
+/// header and static library.
+fn make_example(dir: &str, out: &Path) {
+    run_ok(
+        Command::new("make")
+            .arg("-s")
+            .arg("-C")
+            .arg(repo().join("examples").join(dir))
+            .arg(format!("O={}", out.display()))
+            .arg(format!("NETUTIL_CFLAGS=-I{}", include_dir().display()))
+            .arg(format!(
+                "NETUTIL_LIBS={} {}",
+                static_lib().display(),
+                NATIVE_STATIC_LIBS.join(" ")
+            )),
+    );
+}
+
+// ---- examples/c ------------------------------------------------------------
+
+fn newest_source(dirs: &[PathBuf]) -> SystemTime {
+    let mut newest = SystemTime::UNIX_EPOCH;
+    let mut stack: Vec<PathBuf> = dirs.to_vec();
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(t) = e.metadata().and_then(|m| m.modified()) {
+                newest = newest.max(t);
+            }
+        }
+    }
+    newest
+}
+
+/// The `app-netutil` binary of this target directory, when it is there and
+/// newer than the sources (`cargo test --workspace` builds it first).
+fn cli() -> Option<PathBuf> {
+    let bin = app_netutil_ctest::deps_dir().join("../app-netutil");
+    let built = std::fs::metadata(&bin).and_then(|m| m.modified()).ok();
+    let sources = newest_source(&[
+        repo().join("crates/app-netutil/src"),
+        repo().join("crates/app-netutil-cli/src"),
+    ]);
+    match built {
+        Some(t) if t >= sources => Some(bin),
+        Some(_) => {
+            say!(
+                "SKIP: {} is older than its sources: app_sample not compared with it (cargo test --workspace builds it)",
+                bin.display()
+            );
+            None
+        }
+        None => {
+            say!(
+                "SKIP: {} not built: app_sample not compared with it (cargo test --workspace builds it)",
+                bin.display()
+            );
+            None
+        }
+    }
+}
+
+#[test]
+fn app_sample_prints_what_app_netutil_show_prints() {
+    if !have("make", "--version") {
+        say!("SKIP: make not found: examples/c not built");
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    make_example("c", out.path());
+    let sample = out.path().join("app_sample");
+    let cli = cli();
+    let mut compared = 0;
+    for case in std::fs::read_dir(pods()).unwrap() {
+        let root = case.unwrap().path();
+        let run = |exe: &Path, json: bool| {
+            let mut cmd = Command::new(exe);
+            if exe == sample {
+                cmd.arg("--root").arg(&root);
+            } else {
+                cmd.args(["show", "--root"]).arg(&root);
+            }
+            if json {
+                cmd.arg("--json");
+            }
+            cmd.output().unwrap()
+        };
+        // The JSON is the library's, byte for byte.
+        let json = run(&sample, true);
+        let mut want = app_netutil::collect(&Options::new().root(&root))
+            .unwrap()
+            .to_json_pretty();
+        want.push('\n');
+        assert_eq!(
+            String::from_utf8(json.stdout).unwrap(),
+            want,
+            "{}",
+            root.display()
+        );
+        if let Some(cli) = &cli {
+            for json in [false, true] {
+                let (c, r) = (run(&sample, json), run(cli, json));
+                assert_eq!(
+                    String::from_utf8_lossy(&c.stdout),
+                    String::from_utf8_lossy(&r.stdout),
+                    "{}",
+                    root.display()
+                );
+                assert_eq!(
+                    String::from_utf8_lossy(&c.stderr),
+                    String::from_utf8_lossy(&r.stderr),
+                    "{}",
+                    root.display()
+                );
+                assert_eq!(c.status.code(), r.status.code());
+                compared += 1;
+            }
+        }
+    }
+    if cli.is_some() {
+        assert!(compared > 100);
+    }
+    // Every field and the EAL arguments print too.
+    let root = pods().join("devinfo_pci_full");
+    let details = run_ok(
+        Command::new(&sample)
+            .args(["--details", "--eal", "--root"])
+            .arg(&root),
+    );
+    let text = String::from_utf8(details.stdout).unwrap();
+    for want in [
+        "pci rdma-device            mlx5_2",
+        "pci pf-pci-address         0000:3b:00.0",
+        "EAL arguments: -l 4-7 --main-lcore=4",
+        "-a 0000:3b:00.2",
+    ] {
+        assert!(text.contains(want), "{want:?} not in\n{text}");
+    }
+    // An unusable root: exit status 2 and one line, as the CLI.
+    let bad = Command::new(&sample)
+        .args(["--root", "/no/such/pod"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&bad.stderr),
+        "app-netutil: pod root /no/such/pod: not a directory\n"
+    );
+}
+
+// ---- examples/dpdk -----------------------------------------------------------
+
+/// A child whose output is collected; killed on drop.
+struct Proc {
+    child: Child,
+    out: Arc<Mutex<Vec<u8>>>,
+    readers: Vec<JoinHandle<()>>,
+}
+
+impl Proc {
+    fn spawn(cmd: &mut Command) -> Self {
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+        let out = Arc::new(Mutex::new(Vec::new()));
+        let pipes: [Box<dyn Read + Send>; 2] = [
+            Box::new(child.stdout.take().unwrap()),
+            Box::new(child.stderr.take().unwrap()),
+        ];
+        let readers = pipes
+            .into_iter()
+            .map(|mut pipe| {
+                let out = Arc::clone(&out);
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 8192];
+                    while let Ok(n) = pipe.read(&mut buf) {
+                        if n == 0 {
+                            break;
+                        }
+                        out.lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .extend_from_slice(&buf[..n]);
+                    }
+                })
+            })
+            .collect();
+        Self {
+            child,
+            out,
+            readers,
+        }
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.out.lock().unwrap_or_else(PoisonError::into_inner))
+            .into_owned()
+    }
+
+    fn exited(&mut self) -> bool {
+        !matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Waits up to `limit` for the process to end by itself; then SIGINT,
+    /// and SIGKILL after five more seconds. Returns whether it ended by
+    /// itself.
+    fn finish(&mut self, limit: Duration) -> bool {
+        let until = Instant::now() + limit;
+        while !self.exited() && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let by_itself = self.exited();
+        if !by_itself {
+            let _ = Command::new("kill")
+                .args(["-INT", &self.child.id().to_string()])
+                .status();
+            let until = Instant::now() + Duration::from_secs(5);
+            while !self.exited() && Instant::now() < until {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            if !self.exited() {
+                let _ = self.child.kill();
+            }
+        }
+        let _ = self.child.wait();
+        for r in self.readers.drain(..) {
+            let _ = r.join();
+        }
+        by_itself
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        if !self.exited() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// EAL's runtime directories of these file prefixes, removed on drop.
+struct RuntimeDirs(Vec<String>);
+
+impl Drop for RuntimeDirs {
+    fn drop(&mut self) {
+        for prefix in &self.0 {
+            let _ = std::fs::remove_dir_all(Path::new("/var/run/dpdk").join(prefix));
+            if let Some(xdg) = std::env::var_os("XDG_RUNTIME_DIR") {
+                let _ = std::fs::remove_dir_all(Path::new(&xdg).join("dpdk").join(prefix));
+            }
+        }
+    }
+}
+
+fn two_cpus() -> Option<(u32, u32)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))?;
+    match app_netutil::cpulist::parse(line.trim()).ok()?.as_slice() {
+        [a, b, ..] => Some((*a, *b)),
+        _ => None,
+    }
+}
+
+fn testpmd() -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|d| d.join("dpdk-testpmd"))
+            .find(|p| p.is_file())
+    })
+}
+
+/// A pod whose net1 is a memif interface (role slave: the host side, here
+/// testpmd, creates the socket) on CPUs `cpus`.
+fn memif_pod(dir: &Path, sock: &Path, cpus: (u32, u32)) -> PathBuf {
+    let root = dir.join("pod");
+    let status = serde_json::json!([
+        {"name": "ovn-kubernetes", "interface": "eth0", "ips": ["10.128.2.15"],
+         "default": true, "dns": {}},
+        {"name": "default/memif-net", "interface": "net1", "dns": {},
+         "device-info": {"type": "memif", "version": "1.0.0",
+           "memif": {"role": "slave", "mode": "ethernet", "path": sock.display().to_string()}}}
+    ])
+    .to_string();
+    let quoted = status.replace('\\', "\\\\").replace('"', "\\\"");
+    std::fs::create_dir_all(root.join("etc/podnetinfo")).unwrap();
+    std::fs::create_dir_all(root.join("proc/self")).unwrap();
+    std::fs::write(
+        root.join("etc/podnetinfo/annotations"),
+        format!("k8s.v1.cni.cncf.io/network-status=\"{quoted}\"\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("proc/self/status"),
+        format!(
+            "Name:\tnetutil_fwd\nCpus_allowed_list:\t{},{}\n",
+            cpus.0, cpus.1
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("proc/self/environ"),
+        "HOSTNAME=fwd-pod\0CONTAINER_NAME=app\0",
+    )
+    .unwrap();
+    root
+}
+
+/// `port 0: RX-packets: N TX-packets: M ...` lines of netutil_fwd.
+fn port_stats(out: &str) -> Vec<(u64, u64)> {
+    out.lines()
+        .filter(|l| l.starts_with("port "))
+        .filter_map(|l| {
+            let num = |key: &str| {
+                l.split(key)
+                    .nth(1)?
+                    .split_whitespace()
+                    .next()?
+                    .parse::<u64>()
+                    .ok()
+            };
+            Some((num("RX-packets: ")?, num("TX-packets: ")?))
+        })
+        .collect()
+}
+
+#[test]
+fn dpdk_example_forwards_packets_from_a_testpmd_peer_over_memif() {
+    if !have("pkg-config", "--version") || !have("make", "--version") {
+        say!("SKIP: make or pkg-config not found: examples/dpdk not run");
+        return;
+    }
+    if !Command::new("pkg-config")
+        .args(["--exists", "libdpdk"])
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        say!(
+            "SKIP: pkg-config libdpdk not found (apt-get install dpdk-dev): examples/dpdk not run"
+        );
+        return;
+    }
+    let Some(testpmd) = testpmd() else {
+        say!("SKIP: dpdk-testpmd not found (apt-get install dpdk): examples/dpdk not run");
+        return;
+    };
+    let Some((c0, c1)) = two_cpus() else {
+        say!("SKIP: fewer than two CPUs: examples/dpdk not run");
+        return;
+    };
+    let _serial = SERIAL.lock().unwrap_or_else(PoisonError::into_inner);
+    let started = Instant::now();
+    // Short paths: UNIX socket paths must stay below 108 bytes.
+    let tmp = tempfile::Builder::new()
+        .prefix("an-fwd-")
+        .tempdir_in("/tmp")
+        .unwrap();
+    make_example("dpdk", tmp.path());
+    let sock = tmp.path().join("sock");
+    let tag = std::process::id();
+    let (peer_prefix, app_prefix) = (format!("fwd-peer-{tag}"), format!("fwd-app-{tag}"));
+    let _runtime = RuntimeDirs(vec![peer_prefix.clone(), app_prefix.clone()]);
+
+    // The peer: testpmd, memif server, sends first, forwards what it gets.
+    let mut peer = Proc::spawn(
+        Command::new(&testpmd)
+            .arg("-l")
+            .arg(format!("{c0},{c1}"))
+            .arg(format!("--main-lcore={c0}"))
+            .arg(format!("--file-prefix={peer_prefix}"))
+            .args(["--no-huge", "-m", "256", "--no-pci"])
+            .arg(format!(
+                "--vdev=net_memif0,role=server,socket={},socket-abstract=no",
+                sock.display()
+            ))
+            .args(["--", "--auto-start", "--tx-first", "--stats-period=1"])
+            .args(["--no-mlockall", "--total-num-mbufs=8192"]),
+    );
+    let until = Instant::now() + Duration::from_secs(15);
+    while !sock.exists() && !peer.exited() && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(sock.exists(), "testpmd made no socket:\n{}", peer.text());
+
+    // The app: its EAL arguments come from the library, from the pod root.
+    let root = memif_pod(tmp.path(), &sock, (c0, c1));
+    let mut app = Proc::spawn(
+        Command::new(tmp.path().join("netutil_fwd"))
+            .arg("--root")
+            .arg(&root)
+            .args([
+                "--no-huge",
+                "--memory",
+                "256",
+                "--main-cpu",
+                &c1.to_string(),
+            ])
+            .args(["--file-prefix", &app_prefix])
+            .args(["--", "--seconds", "5", "--tx-first"]),
+    );
+    let ended = app.finish(Duration::from_secs(40));
+    peer.finish(Duration::ZERO);
+    let (app_out, peer_out) = (app.text(), peer.text());
+    drop(app);
+    drop(peer);
+    let elapsed = started.elapsed();
+
+    assert!(ended, "netutil_fwd did not end by itself:\n{app_out}");
+    let eal_line = app_out
+        .lines()
+        .find(|l| l.starts_with("EAL arguments: "))
+        .unwrap_or_else(|| panic!("no EAL arguments line:\n{app_out}"));
+    for want in [
+        format!("-l {c1} --main-lcore={c1}"),
+        format!("--file-prefix={app_prefix}"),
+        format!(
+            "--vdev=net_memif0,socket={},role=client,socket-abstract=no",
+            sock.display()
+        ),
+        "--no-huge".to_owned(),
+    ] {
+        assert!(eal_line.contains(&want), "{want} not in {eal_line}");
+    }
+    let stats = port_stats(&app_out);
+    assert_eq!(stats.len(), 1, "one port expected:\n{app_out}");
+    let (rx, tx) = stats[0];
+    say!(
+        "examples/dpdk: netutil_fwd received {rx} and sent {tx} packets over memif in {:.1} s",
+        elapsed.as_secs_f64()
+    );
+    assert!(
+        rx > 0 && tx > 0,
+        "no traffic\n--- netutil_fwd:\n{app_out}\n--- testpmd:\n{peer_out}"
+    );
+    assert!(elapsed < Duration::from_secs(90), "took {elapsed:?}");
+}
