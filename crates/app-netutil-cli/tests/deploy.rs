@@ -230,8 +230,13 @@ fn containerfile_copies_files_that_exist_from_stages_that_exist() {
         runtime.contains("dpdk-dev"),
         "dpdk-testpmd is in dpdk-dev on Debian 12: {runtime}"
     );
-    // The marked place for the C library is there.
-    assert!(text.contains("libappnetutil.so/.a, appnetutil.h, appnetutil.pc"));
+    // The C library is built, installed and copied into the runtime image.
+    assert!(
+        build.contains("make install PREFIX=/usr/local DESTDIR=/out"),
+        "{build}"
+    );
+    assert!(runtime.contains("ldconfig"), "{runtime}");
+    assert!(text.contains("COPY --from=builder /out/usr/local/include/ /usr/local/include/"));
 }
 
 #[test]
