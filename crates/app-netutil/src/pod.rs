@@ -19,7 +19,8 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
 
-use rustix::fs::{Mode, OFlags};
+use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
+use rustix::fs::{AtFlags, FileType, Mode, OFlags};
 use thiserror::Error;
 
 /// The largest data file read (annotations, labels, environ), in bytes.
@@ -138,7 +139,11 @@ pub struct PodView {
     placeholder_seen: Cell<bool>,
     /// The root with every link resolved, to map kernel-resolved paths back
     /// to pod paths.
-    root_real: Option<PathBuf>,
+    root_real: std::cell::OnceCell<Option<PathBuf>>,
+    /// The root directory, opened once (`O_PATH`): paths below it are looked
+    /// up relative to it, so the kernel walks only the pod's part of them.
+    /// `None` for the live root, whose paths are short already.
+    root_fd: Option<OwnedFd>,
 }
 
 impl PodView {
@@ -170,8 +175,17 @@ impl PodView {
             env: Vec::new(),
             env_warnings: Vec::new(),
             placeholder_seen: Cell::new(false),
-            root_real: root.canonicalize().ok(),
+            root_real: std::cell::OnceCell::new(),
+            root_fd: None,
         };
+        if !live {
+            view.root_fd = rustix::fs::open(
+                root,
+                OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                Mode::empty(),
+            )
+            .ok();
+        }
         if let Some(dir) = podinfo_dir {
             if !dir.is_dir() {
                 return Err(PodViewError::PodinfoNotADirectory(dir.to_path_buf()));
@@ -277,6 +291,22 @@ impl PodView {
         self.env_warnings.extend(warnings);
     }
 
+    /// Where the kernel should look a machine path up: relative to the root
+    /// descriptor when the path is below the root, else as it is.
+    fn at<'a>(&'a self, host: &'a Path) -> (BorrowedFd<'a>, &'a Path) {
+        if let Some(fd) = &self.root_fd {
+            if let Ok(rel) = host.strip_prefix(&self.root) {
+                let rel = if rel.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    rel
+                };
+                return (fd.as_fd(), rel);
+            }
+        }
+        (rustix::fs::CWD, host)
+    }
+
     /// The machine path of a pod path.
     #[must_use]
     pub fn host_path(&self, pod_path: &str) -> PathBuf {
@@ -335,18 +365,10 @@ impl PodView {
         let Some(dir) = &self.podinfo else {
             return Ok(Vec::new());
         };
-        let display = self.podinfo_display.clone();
-        let entries = std::fs::read_dir(dir).map_err(|e| io_error(display.clone(), e))?;
-        let mut names = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(|e| io_error(display.clone(), e))?;
-            if let Ok(name) = entry.file_name().into_string() {
-                if !name.starts_with("..") {
-                    names.push(name);
-                }
-            }
-        }
-        names.sort();
+        let (at, path) = self.at(dir);
+        let mut names =
+            list_names_at(at, path).map_err(|e| io_error(self.podinfo_display.clone(), e))?;
+        names.retain(|n| !n.starts_with(".."));
         Ok(names)
     }
 
@@ -354,22 +376,30 @@ impl PodView {
     /// read.
     #[must_use]
     pub fn list_dir(&self, pod_path: &str) -> Option<Vec<String>> {
-        let host = self.resolve_dir(pod_path)?;
-        let mut names: Vec<String> = std::fs::read_dir(host)
-            .ok()?
-            .filter_map(Result::ok)
-            .filter_map(|e| e.file_name().into_string().ok())
-            .collect();
-        names.sort();
-        Some(names)
+        let direct = self.host_path(pod_path);
+        let (at, path) = self.at(&direct);
+        match list_names_at(at, path) {
+            Ok(names) => Some(names),
+            // Absent, or a path through link placeholders.
+            Err(e) if self.live || e.kind() == io::ErrorKind::NotFound => None,
+            Err(_) => {
+                let host = self.resolve_dir(pod_path)?;
+                let (at, path) = self.at(&host);
+                list_names_at(at, path).ok()
+            }
+        }
     }
 
     /// Whether a path exists in the pod (following links).
     #[must_use]
     pub fn exists(&self, pod_path: &str) -> bool {
-        match std::fs::symlink_metadata(self.host_path(pod_path)) {
+        let host = self.host_path(pod_path);
+        let (at, path) = self.at(&host);
+        match rustix::fs::statat(at, path, AtFlags::SYMLINK_NOFOLLOW) {
             // A link must lead somewhere (inside the root).
-            Ok(m) if m.file_type().is_symlink() => self.resolve(pod_path).is_some(),
+            Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::Symlink => {
+                self.resolve(pod_path).is_some()
+            }
             Ok(_) => true,
             Err(_) if self.live => false,
             Err(_) => self.resolve(pod_path).is_some(),
@@ -426,8 +456,10 @@ impl PodView {
     pub fn read_link(&self, pod_path: &str) -> Option<PathBuf> {
         // The kernel resolves the parents in one call when they are real
         // directories and links.
-        if let Ok(target) = std::fs::read_link(self.host_path(pod_path)) {
-            return Some(target);
+        let host = self.host_path(pod_path);
+        let (at, path) = self.at(&host);
+        if let Ok(target) = rustix::fs::readlinkat(at, path, Vec::new()) {
+            return target.into_string().ok().map(PathBuf::from);
         }
         let path = Path::new(pod_path);
         let name = path.file_name()?;
@@ -456,13 +488,14 @@ impl PodView {
     /// not possible or the path left the pod root (then the caller walks the
     /// path itself, keeping links inside the root).
     fn kernel_canonical(&self, pod_path: &str) -> Option<String> {
-        let root = self.root_real.as_deref()?;
-        let fd = rustix::fs::open(
-            self.host_path(pod_path),
-            OFlags::PATH | OFlags::CLOEXEC,
-            Mode::empty(),
-        )
-        .ok()?;
+        let root = self
+            .root_real
+            .get_or_init(|| self.root.canonicalize().ok())
+            .as_deref()?;
+        let host = self.host_path(pod_path);
+        let (at, path) = self.at(&host);
+        let fd =
+            rustix::fs::openat(at, path, OFlags::PATH | OFlags::CLOEXEC, Mode::empty()).ok()?;
         let real = rustix::fs::readlinkat(
             rustix::fs::CWD,
             format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&fd)),
@@ -494,10 +527,13 @@ impl PodView {
 
     fn resolve_dir(&self, pod_path: &str) -> Option<PathBuf> {
         let direct = self.host_path(pod_path);
-        match std::fs::metadata(&direct) {
-            Ok(m) if m.is_dir() => return Some(direct),
+        let (at, path) = self.at(&direct);
+        match rustix::fs::statat(at, path, AtFlags::empty()) {
+            Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::Directory => {
+                return Some(direct);
+            }
             // Absent: nothing to follow.
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
+            Err(rustix::io::Errno::NOENT) => return None,
             // A file or a path through a file: maybe link placeholders.
             _ if !self.live => {}
             _ => return None,
@@ -512,12 +548,16 @@ impl PodView {
         display: &str,
         cap: u64,
     ) -> Result<Vec<u8>, ReadError> {
-        match read_regular(host, display, cap) {
+        let read = |path: &Path| {
+            let (dir, path) = self.at(path);
+            read_regular_at(dir, path, display, cap)
+        };
+        match read(host) {
             Ok(data) if !self.live && is_link_placeholder(&data) => {
                 match self.resolve_host(jail, host) {
                     Some(target) if target != host => {
                         self.placeholder_seen.set(true);
-                        read_regular(&target, display, cap)
+                        read(&target)
                     }
                     _ => Ok(data),
                 }
@@ -526,7 +566,7 @@ impl PodView {
                 if !self.live && matches!(e, ReadError::NotFound { .. } | ReadError::Io { .. }) =>
             {
                 match self.resolve_host(jail, host) {
-                    Some(target) if target != host => read_regular(&target, display, cap),
+                    Some(target) if target != host => read(&target),
                     _ => Err(e),
                 }
             }
@@ -559,11 +599,14 @@ impl PodView {
                 .iter()
                 .fold(jail.to_path_buf(), |p, c| p.join(c))
                 .join(&name);
-            let meta = std::fs::symlink_metadata(&candidate).ok()?;
-            let target = if meta.file_type().is_symlink() {
-                Some(std::fs::read_link(&candidate).ok()?)
-            } else if meta.is_file() && !self.live && meta.len() < 4096 {
-                let data = std::fs::read(&candidate).ok()?;
+            let (at, path) = self.at(&candidate);
+            let st = rustix::fs::statat(at, path, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+            let kind = FileType::from_raw_mode(st.st_mode);
+            let target = if kind == FileType::Symlink {
+                let t = rustix::fs::readlinkat(at, path, Vec::new()).ok()?;
+                Some(PathBuf::from(t.into_string().ok()?))
+            } else if kind == FileType::RegularFile && !self.live && st.st_size < 4096 {
+                let data = read_regular_at(at, path, "", 4096).ok()?;
                 if is_link_placeholder(&data) {
                     self.placeholder_seen.set(true);
                     Some(PathBuf::from(String::from_utf8(data).ok()?))
@@ -658,21 +701,51 @@ fn io_error(path: String, source: io::Error) -> ReadError {
     }
 }
 
-/// Opens and reads a regular file, refusing anything else without opening
-/// it. The open uses `O_NONBLOCK`, so even a FIFO swapped in after the check
-/// cannot block the reader.
-fn read_regular(host: &Path, display: &str, cap: u64) -> Result<Vec<u8>, ReadError> {
-    let meta = std::fs::metadata(host).map_err(|e| io_error(display.to_owned(), e))?;
-    check_regular(&meta, display)?;
-    let fd = rustix::fs::open(
-        host,
+/// Sorted entry names of a directory (without `.` and `..`).
+fn list_names_at(dir: BorrowedFd<'_>, path: &Path) -> io::Result<Vec<String>> {
+    let fd = rustix::fs::openat(
+        dir,
+        path,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    let mut names = Vec::new();
+    for entry in rustix::fs::Dir::new(fd)? {
+        let entry = entry?;
+        let name = entry.file_name().to_bytes();
+        if name == b"." || name == b".." {
+            continue;
+        }
+        if let Ok(name) = std::str::from_utf8(name) {
+            names.push(name.to_owned());
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// Reads a regular file (`path` relative to `dir`), refusing anything else
+/// without opening it. The open uses `O_NONBLOCK`, so even a FIFO swapped in
+/// after the check cannot block the reader.
+fn read_regular_at(
+    dir: BorrowedFd<'_>,
+    path: &Path,
+    display: &str,
+    cap: u64,
+) -> Result<Vec<u8>, ReadError> {
+    let st = rustix::fs::statat(dir, path, AtFlags::empty())
+        .map_err(|e| io_error(display.to_owned(), e.into()))?;
+    check_regular(FileType::from_raw_mode(st.st_mode), display)?;
+    let fd = rustix::fs::openat(
+        dir,
+        path,
         OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC,
         Mode::empty(),
     )
     .map_err(|e| io_error(display.to_owned(), e.into()))?;
     let mut file = File::from(fd);
     // proc files report size 0, sysfs attributes 4096: start with a page.
-    let size = meta.len();
+    let size = u64::try_from(st.st_size).unwrap_or(0);
     let initial = if size == 0 { 4096 } else { size.min(cap) + 1 };
     // Holding `cap + 1` bytes is enough to know the file is too large.
     let limit = usize::try_from(cap).unwrap_or(usize::MAX).saturating_add(1);
@@ -707,23 +780,21 @@ fn read_regular(host: &Path, display: &str, cap: u64) -> Result<Vec<u8>, ReadErr
     Ok(data)
 }
 
-fn check_regular(meta: &std::fs::Metadata, display: &str) -> Result<(), ReadError> {
-    use std::os::unix::fs::FileTypeExt;
-    let t = meta.file_type();
-    let kind = if t.is_file() {
-        return Ok(());
-    } else if t.is_dir() {
-        "directory"
-    } else if t.is_fifo() {
-        "FIFO"
-    } else if t.is_socket() {
-        "socket"
-    } else if t.is_char_device() {
-        "character device"
-    } else if t.is_block_device() {
-        "block device"
-    } else {
-        "special file"
+/// A machine path read the same way.
+#[cfg(test)]
+fn read_regular(host: &Path, display: &str, cap: u64) -> Result<Vec<u8>, ReadError> {
+    read_regular_at(rustix::fs::CWD, host, display, cap)
+}
+
+fn check_regular(t: FileType, display: &str) -> Result<(), ReadError> {
+    let kind = match t {
+        FileType::RegularFile => return Ok(()),
+        FileType::Directory => "directory",
+        FileType::Fifo => "FIFO",
+        FileType::Socket => "socket",
+        FileType::CharacterDevice => "character device",
+        FileType::BlockDevice => "block device",
+        _ => "special file",
     };
     Err(ReadError::NotRegular {
         path: display.to_owned(),
