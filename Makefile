@@ -52,8 +52,10 @@ lib: $(NATIVE)
 
 # cargo decides what is stale. One command builds the .so, the .a and the
 # rlib, and prints the libraries a static link needs; rustc prints that note
-# again when nothing was rebuilt.
+# again when nothing was rebuilt. The log goes where cargo will build, which
+# a fresh tree does not have yet.
 $(NATIVE): FORCE
+	@mkdir -p $(OUT)
 	$(CARGO) rustc --locked -p app-netutil-capi --profile $(PROFILE) --lib \
 	    -- --print native-static-libs 2> $@.log || { cat $@.log >&2; exit 1; }
 	@sed -n 's/^note: native-static-libs: //p' $@.log | tail -n 1 > $@.tmp
