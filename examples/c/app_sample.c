@@ -147,9 +147,26 @@ static const char *or_dash(const char *s)
     return s != NULL && *s != '\0' ? s : "-";
 }
 
-/* A kernel cpulist: 1,3,5-7. */
-static char *cpulist(const uint32_t *cpus, size_t n)
+static int cmp_u32(const void *a, const void *b)
 {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* A canonical kernel cpulist (1,3,5-7) of CPU ids in any order, with
+ * duplicates. */
+static char *cpulist(const uint32_t *list, size_t len)
+{
+    uint32_t *cpus = malloc((len ? len : 1) * sizeof *cpus);
+    if (cpus == NULL)
+        abort();
+    if (len > 0)
+        memcpy(cpus, list, len * sizeof *cpus);
+    qsort(cpus, len, sizeof *cpus, cmp_u32);
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (n == 0 || cpus[i] != cpus[n - 1])
+            cpus[n++] = cpus[i];
     struct buf b = {0};
     buf_printf(&b, "%s", "");
     for (size_t i = 0; i < n;) {
@@ -161,10 +178,21 @@ static char *cpulist(const uint32_t *cpus, size_t n)
             buf_printf(&b, "-%" PRIu32, cpus[j]);
         i = j + 1;
     }
+    free(cpus);
     return buf_take(&b);
 }
 
-/* The order of page sizes: by bytes, "unspecified" last. */
+static int contains(const uint32_t *list, size_t len, uint32_t cpu)
+{
+    for (size_t i = 0; i < len; i++)
+        if (list[i] == cpu)
+            return 1;
+    return 0;
+}
+
+/* The order of page sizes: by bytes, "unspecified" last. Sizes come as the
+ * library prints them: a number and a binary unit ("2Mi", "1Gi"), or bytes
+ * alone when no unit divides them. */
 static uint64_t size_order(const char *size)
 {
     if (strcmp(size, "unspecified") == 0)
@@ -183,7 +211,103 @@ static uint64_t size_order(const char *size)
     return n << shift;
 }
 
+static int cmp_size(const void *a, const void *b)
+{
+    uint64_t x = size_order(*(const char *const *)a), y = size_order(*(const char *const *)b);
+    return (x > y) - (x < y);
+}
+
 /* ---- the sections of `app-netutil show` --------------------------------- */
+
+/* An SMT sibling group of the report. */
+struct group {
+    const uint32_t *cpus;
+    size_t len;
+};
+
+/* Groups by their CPUs, as lists compare: element by element, then the
+ * shorter first. */
+static int cmp_group(const void *a, const void *b)
+{
+    const struct group *x = a, *y = b;
+    for (size_t i = 0; i < x->len && i < y->len; i++)
+        if (x->cpus[i] != y->cpus[i])
+            return x->cpus[i] < y->cpus[i] ? -1 : 1;
+    return (x->len > y->len) - (x->len < y->len);
+}
+
+/* A list of CPUs: the cpulist, the isolated ones among them, and the
+ * physical cores they are on when a core has more than one of the pod's
+ * CPUs. */
+static char *describe(const netutil_report *r, const uint32_t *list, size_t len)
+{
+    struct buf b = {0};
+    char *s = cpulist(list, len);
+    buf_printf(&b, "%s", s);
+    free(s);
+
+    size_t niso = 0;
+    const uint32_t *iso = netutil_report_cpus_isolated(r, &niso);
+    uint32_t *mine = malloc((len ? len : 1) * sizeof *mine);
+    struct group *cores = malloc((len ? len : 1) * sizeof *cores);
+    if (mine == NULL || cores == NULL)
+        abort();
+    size_t nmine = 0;
+    for (size_t i = 0; i < len; i++)
+        if (contains(iso, niso, list[i]))
+            mine[nmine++] = list[i];
+    if (nmine > 0) {
+        s = cpulist(mine, nmine);
+        buf_printf(&b, "; isolated %s", s);
+        free(s);
+    }
+    free(mine);
+
+    /* Each CPU's core: the first sibling group that holds it. */
+    size_t ngroups = netutil_report_cpu_smt_group_count(r), ncores = 0;
+    for (size_t i = 0; i < len; i++)
+        for (size_t g = 0; g < ngroups; g++) {
+            size_t glen = 0;
+            const uint32_t *cpus = netutil_report_cpu_smt_group(r, g, &glen);
+            if (contains(cpus, glen, list[i])) {
+                cores[ncores].cpus = cpus;
+                cores[ncores++].len = glen;
+                break;
+            }
+        }
+    qsort(cores, ncores, sizeof *cores, cmp_group);
+    size_t n = 0, shared = 0;
+    for (size_t i = 0; i < ncores; i++)
+        if (n == 0 || cmp_group(&cores[i], &cores[n - 1]) != 0)
+            cores[n++] = cores[i];
+    for (size_t i = 0; i < n; i++)
+        if (cores[i].len > 1)
+            shared = 1;
+    if (shared) {
+        buf_printf(&b, "; %zu cores:", n);
+        for (size_t i = 0; i < n; i++) {
+            s = cpulist(cores[i].cpus, cores[i].len);
+            buf_printf(&b, " %s", s);
+            free(s);
+        }
+    }
+    free(cores);
+    return buf_take(&b);
+}
+
+static const char *cpu_source(const char *source)
+{
+    static const char *const names[][2] = {
+        {"affinity", "the process affinity"},
+        {"proc-status", "Cpus_allowed_list in /proc/self/status"},
+        {"cgroup-v2", "the cgroup v2 cpuset"},
+        {"cgroup-v1", "the cgroup v1 cpuset"},
+    };
+    for (size_t i = 0; source != NULL && i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(source, names[i][0]) == 0)
+            return names[i][1];
+    return "an unknown source";
+}
 
 static void print_cpus(const netutil_report *r)
 {
@@ -194,52 +318,32 @@ static void print_cpus(const netutil_report *r)
         printf("CPUs: unknown\n");
         return;
     }
-    (void)cpus;
     printf("CPUs: %s (%zu CPUs, from %s)\n", *cpuset ? cpuset : "none", n,
-           netutil_report_cpu_source(r));
-    for (size_t i = 0; i < netutil_report_cpu_numa_node_count(r); i++) {
-        uint32_t node = 0;
-        size_t len = 0;
-        const uint32_t *list = netutil_report_cpu_numa_node(r, i, &node, &len);
-        char *s = cpulist(list, len);
-        printf("  NUMA node %" PRIu32 ": %s\n", node, s);
-        free(s);
-    }
+           cpu_source(netutil_report_cpu_source(r)));
     switch (netutil_report_cpus_exclusive(r)) {
     case 1:
         printf("  dedicated to this pod\n");
         break;
     case 0:
-        printf("  shared with other pods (every online CPU)\n");
+        printf("  shared: every online CPU (no dedicated CPUs)\n");
         break;
     default:
         break;
     }
-    size_t niso = 0;
-    const uint32_t *iso = netutil_report_cpus_isolated(r, &niso);
-    if (iso != NULL && niso > 0) {
-        char *s = cpulist(iso, niso);
-        printf("  isolated: %s\n", s);
+    size_t nodes = netutil_report_cpu_numa_node_count(r);
+    for (size_t i = 0; i < nodes; i++) {
+        uint32_t node = 0;
+        size_t len = 0;
+        const uint32_t *list = netutil_report_cpu_numa_node(r, i, &node, &len);
+        char *s = describe(r, list, len);
+        printf("  NUMA node %" PRIu32 ": %s\n", node, s);
         free(s);
     }
-    size_t groups = netutil_report_cpu_smt_group_count(r);
-    int shared_core = 0;
-    for (size_t i = 0; i < groups; i++) {
-        size_t len = 0;
-        netutil_report_cpu_smt_group(r, i, &len);
-        if (len > 1)
-            shared_core = 1;
-    }
-    if (shared_core) {
-        printf("  SMT siblings:");
-        for (size_t i = 0; i < groups; i++) {
-            size_t len = 0;
-            const uint32_t *g = netutil_report_cpu_smt_group(r, i, &len);
-            char *s = cpulist(g, len);
-            printf(" %s", s);
-            free(s);
-        }
-        printf("\n");
+    if (nodes == 0) {
+        char *s = describe(r, cpus, n);
+        if (strcmp(s, cpuset) != 0)
+            printf("  %s\n", s);
+        free(s);
     }
 }
 
@@ -253,6 +357,79 @@ static char *mib_or_dash(int found, uint64_t mib)
     return buf_take(&b);
 }
 
+/* The MiB of `size` pages this container was granted, as
+ * Hugepages::grant_mib: its downward-API limit (else request) when the
+ * downward-API files name this container and give one for `size`, else the
+ * hugetlb cgroup limit. Returns 2 for the downward API, 1 for the cgroup, 0
+ * when neither says anything about `size`. */
+static int grant_mib(const netutil_report *r, const char *size, uint64_t *mib)
+{
+    const netutil_container *own = netutil_report_own_container(r);
+    if (own != NULL && (netutil_container_limit_mib_for(own, size, mib) ||
+                        netutil_container_request_mib_for(own, size, mib)))
+        return 2;
+    for (size_t i = 0; i < netutil_report_cgroup_limit_count(r); i++)
+        if (strcmp(netutil_report_cgroup_limit_size(r, i), size) == 0) {
+            *mib = netutil_report_cgroup_limit_mib(r, i);
+            return 1;
+        }
+    return 0;
+}
+
+/* One row of the per-size table. */
+static void size_row(const netutil_report *r, struct table *t, const char *size)
+{
+    struct buf granted = {0}, limit = {0}, mounts = {0}, pool = {0};
+    uint64_t mib = 0;
+    switch (grant_mib(r, size, &mib)) {
+    case 2:
+        buf_printf(&granted, "%" PRIu64 " (downward API)", mib);
+        break;
+    case 1:
+        buf_printf(&granted, "%" PRIu64 " (cgroup)", mib);
+        break;
+    default:
+        buf_printf(&granted, "-");
+        break;
+    }
+    for (size_t i = 0; i < netutil_report_cgroup_limit_count(r); i++)
+        if (strcmp(netutil_report_cgroup_limit_size(r, i), size) == 0)
+            buf_printf(&limit, "%" PRIu64, netutil_report_cgroup_limit_mib(r, i));
+    if (limit.len == 0)
+        buf_printf(&limit, "-");
+    size_t nmounts = 0;
+    for (size_t i = 0; i < netutil_report_hugetlbfs_mount_count(r); i++)
+        if (strcmp(netutil_report_hugetlbfs_mount_page_size(r, i), size) == 0)
+            buf_printf(&mounts, "%s%s", nmounts++ ? " " : "",
+                       netutil_report_hugetlbfs_mount_path(r, i));
+    if (nmounts == 0)
+        buf_printf(&mounts, "-");
+    for (size_t i = 0; i < netutil_report_host_pool_count(r); i++) {
+        if (strcmp(netutil_report_host_pool_size(r, i), size) != 0)
+            continue;
+        uint64_t total = 0, free_pages = 0;
+        netutil_report_host_pool(r, i, &total, &free_pages);
+        buf_printf(&pool, "%" PRIu64 "/%" PRIu64, free_pages, total);
+        size_t nodes = netutil_report_host_pool_node_count(r, i);
+        for (size_t j = 0; j < nodes; j++) {
+            uint32_t node = 0;
+            netutil_report_host_pool_node(r, i, j, &node, &total, &free_pages);
+            buf_printf(&pool, "%snode %" PRIu32 ": %" PRIu64 "/%" PRIu64, j ? ", " : " (", node,
+                       free_pages, total);
+        }
+        if (nodes > 0)
+            buf_printf(&pool, ")");
+        break;
+    }
+    if (pool.len == 0)
+        buf_printf(&pool, "-");
+    char *cells[5] = {xstrdup(size), buf_take(&granted), buf_take(&limit), buf_take(&mounts),
+                      buf_take(&pool)};
+    table_row(t, cells);
+}
+
+/* The hugepage section: one row per page size with each source, then the
+ * downward-API amounts of every container. */
 static void print_hugepages(const netutil_report *r)
 {
     const char *me = netutil_report_container_name(r);
@@ -261,9 +438,51 @@ static void print_hugepages(const netutil_report *r)
     size_t nl = netutil_report_cgroup_limit_count(r);
     size_t nm = netutil_report_hugetlbfs_mount_count(r);
     size_t np = netutil_report_host_pool_count(r);
-    if (nc == 0 && nl == 0 && nm == 0 && np == 0)
+
+    /* Every page size any source names (not the legacy "unspecified"),
+     * ascending, once each. */
+    size_t cap = nl + nm + np;
+    for (size_t i = 0; i < nc; i++) {
+        const netutil_container *c = netutil_report_container(r, i);
+        cap += netutil_container_request_count(c) + netutil_container_limit_count(c);
+    }
+    const char **sizes = malloc((cap ? cap : 1) * sizeof *sizes);
+    if (sizes == NULL)
+        abort();
+    size_t ns = 0;
+    for (size_t i = 0; i < nl; i++)
+        sizes[ns++] = netutil_report_cgroup_limit_size(r, i);
+    for (size_t i = 0; i < np; i++)
+        sizes[ns++] = netutil_report_host_pool_size(r, i);
+    for (size_t i = 0; i < nm; i++)
+        sizes[ns++] = netutil_report_hugetlbfs_mount_page_size(r, i);
+    for (size_t i = 0; i < nc; i++) {
+        const netutil_container *c = netutil_report_container(r, i);
+        for (size_t k = 0; k < netutil_container_request_count(c); k++)
+            sizes[ns++] = netutil_container_request_size(c, k);
+        for (size_t k = 0; k < netutil_container_limit_count(c); k++)
+            sizes[ns++] = netutil_container_limit_size(c, k);
+    }
+    qsort(sizes, ns, sizeof *sizes, cmp_size);
+    size_t n = 0;
+    for (size_t i = 0; i < ns; i++)
+        if (strcmp(sizes[i], "unspecified") != 0 && (n == 0 || strcmp(sizes[i], sizes[n - 1]) != 0))
+            sizes[n++] = sizes[i];
+
+    if (n == 0 && nc == 0)
         printf("  none found\n");
+    if (n > 0) {
+        static const char *const head[] = {"PAGE SIZE", "GRANTED MiB", "CGROUP LIMIT MiB",
+                                           "HUGETLBFS", "HOST FREE/TOTAL PAGES"};
+        struct table t = {0};
+        table_header(&t, 5, head);
+        for (size_t i = 0; i < n; i++)
+            size_row(r, &t, sizes[i]);
+        table_print(&t, "  ");
+    }
+    free(sizes);
     if (nc > 0) {
+        printf("  downward API:\n");
         static const char *const head[] = {"CONTAINER", "PAGE SIZE", "REQUEST MiB", "LIMIT MiB"};
         struct table t = {0};
         table_header(&t, 4, head);
@@ -297,32 +516,34 @@ static void print_hugepages(const netutil_report *r)
                 table_row(&t, cells);
             }
         }
-        table_print(&t, "  ");
+        table_print(&t, "    ");
     }
-    if (nl > 0) {
-        printf("  pod cgroup limit: ");
-        for (size_t i = 0; i < nl; i++)
-            printf("%s%s: %" PRIu64 " MiB", i ? ", " : "", netutil_report_cgroup_limit_size(r, i),
-                   netutil_report_cgroup_limit_mib(r, i));
-        printf("\n");
-    }
-    for (size_t i = 0; i < nm; i++)
-        printf("  hugetlbfs %s (%s pages)\n", netutil_report_hugetlbfs_mount_path(r, i),
-               netutil_report_hugetlbfs_mount_page_size(r, i));
-    for (size_t i = 0; i < np; i++) {
-        uint64_t total = 0, free_pages = 0;
-        netutil_report_host_pool(r, i, &total, &free_pages);
-        printf("  host pool %s: %" PRIu64 " free of %" PRIu64, netutil_report_host_pool_size(r, i),
-               free_pages, total);
-        size_t nodes = netutil_report_host_pool_node_count(r, i);
-        for (size_t j = 0; j < nodes; j++) {
-            uint32_t node = 0;
-            netutil_report_host_pool_node(r, i, j, &node, &total, &free_pages);
-            printf("%snode %" PRIu32 ": %" PRIu64 "/%" PRIu64, j ? ", " : " (", node, free_pages,
-                   total);
-        }
-        printf("%s\n", nodes ? ")" : "");
-    }
+}
+
+/* What sysfs says about a PCI device, briefly: driver, NUMA node, the VFIO
+ * group device or the kernel interfaces, and the PF of a VF. */
+static void pci_details(const netutil_interface *it, struct buf *b)
+{
+    const char *driver = netutil_interface_pcidev_driver(it);
+    buf_printf(b, " (%s", driver != NULL ? driver : "no driver");
+    uint32_t v = 0;
+    if (netutil_interface_pcidev_numa_node(it, &v))
+        buf_printf(b, ", NUMA %" PRIu32, v);
+    else
+        buf_printf(b, ", NUMA ?");
+    const char *vfio = netutil_interface_pcidev_vfio_device(it);
+    if (vfio != NULL)
+        buf_printf(b, ", %s", vfio);
+    else if (netutil_interface_pcidev_iommu_group(it, &v) && driver != NULL &&
+             strcmp(driver, "vfio-pci") == 0)
+        buf_printf(b, ", IOMMU group %" PRIu32 ", no /dev/vfio/%" PRIu32, v, v);
+    size_t n = netutil_interface_pcidev_netdev_count(it);
+    for (size_t i = 0; i < n; i++)
+        buf_printf(b, "%s%s", i ? " " : ", ", netutil_interface_pcidev_netdev(it, i));
+    const char *pf = netutil_interface_pcidev_physfn(it);
+    if (pf != NULL)
+        buf_printf(b, ", PF %s", pf);
+    buf_printf(b, ")");
 }
 
 /* What identifies the interface's device: PCI address, auxiliary name or
@@ -359,19 +580,11 @@ static char *device_cell(const netutil_interface *it)
         buf_printf(&b, "%s", or_dash(netutil_interface_device_id(it)));
         break;
     case NETUTIL_DEVICE_HOST:
-    case NETUTIL_DEVICE_PCI: {
+    case NETUTIL_DEVICE_PCI:
         buf_printf(&b, "%s", or_dash(pci));
-        const char *driver = netutil_interface_pcidev_driver(it);
-        uint32_t node = 0;
-        int has_node = netutil_interface_pcidev_numa_node(it, &node);
-        if (driver != NULL && has_node)
-            buf_printf(&b, " (%s, NUMA %" PRIu32 ")", driver, node);
-        else if (driver != NULL)
-            buf_printf(&b, " (%s)", driver);
-        else if (has_node)
-            buf_printf(&b, " (NUMA %" PRIu32 ")", node);
+        if (netutil_interface_has_pcidev(it))
+            pci_details(it, &b);
         break;
-    }
     default: /* unknown, and kinds newer than this program */
         if (netutil_interface_has_devinfo(it))
             buf_printf(&b, "type %s", netutil_interface_devinfo_type(it));

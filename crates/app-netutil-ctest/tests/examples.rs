@@ -2,7 +2,8 @@
 //! that cargo built for this crate:
 //!
 //! - `examples/c/app_sample` prints what `app-netutil show` prints, byte
-//!   for byte, on every fixture pod;
+//!   for byte, on every fixture pod and on pods derived from fixtures to
+//!   reach what no fixture shows;
 //! - `examples/dpdk/netutil_fwd` takes its EAL arguments from the library,
 //!   starts DPDK and forwards packets from a `dpdk-testpmd` peer over memif
 //!   (`--no-huge`, a pod root made here, bounded time, cleaned up).
@@ -99,6 +100,106 @@ fn cli() -> Option<PathBuf> {
     }
 }
 
+/// Runs `app_sample` and `app-netutil show` on `root` (with `--json` or
+/// not) and asserts the same standard output, standard error and exit
+/// status; returns the CLI's standard output.
+fn compare(sample: &Path, cli: &Path, root: &Path, json: bool) -> String {
+    let run = |exe: &Path| {
+        let mut cmd = Command::new(exe);
+        if exe != sample {
+            cmd.arg("show");
+        }
+        cmd.arg("--root").arg(root);
+        if json {
+            cmd.arg("--json");
+        }
+        cmd.output().unwrap()
+    };
+    let (c, r) = (run(sample), run(cli));
+    assert_eq!(
+        String::from_utf8_lossy(&c.stdout),
+        String::from_utf8_lossy(&r.stdout),
+        "{}",
+        root.display()
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&c.stderr),
+        String::from_utf8_lossy(&r.stderr),
+        "{}",
+        root.display()
+    );
+    assert_eq!(c.status.code(), r.status.code(), "{}", root.display());
+    String::from_utf8_lossy(&r.stdout).into_owned()
+}
+
+/// Removes a file, symbolic link or directory tree of a copied pod.
+fn remove(path: &Path) {
+    let meta =
+        std::fs::symlink_metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    if meta.is_dir() {
+        std::fs::remove_dir_all(path).unwrap();
+    } else {
+        std::fs::remove_file(path).unwrap();
+    }
+}
+
+/// Pods made from fixtures, each with what `show` prints only for it:
+/// CPUs without NUMA nodes (isolated CPUs and cores on one line), a PCI
+/// device with no driver and two netdevs, the cgroup v1 cpuset as the CPU
+/// source, CPUs unknown, an empty CPU set.
+fn variant_pods(dir: &Path) -> Vec<(PathBuf, &'static str)> {
+    let copy = |fixture: &str, name: &str| {
+        let to = dir.join(name);
+        run_ok(
+            Command::new("cp")
+                .arg("-a")
+                .arg(pods().join(fixture))
+                .arg(&to),
+        );
+        to
+    };
+    let no_numa = copy("numa_256cpu_2node_smt", "no_numa");
+    remove(&no_numa.join("sys/devices/system/node"));
+    let vf = no_numa.join("sys/devices/pci0000:d7/0000:d7:00.0/0000:d8:02.0");
+    remove(&vf.join("driver"));
+    for netdev in ["ens1f0v0", "ens1f0v1"] {
+        std::fs::create_dir_all(vf.join("net").join(netdev)).unwrap();
+    }
+    let v1 = copy("cgroupv1_bind_mounted_container", "cgroup_v1_source");
+    remove(&v1.join("proc/self/status"));
+    let unknown = copy("clean_full_pod", "cpus_unknown");
+    for p in ["proc/self/status", "proc/self/cgroup", "sys/fs/cgroup"] {
+        remove(&unknown.join(p));
+    }
+    let none = copy("clean_full_pod", "cpus_none");
+    let status = none.join("proc/self/status");
+    let text = std::fs::read_to_string(&status).unwrap();
+    let text: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("Cpus_allowed_list:") {
+                "Cpus_allowed_list:\t\n".to_owned()
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&status, text).unwrap();
+    vec![
+        (
+            no_numa.clone(),
+            "\n  60-67,188-195; isolated 64-67,192-195; 8 cores: 60,188 61,189 ",
+        ),
+        (
+            no_numa,
+            " (no driver, NUMA 1, /dev/vfio/201, ens1f0v0 ens1f0v1, PF 0000:d8:00.0) ",
+        ),
+        (v1, "CPUs: 4-7 (4 CPUs, from the cgroup v1 cpuset)\n"),
+        (unknown, "CPUs: unknown\n"),
+        (none, "CPUs: none (0 CPUs, from "),
+    ]
+}
+
 #[test]
 fn app_sample_prints_what_app_netutil_show_prints() {
     if !have("make", "--version") {
@@ -112,20 +213,13 @@ fn app_sample_prints_what_app_netutil_show_prints() {
     let mut compared = 0;
     for case in std::fs::read_dir(pods()).unwrap() {
         let root = case.unwrap().path();
-        let run = |exe: &Path, json: bool| {
-            let mut cmd = Command::new(exe);
-            if exe == sample {
-                cmd.arg("--root").arg(&root);
-            } else {
-                cmd.args(["show", "--root"]).arg(&root);
-            }
-            if json {
-                cmd.arg("--json");
-            }
-            cmd.output().unwrap()
-        };
         // The JSON is the library's, byte for byte.
-        let json = run(&sample, true);
+        let json = Command::new(&sample)
+            .arg("--root")
+            .arg(&root)
+            .arg("--json")
+            .output()
+            .unwrap();
         let mut want = app_netutil::collect(&Options::new().root(&root))
             .unwrap()
             .to_json_pretty();
@@ -138,26 +232,22 @@ fn app_sample_prints_what_app_netutil_show_prints() {
         );
         if let Some(cli) = &cli {
             for json in [false, true] {
-                let (c, r) = (run(&sample, json), run(cli, json));
-                assert_eq!(
-                    String::from_utf8_lossy(&c.stdout),
-                    String::from_utf8_lossy(&r.stdout),
-                    "{}",
-                    root.display()
-                );
-                assert_eq!(
-                    String::from_utf8_lossy(&c.stderr),
-                    String::from_utf8_lossy(&r.stderr),
-                    "{}",
-                    root.display()
-                );
-                assert_eq!(c.status.code(), r.status.code());
+                compare(&sample, cli, &root, json);
                 compared += 1;
             }
         }
     }
-    if cli.is_some() {
+    if let Some(cli) = &cli {
         assert!(compared > 100);
+        let variants = tempfile::tempdir().unwrap();
+        for (root, shows) in variant_pods(variants.path()) {
+            let text = compare(&sample, cli, &root, false);
+            assert!(
+                text.contains(shows),
+                "{}: {shows:?} not in\n{text}",
+                root.display()
+            );
+        }
     }
     // Every field and the EAL arguments print too.
     let root = pods().join("devinfo_pci_full");
