@@ -1,6 +1,6 @@
 //! Which interfaces are used, and their `-a` / `--vdev` arguments.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use super::version::{DpdkVersion, Spelling};
 use super::{DpdkError, DpdkOptions, Given};
@@ -154,7 +154,7 @@ pub(super) fn plan(
 ) -> Result<DevicePlan, DpdkError> {
     let chosen = select(report, opts, warnings)?;
     let mut plan = DevicePlan::default();
-    let mut pci_seen: HashSet<String> = HashSet::new();
+    let mut pci_seen: BTreeSet<String> = BTreeSet::new();
     let mut virtio_user = 0u32;
     let mut memif = 0u32;
     let mut has_pci = false;
