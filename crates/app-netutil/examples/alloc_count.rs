@@ -45,7 +45,10 @@ fn main() {
     let opts = app_netutil::Options::new().root(&root);
     // Once to warm up what the process allocates once (environment, locale).
     drop(app_netutil::collect(&opts));
-    let (a0, l0) = (ALLOCATIONS.load(Ordering::Relaxed), LIVE.load(Ordering::Relaxed));
+    let (a0, l0) = (
+        ALLOCATIONS.load(Ordering::Relaxed),
+        LIVE.load(Ordering::Relaxed),
+    );
     PEAK.store(l0, Ordering::Relaxed);
     let report = app_netutil::collect(&opts);
     let allocations = ALLOCATIONS.load(Ordering::Relaxed) - a0;

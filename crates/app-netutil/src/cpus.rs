@@ -17,10 +17,18 @@ use crate::{cpulist, sysfile, topology};
 /// The `Cpus_allowed_list` value of a `/proc/<pid>/status` file.
 #[must_use]
 pub fn status_cpus_allowed_list(status: &str) -> Option<&str> {
-    status.lines().find_map(|line| {
-        let (key, value) = line.split_once(':')?;
-        (key.trim() == "Cpus_allowed_list").then(|| value.trim())
-    })
+    const KEY: &str = "Cpus_allowed_list:";
+    // The key starts a line; find it without splitting every line.
+    let mut from = 0;
+    while let Some(pos) = status[from..].find(KEY) {
+        let at = from + pos;
+        if at == 0 || status.as_bytes()[at - 1] == b'\n' {
+            let rest = &status[at + KEY.len()..];
+            return Some(rest.split('\n').next().unwrap_or("").trim());
+        }
+        from = at + KEY.len();
+    }
+    None
 }
 
 /// The affinity of this thread through `sched_getaffinity(2)`. `None` when

@@ -173,7 +173,21 @@ pub fn parse(text: &str) -> (Vec<MountEntry>, Vec<ValueError>) {
 pub(crate) fn read(pod: &PodView) -> (Option<Vec<MountEntry>>, Vec<FileError>) {
     match sysfile::read_optional(pod, PATH) {
         Ok(Some(text)) => {
-            let (mounts, errors) = parse(&text);
+            // Only cgroup and hugetlbfs mounts are used; a container sees
+            // dozens of others, not worth decoding. A line whose type cannot
+            // be found is decoded, so that its problem is reported.
+            let (mounts, errors) = sysfile::parse_lines(&text, |line| {
+                match line
+                    .split_once(" - ")
+                    .map(|(_, rest)| rest.split(' ').next())
+                {
+                    Some(Some("cgroup" | "cgroup2" | "hugetlbfs")) | None | Some(None) => {
+                        parse_line(line).map(Some)
+                    }
+                    Some(Some(_)) => Ok(None),
+                }
+            });
+            let mounts: Vec<MountEntry> = mounts.into_iter().flatten().collect();
             (
                 Some(mounts),
                 errors

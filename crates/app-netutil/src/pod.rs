@@ -134,6 +134,9 @@ pub struct PodView {
     live: bool,
     podinfo: Option<PathBuf>,
     podinfo_display: String,
+    /// Whether the downward-API directory is the pod's own (not an
+    /// override on the machine).
+    podinfo_in_pod: bool,
     env: Vec<(String, String)>,
     env_warnings: Vec<String>,
     placeholder_seen: Cell<bool>,
@@ -172,6 +175,7 @@ impl PodView {
             live,
             podinfo: None,
             podinfo_display: PODNETINFO_DIR.to_owned(),
+            podinfo_in_pod: false,
             env: Vec::new(),
             env_warnings: Vec::new(),
             placeholder_seen: Cell::new(false),
@@ -197,6 +201,7 @@ impl PodView {
                 if let Some(host) = view.resolve_dir(candidate) {
                     view.podinfo = Some(host);
                     view.podinfo_display = candidate.to_owned();
+                    view.podinfo_in_pod = true;
                     break;
                 }
             }
@@ -294,17 +299,53 @@ impl PodView {
     /// Where the kernel should look a machine path up: relative to the root
     /// descriptor when the path is below the root, else as it is.
     fn at<'a>(&'a self, host: &'a Path) -> (BorrowedFd<'a>, &'a Path) {
+        use std::os::unix::ffi::OsStrExt;
         if let Some(fd) = &self.root_fd {
-            if let Ok(rel) = host.strip_prefix(&self.root) {
-                let rel = if rel.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    rel
-                };
-                return (fd.as_fd(), rel);
+            let root = self.root.as_os_str().as_bytes();
+            let root = root.strip_suffix(b"/").unwrap_or(root);
+            let bytes = host.as_os_str().as_bytes();
+            if let Some(rest) = bytes.strip_prefix(root) {
+                if rest.is_empty() || rest.starts_with(b"/") {
+                    let rest = rest.strip_prefix(b"/").unwrap_or(rest);
+                    let rel = if rest.is_empty() { b"." } else { rest };
+                    return (fd.as_fd(), Path::new(std::ffi::OsStr::from_bytes(rel)));
+                }
             }
         }
         (rustix::fs::CWD, host)
+    }
+
+    /// [`Self::at`] for a pod path, without building the machine path.
+    fn at_pod<'a>(&'a self, pod_path: &'a str) -> (BorrowedFd<'a>, &'a Path) {
+        match &self.root_fd {
+            Some(fd) => {
+                let rel = pod_path.trim_start_matches('/');
+                (
+                    fd.as_fd(),
+                    Path::new(if rel.is_empty() { "." } else { rel }),
+                )
+            }
+            None => (rustix::fs::CWD, Path::new(pod_path)),
+        }
+    }
+
+    /// Whether `pod_path` exists when links are resolved inside the root
+    /// (`openat2` with `RESOLVE_IN_ROOT`): tells a missing file from one
+    /// behind an absolute link, which the kernel otherwise resolves against
+    /// the machine's root. `true` when the kernel cannot say.
+    fn exists_in_root(&self, pod_path: &str) -> bool {
+        let (dir, rel) = self.at_pod(pod_path);
+        match rustix::fs::openat2(
+            dir,
+            rel,
+            OFlags::PATH | OFlags::CLOEXEC,
+            Mode::empty(),
+            rustix::fs::ResolveFlags::IN_ROOT | rustix::fs::ResolveFlags::NO_MAGICLINKS,
+        ) {
+            Ok(_) => true,
+            Err(rustix::io::Errno::NOENT) => false,
+            Err(_) => true,
+        }
     }
 
     /// The machine path of a pod path.
@@ -319,8 +360,19 @@ impl PodView {
     ///
     /// [`ReadError`] naming the pod path.
     pub fn read(&self, pod_path: &str, cap: u64) -> Result<Vec<u8>, ReadError> {
-        let host = self.host_path(pod_path);
-        self.read_following(&self.root, &host, pod_path, cap)
+        let (dir, rel) = self.at_pod(pod_path);
+        match read_regular_at(dir, rel, pod_path, cap) {
+            Ok(data) if self.live || !is_link_placeholder(&data) => Ok(data),
+            Err(e @ (ReadError::NotRegular { .. } | ReadError::TooLarge { .. })) => Err(e),
+            // Missing for the kernel and for a lookup inside the root.
+            Err(e @ ReadError::NotFound { .. }) if !self.exists_in_root(pod_path) => Err(e),
+            Err(e) if self.live => Err(e),
+            // A link placeholder, an absolute link, or a path through them.
+            _ => {
+                let host = self.host_path(pod_path);
+                self.read_following(&self.root, &host, pod_path, cap)
+            }
+        }
     }
 
     /// Reads a file of the pod as UTF-8 text (invalid sequences replaced).
@@ -346,13 +398,17 @@ impl PodView {
             return Ok(None);
         };
         let display = format!("{}/{name}", self.podinfo_display.trim_end_matches('/'));
-        let jail = if self.podinfo_display.starts_with('/') && dir.starts_with(&self.root) {
-            self.root.clone()
-        } else {
-            PathBuf::from("/")
-        };
-        self.read_following(&jail, &dir.join(name), &display, MAX_DATA_FILE_BYTES)
-            .map(Some)
+        if self.podinfo_in_pod {
+            // The display name is the pod path.
+            return self.read(&display, MAX_DATA_FILE_BYTES).map(Some);
+        }
+        self.read_following(
+            Path::new("/"),
+            &dir.join(name),
+            &display,
+            MAX_DATA_FILE_BYTES,
+        )
+        .map(Some)
     }
 
     /// Names in the downward-API directory, sorted, without the entries
@@ -376,8 +432,7 @@ impl PodView {
     /// read.
     #[must_use]
     pub fn list_dir(&self, pod_path: &str) -> Option<Vec<String>> {
-        let direct = self.host_path(pod_path);
-        let (at, path) = self.at(&direct);
+        let (at, path) = self.at_pod(pod_path);
         match list_names_at(at, path) {
             Ok(names) => Some(names),
             // Absent, or a path through link placeholders.
@@ -393,8 +448,7 @@ impl PodView {
     /// Whether a path exists in the pod (following links).
     #[must_use]
     pub fn exists(&self, pod_path: &str) -> bool {
-        let host = self.host_path(pod_path);
-        let (at, path) = self.at(&host);
+        let (at, path) = self.at_pod(pod_path);
         match rustix::fs::statat(at, path, AtFlags::SYMLINK_NOFOLLOW) {
             // A link must lead somewhere (inside the root).
             Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::Symlink => {
@@ -456,8 +510,7 @@ impl PodView {
     pub fn read_link(&self, pod_path: &str) -> Option<PathBuf> {
         // The kernel resolves the parents in one call when they are real
         // directories and links.
-        let host = self.host_path(pod_path);
-        let (at, path) = self.at(&host);
+        let (at, path) = self.at_pod(pod_path);
         if let Ok(target) = rustix::fs::readlinkat(at, path, Vec::new()) {
             return target.into_string().ok().map(PathBuf::from);
         }
@@ -492,8 +545,7 @@ impl PodView {
             .root_real
             .get_or_init(|| self.root.canonicalize().ok())
             .as_deref()?;
-        let host = self.host_path(pod_path);
-        let (at, path) = self.at(&host);
+        let (at, path) = self.at_pod(pod_path);
         let fd =
             rustix::fs::openat(at, path, OFlags::PATH | OFlags::CLOEXEC, Mode::empty()).ok()?;
         let real = rustix::fs::readlinkat(
