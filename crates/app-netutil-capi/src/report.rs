@@ -22,8 +22,9 @@ pub struct netutil_report {
     pub(crate) report: Report,
     /// The pod's host name, for the default EAL file prefix.
     pub(crate) hostname: Option<String>,
-    json: CString,
-    json_len: usize,
+    /// The report's JSON, made on the first `netutil_report_json()` (most
+    /// programs never ask for it).
+    json: std::sync::OnceLock<CString>,
     cpus: Option<CCpus>,
     container_name: Option<CString>,
     containers: Vec<netutil_container>,
@@ -83,11 +84,6 @@ impl netutil_report {
     /// Precomputes every C string of `report`.
     pub(crate) fn new(report: Report, hostname: Option<String>) -> Self {
         let mut t = CText::default();
-        let mut json = report.to_json_pretty();
-        json.push('\n');
-        // serde_json escapes NUL, so this never fails.
-        let json = CString::new(json).unwrap_or_default();
-        let json_len = json.as_bytes().len();
 
         let cpus = report.cpus.as_ref().map(|c| CCpus {
             list: c.list.clone(),
@@ -171,8 +167,7 @@ impl netutil_report {
         Self {
             report,
             hostname,
-            json,
-            json_len,
+            json: std::sync::OnceLock::new(),
             cpus,
             container_name,
             containers,
@@ -296,8 +291,14 @@ pub unsafe extern "C" fn netutil_report_json(
     unsafe {
         put(len, 0);
         get(report, ptr::null(), |r| {
-            put(len, r.json_len);
-            r.json.as_ptr()
+            let json = r.json.get_or_init(|| {
+                let mut json = r.report.to_json_pretty();
+                json.push('\n');
+                // serde_json escapes NUL, so this never fails.
+                CString::new(json).unwrap_or_default()
+            });
+            put(len, json.as_bytes().len());
+            json.as_ptr()
         })
     }
 }
