@@ -16,12 +16,15 @@
 // Test helpers outside #[test] functions may fail loudly too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::thread::JoinHandle;
+use std::process::{Command, Stdio};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
+
+#[path = "support/dpdk.rs"]
+mod support;
+
+use support::{Proc, RuntimeDirs, remove_runtime_dir};
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
@@ -46,11 +49,7 @@ const BUDGET: Duration = Duration::from_secs(60);
 const SMALL: [&str; 2] = ["--no-mlockall", "--total-num-mbufs=8192"];
 
 fn testpmd() -> Option<PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|path| {
-        std::env::split_paths(&path)
-            .map(|d| d.join("dpdk-testpmd"))
-            .find(|p| p.is_file())
-    });
+    let found = support::find_testpmd();
     if found.is_none() {
         say!("SKIP: dpdk-testpmd not installed");
     }
@@ -59,18 +58,11 @@ fn testpmd() -> Option<PathBuf> {
 
 /// Two CPUs this test may run on.
 fn two_cpus() -> Option<(u32, u32)> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status
-        .lines()
-        .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))?;
-    let cpus = app_netutil::cpulist::parse(line.trim()).ok()?;
-    match cpus.as_slice() {
-        [a, b, ..] => Some((*a, *b)),
-        _ => {
-            say!("SKIP: testpmd needs two lcores and this process may use one CPU only");
-            None
-        }
+    let cpus = support::two_cpus();
+    if cpus.is_none() {
+        say!("SKIP: testpmd needs two lcores and this process may use one CPU only");
     }
+    cpus
 }
 
 fn is_root() -> bool {
@@ -198,92 +190,6 @@ impl Memory {
 
 // ---- processes -----------------------------------------------------------
 
-/// A child whose stdout and stderr are collected; killed on drop.
-struct Proc {
-    name: &'static str,
-    child: Child,
-    out: Arc<Mutex<Vec<u8>>>,
-    readers: Vec<JoinHandle<()>>,
-}
-
-impl Proc {
-    fn spawn(name: &'static str, cmd: &mut Command) -> Self {
-        let mut child = cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("starting {name}: {e}"));
-        let out = Arc::new(Mutex::new(Vec::new()));
-        let mut readers = Vec::new();
-        let pipes: [Box<dyn Read + Send>; 2] = [
-            Box::new(child.stdout.take().unwrap()),
-            Box::new(child.stderr.take().unwrap()),
-        ];
-        for mut pipe in pipes {
-            let out = Arc::clone(&out);
-            readers.push(std::thread::spawn(move || {
-                let mut buf = [0u8; 8192];
-                while let Ok(n) = pipe.read(&mut buf) {
-                    if n == 0 {
-                        break;
-                    }
-                    out.lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .extend_from_slice(&buf[..n]);
-                }
-            }));
-        }
-        Self {
-            name,
-            child,
-            out,
-            readers,
-        }
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.out.lock().unwrap_or_else(PoisonError::into_inner))
-            .into_owned()
-    }
-
-    fn exited(&mut self) -> bool {
-        !matches!(self.child.try_wait(), Ok(None))
-    }
-
-    /// SIGINT (testpmd prints its statistics and exits), SIGKILL after
-    /// `grace`; then collects the rest of the output.
-    fn stop(&mut self, grace: Duration) -> Option<ExitStatus> {
-        if !self.exited() {
-            let _ = Command::new("kill")
-                .args(["-INT", &self.child.id().to_string()])
-                .status();
-            let until = Instant::now() + grace;
-            while !self.exited() && Instant::now() < until {
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        }
-        if !self.exited() {
-            eprintln!("{}: still running after SIGINT; killed", self.name);
-            let _ = self.child.kill();
-        }
-        let status = self.child.wait().ok();
-        for r in self.readers.drain(..) {
-            let _ = r.join();
-        }
-        status
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        if !self.exited() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
 /// The largest `RX-packets:` count testpmd printed.
 fn rx_packets(out: &str) -> u64 {
     out.split("RX-packets:")
@@ -300,26 +206,6 @@ fn rx_packets(out: &str) -> u64 {
 fn tail(s: &str) -> String {
     let lines: Vec<&str> = s.lines().collect();
     lines[lines.len().saturating_sub(40)..].join("\n")
-}
-
-/// Removes EAL's runtime directories of these file prefixes on drop, on
-/// every path out of a test.
-struct RuntimeDirs(Vec<String>);
-
-impl Drop for RuntimeDirs {
-    fn drop(&mut self) {
-        for prefix in &self.0 {
-            remove_runtime_dir(prefix);
-        }
-    }
-}
-
-/// EAL's own runtime directory of a file prefix (left behind by testpmd).
-fn remove_runtime_dir(prefix: &str) {
-    let _ = std::fs::remove_dir_all(Path::new("/var/run/dpdk").join(prefix));
-    if let Some(xdg) = std::env::var_os("XDG_RUNTIME_DIR") {
-        let _ = std::fs::remove_dir_all(Path::new(&xdg).join("dpdk").join(prefix));
-    }
 }
 
 // ---- pod roots -----------------------------------------------------------

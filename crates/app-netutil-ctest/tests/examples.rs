@@ -13,11 +13,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::thread::JoinHandle;
+use std::process::{Command, Stdio};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 use app_netutil::Options;
@@ -25,6 +23,11 @@ use app_netutil_ctest::{NATIVE_STATIC_LIBS, include_dir, pods, repo, run_ok, say
 
 /// DPDK tests of this binary run one at a time (polling lcores starve each
 /// other on a small machine).
+#[path = "../../app-netutil-cli/tests/support/dpdk.rs"]
+mod support;
+
+use support::{Proc, RuntimeDirs, find_testpmd as testpmd, two_cpus};
+
 static SERIAL: Mutex<()> = Mutex::new(());
 
 fn have(cmd: &str, arg: &str) -> bool {
@@ -279,130 +282,6 @@ fn app_sample_prints_what_app_netutil_show_prints() {
 
 // ---- examples/dpdk -----------------------------------------------------------
 
-/// A child whose output is collected; killed on drop.
-struct Proc {
-    child: Child,
-    out: Arc<Mutex<Vec<u8>>>,
-    readers: Vec<JoinHandle<()>>,
-}
-
-impl Proc {
-    fn spawn(cmd: &mut Command) -> Self {
-        let mut child = cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-        let out = Arc::new(Mutex::new(Vec::new()));
-        let pipes: [Box<dyn Read + Send>; 2] = [
-            Box::new(child.stdout.take().unwrap()),
-            Box::new(child.stderr.take().unwrap()),
-        ];
-        let readers = pipes
-            .into_iter()
-            .map(|mut pipe| {
-                let out = Arc::clone(&out);
-                std::thread::spawn(move || {
-                    let mut buf = [0u8; 8192];
-                    while let Ok(n) = pipe.read(&mut buf) {
-                        if n == 0 {
-                            break;
-                        }
-                        out.lock()
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .extend_from_slice(&buf[..n]);
-                    }
-                })
-            })
-            .collect();
-        Self {
-            child,
-            out,
-            readers,
-        }
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.out.lock().unwrap_or_else(PoisonError::into_inner))
-            .into_owned()
-    }
-
-    fn exited(&mut self) -> bool {
-        !matches!(self.child.try_wait(), Ok(None))
-    }
-
-    /// Waits up to `limit` for the process to end by itself; then SIGINT,
-    /// and SIGKILL after five more seconds. Returns whether it ended by
-    /// itself.
-    fn finish(&mut self, limit: Duration) -> bool {
-        let until = Instant::now() + limit;
-        while !self.exited() && Instant::now() < until {
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let by_itself = self.exited();
-        if !by_itself {
-            let _ = Command::new("kill")
-                .args(["-INT", &self.child.id().to_string()])
-                .status();
-            let until = Instant::now() + Duration::from_secs(5);
-            while !self.exited() && Instant::now() < until {
-                std::thread::sleep(Duration::from_millis(100));
-            }
-            if !self.exited() {
-                let _ = self.child.kill();
-            }
-        }
-        let _ = self.child.wait();
-        for r in self.readers.drain(..) {
-            let _ = r.join();
-        }
-        by_itself
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        if !self.exited() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-/// EAL's runtime directories of these file prefixes, removed on drop.
-struct RuntimeDirs(Vec<String>);
-
-impl Drop for RuntimeDirs {
-    fn drop(&mut self) {
-        for prefix in &self.0 {
-            let _ = std::fs::remove_dir_all(Path::new("/var/run/dpdk").join(prefix));
-            if let Some(xdg) = std::env::var_os("XDG_RUNTIME_DIR") {
-                let _ = std::fs::remove_dir_all(Path::new(&xdg).join("dpdk").join(prefix));
-            }
-        }
-    }
-}
-
-fn two_cpus() -> Option<(u32, u32)> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status
-        .lines()
-        .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))?;
-    match app_netutil::cpulist::parse(line.trim()).ok()?.as_slice() {
-        [a, b, ..] => Some((*a, *b)),
-        _ => None,
-    }
-}
-
-fn testpmd() -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|path| {
-        std::env::split_paths(&path)
-            .map(|d| d.join("dpdk-testpmd"))
-            .find(|p| p.is_file())
-    })
-}
-
 /// A pod whose net1 is a memif interface (role slave: the host side, here
 /// testpmd, creates the socket) on CPUs `cpus`.
 fn memif_pod(dir: &Path, sock: &Path, cpus: (u32, u32)) -> PathBuf {
@@ -496,6 +375,7 @@ fn dpdk_example_forwards_packets_from_a_testpmd_peer_over_memif() {
 
     // The peer: testpmd, memif server, sends first, forwards what it gets.
     let mut peer = Proc::spawn(
+        "testpmd peer",
         Command::new(&testpmd)
             .arg("-l")
             .arg(format!("{c0},{c1}"))
@@ -518,6 +398,7 @@ fn dpdk_example_forwards_packets_from_a_testpmd_peer_over_memif() {
     // The app: its EAL arguments come from the library, from the pod root.
     let root = memif_pod(tmp.path(), &sock, (c0, c1));
     let mut app = Proc::spawn(
+        "netutil_fwd",
         Command::new(tmp.path().join("netutil_fwd"))
             .arg("--root")
             .arg(&root)
