@@ -269,6 +269,35 @@ impl PayloadFields {
             .position(|k| *k == key)
             .map_or(Field::Null, |i| std::mem::take(&mut self.0[i]))
     }
+
+    /// The string `key` (see [`Field::string`]).
+    fn string(
+        &mut self,
+        key: &str,
+        context: &dyn fmt::Display,
+        warnings: &mut Vec<String>,
+    ) -> Option<String> {
+        self.take(key).string(key, context, warnings)
+    }
+
+    /// The PCI address `key`, normalised; a value that is not one is
+    /// dropped with a warning.
+    fn pci(
+        &mut self,
+        key: &str,
+        context: &dyn fmt::Display,
+        warnings: &mut Vec<String>,
+    ) -> Option<String> {
+        let raw = self.string(key, context, warnings)?;
+        if let Some(addr) = PciAddress::parse(&raw) {
+            Some(addr.into_string())
+        } else {
+            warnings.push(format!(
+                "{context}: \"{key}\" {raw:?} is not a PCI address; dropped"
+            ));
+            None
+        }
+    }
 }
 
 /// A device-info object's fields, read in one pass. Keys other than
@@ -358,25 +387,11 @@ impl Field<InfoFields> {
                 info.pci = payload("pci", warnings).map(|mut m| {
                     let ctx = format_args!("{context}: device-info pci");
                     PciInfo {
-                        pci_address: pci_field(
-                            m.take("pci-address"),
-                            "pci-address",
-                            &ctx,
-                            warnings,
-                        ),
-                        vhost_net: m.take("vhost-net").string("vhost-net", &ctx, warnings),
-                        rdma_device: m.take("rdma-device").string("rdma-device", &ctx, warnings),
-                        pf_pci_address: pci_field(
-                            m.take("pf-pci-address"),
-                            "pf-pci-address",
-                            &ctx,
-                            warnings,
-                        ),
-                        representor_device: m.take("representor-device").string(
-                            "representor-device",
-                            &ctx,
-                            warnings,
-                        ),
+                        pci_address: m.pci("pci-address", &ctx, warnings),
+                        vhost_net: m.string("vhost-net", &ctx, warnings),
+                        rdma_device: m.string("rdma-device", &ctx, warnings),
+                        pf_pci_address: m.pci("pf-pci-address", &ctx, warnings),
+                        representor_device: m.string("representor-device", &ctx, warnings),
                     }
                 });
             }
@@ -384,30 +399,12 @@ impl Field<InfoFields> {
                 info.vdpa = payload("vdpa", warnings).map(|mut m| {
                     let ctx = format_args!("{context}: device-info vdpa");
                     VdpaInfo {
-                        parent_device: m.take("parent-device").string(
-                            "parent-device",
-                            &ctx,
-                            warnings,
-                        ),
-                        driver: m.take("driver").string("driver", &ctx, warnings),
-                        path: m.take("path").string("path", &ctx, warnings),
-                        pci_address: pci_field(
-                            m.take("pci-address"),
-                            "pci-address",
-                            &ctx,
-                            warnings,
-                        ),
-                        pf_pci_address: pci_field(
-                            m.take("pf-pci-address"),
-                            "pf-pci-address",
-                            &ctx,
-                            warnings,
-                        ),
-                        representor_device: m.take("representor-device").string(
-                            "representor-device",
-                            &ctx,
-                            warnings,
-                        ),
+                        parent_device: m.string("parent-device", &ctx, warnings),
+                        driver: m.string("driver", &ctx, warnings),
+                        path: m.string("path", &ctx, warnings),
+                        pci_address: m.pci("pci-address", &ctx, warnings),
+                        pf_pci_address: m.pci("pf-pci-address", &ctx, warnings),
+                        representor_device: m.string("representor-device", &ctx, warnings),
                     }
                 });
             }
@@ -415,8 +412,8 @@ impl Field<InfoFields> {
                 info.vhost_user = payload("vhost-user", warnings).map(|mut m| {
                     let ctx = format_args!("{context}: device-info vhost-user");
                     VhostUserInfo {
-                        mode: m.take("mode").string("mode", &ctx, warnings),
-                        path: m.take("path").string("path", &ctx, warnings),
+                        mode: m.string("mode", &ctx, warnings),
+                        path: m.string("path", &ctx, warnings),
                     }
                 });
             }
@@ -424,9 +421,9 @@ impl Field<InfoFields> {
                 info.memif = payload("memif", warnings).map(|mut m| {
                     let ctx = format_args!("{context}: device-info memif");
                     MemifInfo {
-                        role: m.take("role").string("role", &ctx, warnings),
-                        mode: m.take("mode").string("mode", &ctx, warnings),
-                        path: m.take("path").string("path", &ctx, warnings),
+                        role: m.string("role", &ctx, warnings),
+                        mode: m.string("mode", &ctx, warnings),
+                        path: m.string("path", &ctx, warnings),
                     }
                 });
             }
@@ -453,23 +450,6 @@ impl Field<InfoFields> {
 
 fn has_payload(info: &DeviceInfo) -> bool {
     info.pci.is_some() || info.vdpa.is_some() || info.vhost_user.is_some() || info.memif.is_some()
-}
-
-fn pci_field(
-    value: Field<String>,
-    key: &str,
-    context: &dyn fmt::Display,
-    warnings: &mut Vec<String>,
-) -> Option<String> {
-    let raw = value.string(key, context, warnings)?;
-    if let Some(addr) = PciAddress::parse(&raw) {
-        Some(addr.into_string())
-    } else {
-        warnings.push(format!(
-            "{context}: \"{key}\" {raw:?} is not a PCI address; dropped"
-        ));
-        None
-    }
 }
 
 /// The JSON type name of a value, for warnings.
