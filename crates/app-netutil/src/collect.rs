@@ -80,14 +80,10 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
         };
         if pci_devices
             .binary_search_by(|d| d.as_str().cmp(addr.as_str()))
-            .is_err()
+            .is_ok()
         {
-            opts.log(LogLevel::Debug, || {
-                format!("PCI device {addr}: not in the pod's sysfs; pci-device is null")
-            });
-            continue;
+            iface.pci_device = sysfs::pci_device(pod, &addr, &mut warnings);
         }
-        iface.pci_device = sysfs::pci_device(pod, &addr, &mut warnings);
         if iface.pci_device.is_none() {
             opts.log(LogLevel::Debug, || {
                 format!("PCI device {addr}: not in the pod's sysfs; pci-device is null")

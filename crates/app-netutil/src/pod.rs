@@ -5,11 +5,16 @@
 //! given as the pod sees them (`/sys/class/net/net1/device`) and read below
 //! the root.
 //!
+//! Under a root other than `/`, the root is opened once (`O_PATH`) and every
+//! path is looked up relative to it, so the kernel walks only the pod's part
+//! of each path.
+//!
 //! Reading is defensive: only regular files are opened (a FIFO or device
 //! node where a data file is expected would block or have side effects), with
 //! `O_NONBLOCK`, and never more than a cap. Symbolic links are followed, with
-//! absolute targets taken relative to the pod root and a bound on the number
-//! of links. Under a root other than `/`, a small file that holds a relative
+//! absolute targets taken relative to the pod root (`openat2` with
+//! `RESOLVE_IN_ROOT` tells a missing file from one behind such a link) and a
+//! bound on the number of links. Under a root other than `/`, a small file that holds a relative
 //! link target instead of being a link (what `git` checks out where symlinks
 //! are disabled) is followed as the link it stands for, with a warning.
 
@@ -161,9 +166,6 @@ impl PodView {
     /// Fails when `root` is not a directory, or `podinfo_dir` is given and is
     /// not a directory.
     pub fn new(root: &Path, podinfo_dir: Option<&Path>) -> Result<Self, PodViewError> {
-        if !root.is_dir() {
-            return Err(PodViewError::RootNotADirectory(root.to_path_buf()));
-        }
         // The live pod is `/` (spelled `/`, `//` or `/.`); any other
         // directory is a copy or fixture, even a link to `/`.
         let live = root.has_root()
@@ -183,12 +185,14 @@ impl PodView {
             root_fd: None,
         };
         if !live {
-            view.root_fd = rustix::fs::open(
+            // Opening it also proves it is a directory.
+            let fd = rustix::fs::open(
                 root,
                 OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
                 Mode::empty(),
             )
-            .ok();
+            .map_err(|_| PodViewError::RootNotADirectory(root.to_path_buf()))?;
+            view.root_fd = Some(fd);
         }
         if let Some(dir) = podinfo_dir {
             if !dir.is_dir() {
