@@ -10,7 +10,7 @@ use crate::netstatus::{self, NETWORK_STATUS_KEY, NETWORKS_STATUS_KEY, NetworkSta
 use crate::options::{LogLevel, Options};
 use crate::pci::PciAddress;
 use crate::pod::PodView;
-use crate::{cpus, devplugin, hugetlb, sysfs, userspace};
+use crate::{cpus, devplugin, hugetlb, sysfs, topology, userspace};
 
 /// Collects the report of the pod that `opts` names.
 ///
@@ -92,6 +92,8 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
     }
 
     let layout = Layout::read(pod, &mut warnings);
+    // The NUMA nodes serve both the hugepage pools and the CPU topology.
+    let node_names = pod.list_dir(topology::NODE_DIR);
 
     let hugepages = Hugepages {
         container: pod
@@ -102,9 +104,9 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
         containers: hugepages::read_downward(pod, &mut warnings),
         cgroup_limit_mib: hugetlb::cgroup_limits(pod, &layout, &mut warnings),
         mounts: hugetlb::mounts(pod, &layout, &mut warnings),
-        host_pools: hugetlb::host_pools(pod, &mut warnings),
+        host_pools: hugetlb::host_pools(pod, node_names.as_deref(), &mut warnings),
     };
-    let cpus = cpus::collect(pod, &layout, &mut warnings);
+    let cpus = cpus::collect(pod, &layout, node_names.as_deref(), &mut warnings);
 
     let mut all = pod.warnings();
     all.append(&mut warnings);

@@ -206,7 +206,12 @@ fn display(list: &[u32]) -> String {
 /// is `/` (falling back to `/proc/self/status` when the mask is wider than
 /// `sched_getaffinity` can return), else the pod's `Cpus_allowed_list`;
 /// the cgroup cpuset when neither can be read.
-pub(crate) fn collect(pod: &PodView, layout: &Layout, warnings: &mut Vec<String>) -> Option<Cpus> {
+pub(crate) fn collect(
+    pod: &PodView,
+    layout: &Layout,
+    node_names: Option<&[String]>,
+    warnings: &mut Vec<String>,
+) -> Option<Cpus> {
     let affinity = if pod.is_live() {
         match process_affinity() {
             Some(list) => Some((list, CpuSource::Affinity)),
@@ -219,7 +224,7 @@ pub(crate) fn collect(pod: &PodView, layout: &Layout, warnings: &mut Vec<String>
     let (chosen, warning) = choose(affinity, cgroup);
     warnings.extend(warning);
     let (list, source) = chosen?;
-    let numa_nodes = topology::numa_nodes(pod, &list, warnings);
+    let numa_nodes = topology::numa_nodes(pod, node_names, &list, warnings);
     let smt_siblings = topology::smt_siblings(pod, &list, warnings);
     let isolated = topology::isolated(pod, &list, warnings);
     let exclusive = topology::exclusive(pod, &list, warnings);

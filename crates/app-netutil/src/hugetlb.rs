@@ -281,9 +281,11 @@ fn read_pool(pod: &PodView, dir: &str, warnings: &mut Vec<String>) -> Option<(u6
     Some((total, free))
 }
 
-/// The host's hugepage pools, with their per-node parts.
+/// The host's hugepage pools, with their per-node parts (`node_names`
+/// lists [`NODE_DIR`]).
 pub(crate) fn host_pools(
     pod: &PodView,
+    node_names: Option<&[String]>,
     warnings: &mut Vec<String>,
 ) -> BTreeMap<PageSize, HostPool> {
     let mut pools = BTreeMap::new();
@@ -305,8 +307,8 @@ pub(crate) fn host_pools(
     if pools.is_empty() {
         return pools;
     }
-    for node_name in pod.list_dir(NODE_DIR).unwrap_or_default() {
-        let Some(node) = node_number(&node_name) else {
+    for node_name in node_names.unwrap_or_default() {
+        let Some(node) = node_number(node_name) else {
             continue;
         };
         // The node pools have the sizes of the host pools: read them

@@ -98,16 +98,18 @@ fn warn(warnings: &mut Vec<String>, e: &FileError, consequence: &str) {
 }
 
 /// NUMA node -> the pod's CPUs on it (nodes without pod CPUs are left out).
-/// `None` when the pod's sysfs has no node directory.
+/// `node_names` lists [`NODE_DIR`]; `None` when the pod's sysfs has no node
+/// directory, and then so is the result.
 pub(crate) fn numa_nodes(
     pod: &PodView,
+    node_names: Option<&[String]>,
     cpus: &[u32],
     warnings: &mut Vec<String>,
 ) -> Option<BTreeMap<u32, Vec<u32>>> {
-    let names = pod.list_dir(NODE_DIR)?;
+    let names = node_names?;
     let mut nodes = BTreeMap::new();
     let mut any = false;
-    for name in &names {
+    for name in names {
         let Some(node) = node_number(name) else {
             continue;
         };
