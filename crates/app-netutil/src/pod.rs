@@ -727,11 +727,11 @@ fn is_relevant_var(name: &str) -> bool {
 pub fn parse_environ(data: &[u8]) -> (Vec<(String, String)>, Vec<String>) {
     let mut env = Vec::new();
     let mut warnings = Vec::new();
-    for record in data.split(|&b| b == 0) {
+    for record in crate::downward::split_bytes(data, 0) {
         if record.is_empty() {
             continue;
         }
-        let Some(eq) = record.iter().position(|&b| b == b'=') else {
+        let Some(eq) = memchr::memchr(b'=', record) else {
             continue;
         };
         let (key, value) = (&record[..eq], &record[eq + 1..]);
