@@ -92,8 +92,16 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
     }
 
     let layout = Layout::read(pod, &mut warnings);
+    // A copy of a pod often has no CPU or NUMA part of sysfs at all: one
+    // look at their common parent then stands for a lookup per file. A
+    // live pod's sysfs always has it.
+    let system_sysfs = pod.is_live() || pod.is_dir(topology::SYSTEM_DIR);
     // The NUMA nodes serve both the hugepage pools and the CPU topology.
-    let node_names = pod.list_dir(topology::NODE_DIR);
+    let node_names = if system_sysfs {
+        pod.list_dir(topology::NODE_DIR)
+    } else {
+        None
+    };
 
     let hugepages = Hugepages {
         container: pod
@@ -106,7 +114,12 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
         mounts: hugetlb::mounts(pod, &layout, &mut warnings),
         host_pools: hugetlb::host_pools(pod, node_names.as_deref(), &mut warnings),
     };
-    let cpus = cpus::collect(pod, &layout, node_names.as_deref(), &mut warnings);
+    let cpus = cpus::collect(
+        pod,
+        &layout,
+        system_sysfs.then_some(node_names.as_deref()),
+        &mut warnings,
+    );
 
     let mut all = pod.warnings();
     all.append(&mut warnings);

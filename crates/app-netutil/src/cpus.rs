@@ -206,10 +206,14 @@ fn display(list: &[u32]) -> String {
 /// is `/` (falling back to `/proc/self/status` when the mask is wider than
 /// `sched_getaffinity` can return), else the pod's `Cpus_allowed_list`;
 /// the cgroup cpuset when neither can be read.
+///
+/// `topology` is `None` when the pod's sysfs has no `/sys/devices/system`
+/// (so no topology file is looked for), else the listing of
+/// [`topology::NODE_DIR`] (`None` when absent).
 pub(crate) fn collect(
     pod: &PodView,
     layout: &Layout,
-    node_names: Option<&[String]>,
+    topology: Option<Option<&[String]>>,
     warnings: &mut Vec<String>,
 ) -> Option<Cpus> {
     let affinity = if pod.is_live() {
@@ -224,10 +228,15 @@ pub(crate) fn collect(
     let (chosen, warning) = choose(affinity, cgroup);
     warnings.extend(warning);
     let (list, source) = chosen?;
-    let numa_nodes = topology::numa_nodes(pod, node_names, &list, warnings);
-    let smt_siblings = topology::smt_siblings(pod, &list, warnings);
-    let isolated = topology::isolated(pod, &list, warnings);
-    let exclusive = topology::exclusive(pod, &list, warnings);
+    let (numa_nodes, smt_siblings, isolated, exclusive) = match topology {
+        Some(node_names) => (
+            topology::numa_nodes(pod, node_names, &list, warnings),
+            topology::smt_siblings(pod, &list, warnings),
+            topology::isolated(pod, &list, warnings),
+            topology::exclusive(pod, &list, warnings),
+        ),
+        None => (None, None, None, None),
+    };
     Some(Cpus {
         cpuset: cpulist::format(&list),
         list,

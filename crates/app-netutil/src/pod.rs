@@ -142,6 +142,10 @@ pub struct PodView {
     /// Whether the downward-API directory is the pod's own (not an
     /// override on the machine).
     podinfo_in_pod: bool,
+    /// The downward-API directory's names (as [`Self::list_podinfo`] gives
+    /// them), listed when the view was made; `None` when it was found by
+    /// following link placeholders, and is listed on demand.
+    podinfo_names: Option<Vec<String>>,
     env: Vec<(String, String)>,
     env_warnings: Vec<String>,
     placeholder_seen: Cell<bool>,
@@ -178,6 +182,7 @@ impl PodView {
             podinfo: None,
             podinfo_display: PODNETINFO_DIR.to_owned(),
             podinfo_in_pod: false,
+            podinfo_names: None,
             env: Vec::new(),
             env_warnings: Vec::new(),
             placeholder_seen: Cell::new(false),
@@ -202,12 +207,21 @@ impl PodView {
             view.podinfo_display = dir.display().to_string();
         } else {
             for candidate in [PODNETINFO_DIR, PODINFO_DIR] {
-                if let Some(host) = view.resolve_dir(candidate) {
-                    view.podinfo = Some(host);
-                    view.podinfo_display = candidate.to_owned();
-                    view.podinfo_in_pod = true;
-                    break;
-                }
+                // Listing the directory is also the check that it is one.
+                let (at, path) = view.at_pod(candidate);
+                let (host, names) = match list_names_at(at, path) {
+                    Ok(names) => (view.host_path(candidate), Some(podinfo_names(names))),
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                    Err(_) => match view.resolve_dir(candidate) {
+                        Some(host) => (host, None),
+                        None => continue,
+                    },
+                };
+                view.podinfo = Some(host);
+                view.podinfo_names = names;
+                view.podinfo_display = candidate.to_owned();
+                view.podinfo_in_pod = true;
+                break;
             }
         }
         if live {
@@ -392,7 +406,8 @@ impl PodView {
     }
 
     /// Reads a file of the downward-API directory; `Ok(None)` when there is
-    /// no such directory.
+    /// no such directory. A name the view's listing does not hold (see
+    /// [`Self::list_podinfo`]) is not found without a lookup.
     ///
     /// # Errors
     ///
@@ -402,6 +417,11 @@ impl PodView {
             return Ok(None);
         };
         let display = format!("{}/{name}", self.podinfo_display.trim_end_matches('/'));
+        if let Some(names) = &self.podinfo_names {
+            if names.binary_search_by(|n| n.as_str().cmp(name)).is_err() {
+                return Err(ReadError::NotFound { path: display });
+            }
+        }
         if self.podinfo_in_pod {
             // The display name is the pod path.
             return self.read(&display, MAX_DATA_FILE_BYTES).map(Some);
@@ -417,6 +437,8 @@ impl PodView {
 
     /// Names in the downward-API directory, sorted, without the entries
     /// kubelet's atomic writer keeps for itself (names starting with `..`).
+    /// The pod's own directory is listed once, when the view is made: a
+    /// view is a snapshot of which files exist.
     ///
     /// # Errors
     ///
@@ -425,11 +447,13 @@ impl PodView {
         let Some(dir) = &self.podinfo else {
             return Ok(Vec::new());
         };
+        if let Some(names) = &self.podinfo_names {
+            return Ok(names.clone());
+        }
         let (at, path) = self.at(dir);
-        let mut names =
-            list_names_at(at, path).map_err(|e| io_error(self.podinfo_display.clone(), e))?;
-        names.retain(|n| !n.starts_with(".."));
-        Ok(names)
+        list_names_at(at, path)
+            .map(podinfo_names)
+            .map_err(|e| io_error(self.podinfo_display.clone(), e))
     }
 
     /// Lists a directory of the pod (sorted names); `None` when it cannot be
@@ -461,6 +485,20 @@ impl PodView {
             Ok(_) => true,
             Err(_) if self.live => false,
             Err(_) => self.resolve(pod_path).is_some(),
+        }
+    }
+
+    /// Whether `pod_path` is a directory of the pod (following links inside
+    /// the root). A missing one costs one lookup, two under another root.
+    #[must_use]
+    pub fn is_dir(&self, pod_path: &str) -> bool {
+        let (at, path) = self.at_pod(pod_path);
+        match rustix::fs::statat(at, path, AtFlags::empty()) {
+            Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::Directory => true,
+            Err(rustix::io::Errno::NOENT) if self.live || !self.exists_in_root(pod_path) => false,
+            // A file (maybe a link placeholder), or a path through one.
+            _ if self.live => false,
+            _ => self.resolve(pod_path).is_some_and(|p| p.is_dir()),
         }
     }
 
@@ -755,6 +793,13 @@ fn io_error(path: String, source: io::Error) -> ReadError {
     } else {
         ReadError::Io { path, source }
     }
+}
+
+/// A downward-API listing without the entries kubelet's atomic writer
+/// keeps for itself (names starting with `..`).
+fn podinfo_names(mut names: Vec<String>) -> Vec<String> {
+    names.retain(|n| !n.starts_with(".."));
+    names
 }
 
 /// Sorted entry names of a directory (without `.` and `..`).

@@ -18,6 +18,8 @@ use crate::sysfile::{self, FileError};
 pub const NODE_DIR: &str = "/sys/devices/system/node";
 /// The CPU directory of sysfs.
 pub const CPU_DIR: &str = "/sys/devices/system/cpu";
+/// The parent of [`NODE_DIR`] and [`CPU_DIR`].
+pub const SYSTEM_DIR: &str = "/sys/devices/system";
 
 /// The node number of a `node<N>` directory name.
 #[must_use]
