@@ -46,11 +46,7 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
         .map(|v| userspace::parse(v, mapped_dir.as_deref(), &mut warnings))
         .unwrap_or_default();
 
-    let env = pod.env();
-    let resources = devplugin::parse(
-        env.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        &mut warnings,
-    );
+    let resources = devplugin::parse(pod.env().iter(), &mut warnings);
 
     let inputs = Inputs {
         network_status,

@@ -22,6 +22,7 @@ use std::cell::Cell;
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, Read};
+use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
@@ -146,7 +147,7 @@ pub struct PodView {
     /// them), listed when the view was made; `None` when it was found by
     /// following link placeholders, and is listed on demand.
     podinfo_names: Option<Vec<String>>,
-    env: Vec<(String, String)>,
+    env: Environment,
     env_warnings: Vec<String>,
     placeholder_seen: Cell<bool>,
     /// The root with every link resolved, to map kernel-resolved paths back
@@ -183,7 +184,7 @@ impl PodView {
             podinfo_display: PODNETINFO_DIR.to_owned(),
             podinfo_in_pod: false,
             podinfo_names: None,
-            env: Vec::new(),
+            env: Environment::default(),
             env_warnings: Vec::new(),
             placeholder_seen: Cell::new(false),
             root_real: std::cell::OnceCell::new(),
@@ -257,20 +258,17 @@ impl PodView {
         &self.podinfo_display
     }
 
-    /// The environment: `KEY=VALUE` pairs whose key and value are UTF-8, in
+    /// The environment: the variables whose name and value are UTF-8, in
     /// their original order.
     #[must_use]
-    pub fn env(&self) -> &[(String, String)] {
+    pub fn env(&self) -> &Environment {
         &self.env
     }
 
     /// The first value of an environment variable.
     #[must_use]
     pub fn env_var(&self, name: &str) -> Option<&str> {
-        self.env
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.env.get(name)
     }
 
     /// Warnings found while reading the environment, and about link
@@ -290,7 +288,7 @@ impl PodView {
     fn load_live_env(&mut self) {
         for (k, v) in std::env::vars_os() {
             match (k.into_string(), v.into_string()) {
-                (Ok(k), Ok(v)) => self.env.push((k, v)),
+                (Ok(k), Ok(v)) => self.env.push(&k, &v),
                 (Ok(k), Err(_)) if is_relevant_var(&k) => self.env_warnings.push(format!(
                     "environment variable {k}: value is not UTF-8; ignored"
                 )),
@@ -758,17 +756,68 @@ fn is_relevant_var(name: &str) -> bool {
     name.starts_with(crate::devplugin::PREFIX) || name == crate::hugepages::CONTAINER_NAME_VAR
 }
 
+/// Environment variables, in their original order, held in one string.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Environment {
+    text: String,
+    /// Each variable's name and value, as ranges of `text`.
+    vars: Vec<(Range<usize>, Range<usize>)>,
+}
+
+impl Environment {
+    /// Appends a variable.
+    pub fn push(&mut self, name: &str, value: &str) {
+        let name_at = self.text.len();
+        self.text.push_str(name);
+        let value_at = self.text.len();
+        self.text.push_str(value);
+        self.vars
+            .push((name_at..value_at, value_at..self.text.len()));
+    }
+
+    /// The variables as `(name, value)` pairs, in their original order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.vars.iter().map(|(name, value)| {
+            (
+                self.text.get(name.clone()).unwrap_or_default(),
+                self.text.get(value.clone()).unwrap_or_default(),
+            )
+        })
+    }
+
+    /// The first value of the variable `name`.
+    #[must_use]
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.iter().find(|&(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    /// How many variables there are.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.vars.len()
+    }
+
+    /// Whether there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.vars.is_empty()
+    }
+}
+
 /// Splits the kernel's `environ` format: NUL-terminated `KEY=VALUE` records
-/// whose values may contain `=` and newlines. Returns the UTF-8 pairs and
-/// warnings about relevant records that could not be used.
+/// whose values may contain `=` and newlines. Returns the UTF-8 variables
+/// and warnings about relevant records that could not be used.
 #[must_use]
-pub fn parse_environ(data: &[u8]) -> (Vec<(String, String)>, Vec<String>) {
-    let mut env = Vec::new();
+pub fn parse_environ(data: &[u8]) -> (Environment, Vec<String>) {
     let mut warnings = Vec::new();
+    // Usually all of it is UTF-8: then the text is one copy of the data
+    // and each variable a pair of ranges into it.
+    let all_utf8 = std::str::from_utf8(data).is_ok();
+    let mut env = Environment {
+        text: String::with_capacity(if all_utf8 { data.len() } else { 0 }),
+        vars: Vec::with_capacity(memchr::memchr_iter(0, data).count() + 1),
+    };
     for record in crate::downward::split_bytes(data, 0) {
-        if record.is_empty() {
-            continue;
-        }
         let Some(eq) = memchr::memchr(b'=', record) else {
             continue;
         };
@@ -777,7 +826,7 @@ pub fn parse_environ(data: &[u8]) -> (Vec<(String, String)>, Vec<String>) {
             continue;
         };
         match std::str::from_utf8(value) {
-            Ok(v) => env.push((key.to_owned(), v.to_owned())),
+            Ok(v) => env.push(key, v),
             Err(_) if is_relevant_var(key) => warnings.push(format!(
                 "environment variable {key}: value is not UTF-8; ignored"
             )),
@@ -914,14 +963,22 @@ mod tests {
             b"A=1\0JAVA_TOOL_OPTIONS=-Dfile.encoding=UTF-8\0MULTI=line1\nline2\0NOEQ\0\0PCIDEVICE_X=\xff\0",
         );
         assert_eq!(
-            env,
+            env.iter().collect::<Vec<_>>(),
             [
-                ("A".into(), "1".into()),
-                ("JAVA_TOOL_OPTIONS".into(), "-Dfile.encoding=UTF-8".into()),
-                ("MULTI".into(), "line1\nline2".into()),
+                ("A", "1"),
+                ("JAVA_TOOL_OPTIONS", "-Dfile.encoding=UTF-8"),
+                ("MULTI", "line1\nline2"),
             ]
         );
+        assert_eq!(env.len(), 3);
+        assert_eq!(env.get("MULTI"), Some("line1\nline2"));
+        assert_eq!(env.get("NOEQ"), None);
+        assert_eq!(env.get("PCIDEVICE_X"), None);
         assert_eq!(w.len(), 1);
+        assert!(w[0].contains("PCIDEVICE_X"), "{w:?}");
+        // An empty name and an empty value are kept as they are.
+        let (env, _) = parse_environ(b"=x\0E=\0");
+        assert_eq!(env.iter().collect::<Vec<_>>(), [("", "x"), ("E", "")]);
     }
 
     #[test]
