@@ -20,7 +20,7 @@ pub fn status_cpus_allowed_list(status: &str) -> Option<&str> {
     const KEY: &str = "Cpus_allowed_list:";
     // The key starts a line; find it without splitting every line.
     let mut from = 0;
-    while let Some(pos) = status[from..].find(KEY) {
+    while let Some(pos) = memchr::memmem::find(&status.as_bytes()[from..], KEY.as_bytes()) {
         let at = from + pos;
         if at == 0 || status.as_bytes()[at - 1] == b'\n' {
             let rest = &status[at + KEY.len()..];
