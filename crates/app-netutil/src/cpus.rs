@@ -18,17 +18,11 @@ use crate::{cpulist, sysfile, topology};
 #[must_use]
 pub fn status_cpus_allowed_list(status: &str) -> Option<&str> {
     const KEY: &str = "Cpus_allowed_list:";
-    // The key starts a line; find it without splitting every line.
-    let mut from = 0;
-    while let Some(pos) = memchr::memmem::find(&status.as_bytes()[from..], KEY.as_bytes()) {
-        let at = from + pos;
-        if at == 0 || status.as_bytes()[at - 1] == b'\n' {
-            let rest = &status[at + KEY.len()..];
-            return Some(rest.split('\n').next().unwrap_or("").trim());
-        }
-        from = at + KEY.len();
-    }
-    None
+    // The key starts a line; a line that cannot hold it is skipped by its
+    // first byte, found with memchr.
+    crate::downward::split_bytes(status.as_bytes(), b'\n')
+        .find_map(|line| line.strip_prefix(KEY.as_bytes()))
+        .map(|value| std::str::from_utf8(value).unwrap_or_default().trim())
 }
 
 /// The affinity of this thread through `sched_getaffinity(2)`. `None` when
@@ -257,6 +251,14 @@ mod tests {
         let s = "Name:\tx\nCpus_allowed:\tff\nCpus_allowed_list:\t0-7\nMems_allowed_list:\t0\n";
         assert_eq!(status_cpus_allowed_list(s), Some("0-7"));
         assert_eq!(status_cpus_allowed_list("Name: x\n"), None);
+        // Only at the start of a line, and the first such line.
+        assert_eq!(
+            status_cpus_allowed_list(
+                "X: Cpus_allowed_list:\t1\nCpus_allowed_list:\t2-3\r\nCpus_allowed_list: 9"
+            ),
+            Some("2-3")
+        );
+        assert_eq!(status_cpus_allowed_list("Cpus_allowed_list:"), Some(""));
     }
 
     fn cg(list: &[u32]) -> Option<CgroupCpus> {
