@@ -156,6 +156,21 @@ pub fn parse_line(line: &str) -> Result<MountEntry, String> {
     })
 }
 
+/// The filesystem type of a mountinfo line: the field after the first
+/// `" - "`; `None` when there is no such separator or nothing follows it.
+/// Found through the `-` bytes (`memchr`), since most lines are skipped on
+/// this alone.
+fn fs_type_of(line: &str) -> Option<&str> {
+    let bytes = line.as_bytes();
+    let dash = memchr::memchr_iter(b'-', bytes).find(|&at| {
+        at > 0 && bytes.get(at - 1) == Some(&b' ') && bytes.get(at + 1) == Some(&b' ')
+    })?;
+    line.get(dash + 2..)?
+        .split(' ')
+        .next()
+        .filter(|t| !t.is_empty())
+}
+
 /// Parses a whole mountinfo file. Lines that cannot be parsed are skipped
 /// and returned as errors; blank lines are ignored.
 #[must_use]
@@ -176,16 +191,9 @@ pub(crate) fn read(pod: &PodView) -> (Option<Vec<MountEntry>>, Vec<FileError>) {
             // Only cgroup and hugetlbfs mounts are used; a container sees
             // dozens of others, not worth decoding. A line whose type cannot
             // be found is decoded, so that its problem is reported.
-            let (mounts, errors) = sysfile::parse_lines(&text, |line| {
-                match line
-                    .split_once(" - ")
-                    .map(|(_, rest)| rest.split(' ').next())
-                {
-                    Some(Some("cgroup" | "cgroup2" | "hugetlbfs")) | None | Some(None) => {
-                        parse_line(line).map(Some)
-                    }
-                    Some(Some(_)) => Ok(None),
-                }
+            let (mounts, errors) = sysfile::parse_lines(&text, |line| match fs_type_of(line) {
+                Some("cgroup" | "cgroup2" | "hugetlbfs") | None => parse_line(line).map(Some),
+                Some(_) => Ok(None),
             });
             let mounts: Vec<MountEntry> = mounts.into_iter().flatten().collect();
             (
@@ -205,6 +213,27 @@ pub(crate) fn read(pod: &PodView) -> (Option<Vec<MountEntry>>, Vec<FileError>) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn filesystem_type_found_after_the_separator() {
+        let line =
+            "36 35 98:0 /mnt-1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue";
+        assert_eq!(fs_type_of(line), Some("ext3"));
+        assert_eq!(
+            fs_type_of("1 2 0:3 / /a rw - cgroup2 cgroup2 rw"),
+            Some("cgroup2")
+        );
+        assert_eq!(fs_type_of("1 2 0:3 / /a-b rw -"), None);
+        assert_eq!(fs_type_of("1 2 0:3 / /a rw - "), None);
+        assert_eq!(fs_type_of("- x"), None);
+        for line in [line, "1 2 0:3 / /a rw - cgroup2 x", "a -- b - c d", " - "] {
+            let expected = line
+                .split_once(" - ")
+                .and_then(|(_, rest)| rest.split(' ').next())
+                .filter(|t| !t.is_empty());
+            assert_eq!(fs_type_of(line), expected, "{line}");
+        }
+    }
 
     #[test]
     fn man_page_example() {

@@ -487,10 +487,26 @@ impl PodView {
     }
 
     /// Whether `pod_path` is a directory of the pod (following links inside
-    /// the root). A missing one costs one lookup, two under another root.
+    /// the root). Usually one lookup.
     #[must_use]
     pub fn is_dir(&self, pod_path: &str) -> bool {
         let (at, path) = self.at_pod(pod_path);
+        if !self.live {
+            // One lookup that resolves links inside the root answers both
+            // "missing" and "a directory".
+            match rustix::fs::openat2(
+                at,
+                path,
+                OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                Mode::empty(),
+                rustix::fs::ResolveFlags::IN_ROOT | rustix::fs::ResolveFlags::NO_MAGICLINKS,
+            ) {
+                Ok(_) => return true,
+                Err(rustix::io::Errno::NOENT) => return false,
+                // Not a directory (maybe a link placeholder), or no openat2.
+                Err(_) => {}
+            }
+        }
         match rustix::fs::statat(at, path, AtFlags::empty()) {
             Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::Directory => true,
             Err(rustix::io::Errno::NOENT) if self.live || !self.exists_in_root(pod_path) => false,
