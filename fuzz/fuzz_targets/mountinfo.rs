@@ -1,4 +1,5 @@
-//! `/proc/self/mountinfo` lines, octal escapes and hugetlbfs options.
+//! `/proc/self/mountinfo` lines (all of them, and the used ones only),
+//! octal escapes and hugetlbfs options.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
@@ -7,6 +8,13 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let (mounts, _) = app_netutil::mountinfo::parse(text);
+    // The fast path that skips unused lines keeps exactly the used mounts.
+    let (used, _) = app_netutil::mountinfo::parse_used(text);
+    let wanted: Vec<_> = mounts
+        .iter()
+        .filter(|m| matches!(m.fs_type.as_str(), "cgroup" | "cgroup2" | "hugetlbfs"))
+        .collect();
+    assert_eq!(used.iter().collect::<Vec<_>>(), wanted);
     for m in &mounts {
         let _ = app_netutil::hugetlb::mount_page_size(m);
     }

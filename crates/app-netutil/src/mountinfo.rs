@@ -156,19 +156,26 @@ pub fn parse_line(line: &str) -> Result<MountEntry, String> {
     })
 }
 
-/// The filesystem type of a mountinfo line: the field after the first
-/// `" - "`; `None` when there is no such separator or nothing follows it.
-/// Found through the `-` bytes (`memchr`), since most lines are skipped on
-/// this alone.
+/// The filesystem type of a mountinfo line as [`parse_line`] finds it (the
+/// field after the lone `-` that follows the six fixed fields), without
+/// decoding anything; `None` when the line has no such field.
 fn fs_type_of(line: &str) -> Option<&str> {
+    // `line.split(' ')` without empty fields, with the spaces found by
+    // memchr: the fixed fields hold long option lists (overlayfs).
     let bytes = line.as_bytes();
-    let dash = memchr::memchr_iter(b'-', bytes).find(|&at| {
-        at > 0 && bytes.get(at - 1) == Some(&b' ') && bytes.get(at + 1) == Some(&b' ')
-    })?;
-    line.get(dash + 2..)?
-        .split(' ')
-        .next()
-        .filter(|t| !t.is_empty())
+    let mut at = 0;
+    let mut fields = std::iter::from_fn(|| {
+        while bytes.get(at) == Some(&b' ') {
+            at += 1;
+        }
+        let start = at;
+        let rest = bytes.get(start..).filter(|r| !r.is_empty())?;
+        at = start + memchr::memchr(b' ', rest).unwrap_or(rest.len());
+        line.get(start..at)
+    })
+    .skip(6);
+    fields.find(|&f| f == "-")?;
+    fields.next()
 }
 
 /// Parses a whole mountinfo file. Lines that cannot be parsed are skipped
@@ -176,6 +183,19 @@ fn fs_type_of(line: &str) -> Option<&str> {
 #[must_use]
 pub fn parse(text: &str) -> (Vec<MountEntry>, Vec<ValueError>) {
     sysfile::parse_lines(text, parse_line)
+}
+
+/// The mounts of a mountinfo file that this library uses: cgroup, cgroup2
+/// and hugetlbfs, the same as [`parse`] keeps of those types. A container
+/// sees dozens of other mounts, not worth decoding; a line whose type
+/// cannot be found is decoded, so that its problem is reported.
+#[must_use]
+pub fn parse_used(text: &str) -> (Vec<MountEntry>, Vec<ValueError>) {
+    let (mounts, errors) = sysfile::parse_lines(text, |line| match fs_type_of(line) {
+        Some("cgroup" | "cgroup2" | "hugetlbfs") | None => parse_line(line).map(Some),
+        Some(_) => Ok(None),
+    });
+    (mounts.into_iter().flatten().collect(), errors)
 }
 
 /// Reads the pod's mountinfo. A missing file gives no mounts and no error
@@ -188,14 +208,7 @@ pub fn parse(text: &str) -> (Vec<MountEntry>, Vec<ValueError>) {
 pub(crate) fn read(pod: &PodView) -> (Option<Vec<MountEntry>>, Vec<FileError>) {
     match sysfile::read_optional(pod, PATH) {
         Ok(Some(text)) => {
-            // Only cgroup and hugetlbfs mounts are used; a container sees
-            // dozens of others, not worth decoding. A line whose type cannot
-            // be found is decoded, so that its problem is reported.
-            let (mounts, errors) = sysfile::parse_lines(&text, |line| match fs_type_of(line) {
-                Some("cgroup" | "cgroup2" | "hugetlbfs") | None => parse_line(line).map(Some),
-                Some(_) => Ok(None),
-            });
-            let mounts: Vec<MountEntry> = mounts.into_iter().flatten().collect();
+            let (mounts, errors) = parse_used(&text);
             (
                 Some(mounts),
                 errors
@@ -215,24 +228,34 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn filesystem_type_found_after_the_separator() {
-        let line =
-            "36 35 98:0 /mnt-1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue";
+    fn filesystem_type_found_as_parse_line_finds_it() {
+        let line = "36 35 98:0 /mnt-1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue";
         assert_eq!(fs_type_of(line), Some("ext3"));
-        assert_eq!(
-            fs_type_of("1 2 0:3 / /a rw - cgroup2 cgroup2 rw"),
-            Some("cgroup2")
-        );
+        assert_eq!(fs_type_of("1 2 0:3 / /a rw - cgroup2 cgroup2 rw"), Some("cgroup2"));
         assert_eq!(fs_type_of("1 2 0:3 / /a-b rw -"), None);
         assert_eq!(fs_type_of("1 2 0:3 / /a rw - "), None);
         assert_eq!(fs_type_of("- x"), None);
-        for line in [line, "1 2 0:3 / /a rw - cgroup2 x", "a -- b - c d", " - "] {
-            let expected = line
-                .split_once(" - ")
-                .and_then(|(_, rest)| rest.split(' ').next())
-                .filter(|t| !t.is_empty());
-            assert_eq!(fs_type_of(line), expected, "{line}");
-        }
+        // Repeated spaces, and a "-" among the fixed fields (which the
+        // kernel never writes), are read as parse_line reads them.
+        assert_eq!(fs_type_of("1 2 0:3 / /a rw  -  ev x y"), Some("ev"));
+        assert_eq!(fs_type_of("1 2 0:3 / /a - x - cgroup s o"), Some("cgroup"));
+    }
+
+    #[test]
+    fn used_mounts_are_the_used_types_of_all_mounts() {
+        let text = "1 2 0:3 / /a rw  -  ev x y\n1 2 0:3 / /a - x - cgroup s o\n\
+                    3 1 0:4 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n\
+                    4 1 0:5 / /dev/hugepages rw - hugetlbfs nodev rw,pagesize=2M\n\
+                    5 1 0:6 / /proc rw - proc proc rw\nbroken line\n";
+        let (all, all_errors) = parse(text);
+        let (used, used_errors) = parse_used(text);
+        let wanted: Vec<&MountEntry> = all
+            .iter()
+            .filter(|m| matches!(m.fs_type.as_str(), "cgroup" | "cgroup2" | "hugetlbfs"))
+            .collect();
+        assert_eq!(used.iter().collect::<Vec<_>>(), wanted);
+        assert_eq!(used.len(), 3);
+        assert_eq!(used_errors, all_errors);
     }
 
     #[test]
