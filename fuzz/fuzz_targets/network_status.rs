@@ -9,7 +9,9 @@ fuzz_target!(|data: &[u8]| {
             if let Some(info) = e.device_info {
                 // Addresses that survive decoding are normalised.
                 if let Some(addr) = info.pci_address() {
-                    assert!(app_netutil::PciAddress::parse(addr).is_some_and(|a| a.as_str() == addr));
+                    assert!(
+                        app_netutil::PciAddress::parse(addr).is_some_and(|a| a.as_str() == addr)
+                    );
                 }
             }
         }

@@ -35,7 +35,11 @@ const FILES: &[&str] = &[
 
 fuzz_target!(|data: &[u8]| {
     // tmpfs keeps thousands of small trees a second cheap.
-    let base = if std::path::Path::new("/dev/shm").is_dir() { "/dev/shm" } else { "/tmp" };
+    let base = if std::path::Path::new("/dev/shm").is_dir() {
+        "/dev/shm"
+    } else {
+        "/tmp"
+    };
     let Ok(dir) = tempfile::tempdir_in(base) else {
         return;
     };

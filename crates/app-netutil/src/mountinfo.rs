@@ -229,9 +229,13 @@ mod tests {
 
     #[test]
     fn filesystem_type_found_as_parse_line_finds_it() {
-        let line = "36 35 98:0 /mnt-1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue";
+        let line =
+            "36 35 98:0 /mnt-1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue";
         assert_eq!(fs_type_of(line), Some("ext3"));
-        assert_eq!(fs_type_of("1 2 0:3 / /a rw - cgroup2 cgroup2 rw"), Some("cgroup2"));
+        assert_eq!(
+            fs_type_of("1 2 0:3 / /a rw - cgroup2 cgroup2 rw"),
+            Some("cgroup2")
+        );
         assert_eq!(fs_type_of("1 2 0:3 / /a-b rw -"), None);
         assert_eq!(fs_type_of("1 2 0:3 / /a rw - "), None);
         assert_eq!(fs_type_of("- x"), None);
