@@ -4,7 +4,7 @@
 //! a newline (`bitmap_print_to_pagebuf`). The kernel's parser
 //! (`bitmap_parselist`) also accepts `a-b:used/group` (in each group of
 //! `group` CPUs starting at `a`, the first `used`), and whitespace between
-//! regions. [`parse`] accepts all of that; [`format`] prints the canonical
+//! regions. [`parse`] accepts all of that; [`format()`] prints the canonical
 //! form.
 
 use thiserror::Error;
