@@ -377,7 +377,9 @@ impl PodView {
     /// [`ReadError`] naming the pod path.
     pub fn read(&self, pod_path: &str, cap: u64) -> Result<Vec<u8>, ReadError> {
         let (dir, rel) = self.at_pod(pod_path);
-        match read_regular_at(dir, rel, pod_path, cap) {
+        // A live pod's /sys is sysfs, whose attributes read whole at once.
+        let sysfs = self.live && pod_path.starts_with("/sys/");
+        match read_regular_at(dir, rel, pod_path, cap, sysfs) {
             Ok(data) if self.live || !is_link_placeholder(&data) => Ok(data),
             Err(e @ (ReadError::NotRegular { .. } | ReadError::TooLarge { .. })) => Err(e),
             // Missing for the kernel and for a lookup inside the root.
@@ -658,7 +660,7 @@ impl PodView {
     ) -> Result<Vec<u8>, ReadError> {
         let read = |path: &Path| {
             let (dir, path) = self.at(path);
-            read_regular_at(dir, path, display, cap)
+            read_regular_at(dir, path, display, cap, false)
         };
         match read(host) {
             Ok(data) if !self.live && is_link_placeholder(&data) => {
@@ -714,7 +716,7 @@ impl PodView {
                 let t = rustix::fs::readlinkat(at, path, Vec::new()).ok()?;
                 Some(PathBuf::from(t.into_string().ok()?))
             } else if kind == FileType::RegularFile && !self.live && st.st_size < 4096 {
-                let data = read_regular_at(at, path, "", 4096).ok()?;
+                let data = read_regular_at(at, path, "", 4096, false).ok()?;
                 if is_link_placeholder(&data) {
                     self.placeholder_seen.set(true);
                     Some(PathBuf::from(String::from_utf8(data).ok()?))
@@ -897,11 +899,16 @@ fn list_names_at(dir: BorrowedFd<'_>, path: &Path) -> io::Result<Vec<String>> {
 /// Reads a regular file (`path` relative to `dir`), refusing anything else
 /// without opening it. The open uses `O_NONBLOCK`, so even a FIFO swapped in
 /// after the check cannot block the reader.
+///
+/// `sysfs` says the file is on sysfs: an attribute there reports a size of
+/// one page (4096) whatever it holds and gives all of it to the first read,
+/// so a shorter first read is its end (one `read` call instead of two).
 fn read_regular_at(
     dir: BorrowedFd<'_>,
     path: &Path,
     display: &str,
     cap: u64,
+    sysfs: bool,
 ) -> Result<Vec<u8>, ReadError> {
     let st = rustix::fs::statat(dir, path, AtFlags::empty())
         .map_err(|e| io_error(display.to_owned(), e.into()))?;
@@ -940,6 +947,9 @@ fn read_regular_at(
         if n == 0 || (size > 0 && n < room && data.len() as u64 >= size) {
             break;
         }
+        if sysfs && size == 4096 && start == 0 && n < room {
+            break;
+        }
     }
     if data.len() as u64 > cap {
         return Err(ReadError::TooLarge {
@@ -953,7 +963,7 @@ fn read_regular_at(
 /// A machine path read the same way.
 #[cfg(test)]
 fn read_regular(host: &Path, display: &str, cap: u64) -> Result<Vec<u8>, ReadError> {
-    read_regular_at(rustix::fs::CWD, host, display, cap)
+    read_regular_at(rustix::fs::CWD, host, display, cap, false)
 }
 
 fn check_regular(t: FileType, display: &str) -> Result<(), ReadError> {
@@ -1010,6 +1020,31 @@ mod tests {
         assert!(!is_link_placeholder(b"..data/annotations\n"));
         assert!(!is_link_placeholder(b"k=\"v\""));
         assert!(!is_link_placeholder(b"1024"));
+    }
+
+    #[test]
+    fn live_sysfs_attributes_read_whole() {
+        // Read with one call (a short first read ends a sysfs attribute);
+        // the content must equal what reading to the end gives.
+        let view = PodView::new(Path::new("/"), None).unwrap();
+        let mut compared = 0;
+        for path in [
+            "/sys/devices/system/cpu/online",
+            "/sys/devices/system/cpu/possible",
+            "/sys/devices/system/cpu/cpu0/topology/thread_siblings_list",
+            "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages",
+            "/sys/devices/system/node/node0/cpulist",
+        ] {
+            let Ok(expected) = std::fs::read(path) else {
+                continue;
+            };
+            assert_eq!(view.read(path, 4096).unwrap(), expected, "{path}");
+            compared += 1;
+        }
+        assert!(
+            compared > 0,
+            "no sysfs attribute to compare: is /sys mounted?"
+        );
     }
 
     #[test]
