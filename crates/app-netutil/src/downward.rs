@@ -28,7 +28,7 @@ pub fn parse(data: &[u8], file: &str, warnings: &mut Vec<String>) -> DownwardMap
     // Where each key was first seen, to name both lines of a repeat; the
     // keys borrow from `data`.
     let mut first_line: BTreeMap<&str, usize> = BTreeMap::new();
-    for (index, raw) in split_bytes(data, b'\n').enumerate() {
+    for (index, raw) in crate::sysfile::split_bytes(data, b'\n').enumerate() {
         let line_no = index + 1;
         let line = raw.strip_suffix(b"\r").unwrap_or(raw);
         if line.iter().all(u8::is_ascii_whitespace) {
@@ -78,25 +78,6 @@ pub fn parse(data: &[u8], file: &str, warnings: &mut Vec<String>) -> DownwardMap
     map
 }
 
-/// `data.split(|&b| b == sep)`, with the separator found by `memchr`
-/// rather than byte by byte: the lines of a large annotation are long.
-pub(crate) fn split_bytes(data: &[u8], sep: u8) -> impl Iterator<Item = &[u8]> {
-    let mut rest = Some(data);
-    std::iter::from_fn(move || {
-        let current = rest?;
-        match memchr::memchr(sep, current) {
-            Some(at) => {
-                rest = current.get(at + 1..);
-                current.get(..at)
-            }
-            None => {
-                rest = None;
-                Some(current)
-            }
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,15 +86,6 @@ mod tests {
         let mut w = Vec::new();
         let m = parse(data, "annotations", &mut w);
         (m, w)
-    }
-
-    #[test]
-    fn splitting_matches_slice_split() {
-        for data in [&b""[..], b"\n", b"a", b"a\n", b"\na\n\nb", b"a\nb\n\n"] {
-            let ours: Vec<&[u8]> = split_bytes(data, b'\n').collect();
-            let std: Vec<&[u8]> = data.split(|&b| b == b'\n').collect();
-            assert_eq!(ours, std, "{data:?}");
-        }
     }
 
     #[test]

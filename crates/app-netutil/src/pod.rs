@@ -828,14 +828,13 @@ impl Environment {
 #[must_use]
 pub fn parse_environ(data: &[u8]) -> (Environment, Vec<String>) {
     let mut warnings = Vec::new();
-    // Usually all of it is UTF-8: then the text is one copy of the data
-    // and each variable a pair of ranges into it.
-    let all_utf8 = std::str::from_utf8(data).is_ok();
+    // The names and values fit in the data's length: one allocation for
+    // the text, each variable a pair of ranges into it.
     let mut env = Environment {
-        text: String::with_capacity(if all_utf8 { data.len() } else { 0 }),
+        text: String::with_capacity(data.len()),
         vars: Vec::with_capacity(memchr::memchr_iter(0, data).count() + 1),
     };
-    for record in crate::downward::split_bytes(data, 0) {
+    for record in crate::sysfile::split_bytes(data, 0) {
         let Some(eq) = memchr::memchr(b'=', record) else {
             continue;
         };
