@@ -682,6 +682,7 @@ static void print_details(const netutil_report *r)
         field("default", netutil_interface_is_default(it) ? "yes" : "no");
         field("device-type", netutil_interface_device_type_str(it));
         field("mac", netutil_interface_mac(it));
+        field("infiniband-guid", netutil_interface_infiniband_guid(it));
         list_field("ips", it, netutil_interface_ip_count, netutil_interface_ip);
         uint64_t mtu = 0;
         if (netutil_interface_mtu(it, &mtu))

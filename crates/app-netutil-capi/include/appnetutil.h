@@ -1118,13 +1118,25 @@ netutil_device_type netutil_interface_device_type(const netutil_interface *it);
 const char *netutil_interface_device_type_str(const netutil_interface *it);
 
 /**
- * The MAC address; NULL when unknown.
+ * The MAC address, lower-case hex octets separated by `:`; NULL when
+ * unknown.
  *
  * # Safety
  *
  * `it` is NULL or an interface of a live report.
  */
 const char *netutil_interface_mac(const netutil_interface *it);
+
+/**
+ * The InfiniBand GUID from network-status (`infiniband-guid`): 8 octets,
+ * or the 20-octet IP-over-InfiniBand address, lower-case hex separated by
+ * `:`; NULL when not given.
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+const char *netutil_interface_infiniband_guid(const netutil_interface *it);
 
 /**
  * The number of addresses, as given (bare or CIDR).

@@ -85,6 +85,7 @@ pub struct netutil_interface {
     device_type: netutil_device_type,
     device_type_str: CString,
     mac: Option<CString>,
+    infiniband_guid: Option<CString>,
     ips: Vec<CString>,
     mtu: Option<u64>,
     gateways: Vec<CString>,
@@ -140,6 +141,7 @@ impl netutil_interface {
         let name = opt(t, it.interface.as_ref(), "interface");
         let network = opt(t, it.network.as_ref(), "network");
         let mac = opt(t, it.mac.as_ref(), "mac");
+        let infiniband_guid = opt(t, it.infiniband_guid.as_ref(), "infiniband-guid");
         let ips = list(t, &it.ips, "ips");
         let gateways = list(t, &it.gateway, "gateway");
         let nameservers = list(t, &it.dns.nameservers, "dns.nameservers");
@@ -288,6 +290,7 @@ impl netutil_interface {
             device_type: device_type(it.device_type),
             device_type_str: CString::new(it.device_type.as_str()).unwrap_or_default(),
             mac,
+            infiniband_guid,
             ips,
             mtu: it.mtu,
             gateways,
@@ -404,7 +407,8 @@ pub unsafe extern "C" fn netutil_interface_device_type_str(
     unsafe { get(it, ptr::null(), |i| i.device_type_str.as_ptr()) }
 }
 
-/// The MAC address; NULL when unknown.
+/// The MAC address, lower-case hex octets separated by `:`; NULL when
+/// unknown.
 ///
 /// # Safety
 ///
@@ -413,6 +417,21 @@ pub unsafe extern "C" fn netutil_interface_device_type_str(
 pub unsafe extern "C" fn netutil_interface_mac(it: *const netutil_interface) -> *const c_char {
     // SAFETY: forwarded caller contract.
     unsafe { text(it, |i| i.mac.as_ref()) }
+}
+
+/// The InfiniBand GUID from network-status (`infiniband-guid`): 8 octets,
+/// or the 20-octet IP-over-InfiniBand address, lower-case hex separated by
+/// `:`; NULL when not given.
+///
+/// # Safety
+///
+/// `it` is NULL or an interface of a live report.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn netutil_interface_infiniband_guid(
+    it: *const netutil_interface,
+) -> *const c_char {
+    // SAFETY: forwarded caller contract.
+    unsafe { text(it, |i| i.infiniband_guid.as_ref()) }
 }
 
 /// The number of addresses, as given (bare or CIDR).

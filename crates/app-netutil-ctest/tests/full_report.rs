@@ -37,7 +37,8 @@ const FULL_REPORT: &str = r#"{
                    "1Gi": {"total": 8, "free": 4, "numa-nodes": {}}}},
   "interfaces": [
     {"interface": "net1", "network": "ns/sriov-a", "default": false, "device-type": "pci",
-     "mac": "02:00:00:00:00:01", "ips": ["192.0.2.1/24", "2001:db8::1/64"], "mtu": 9000,
+     "mac": "02:00:00:00:00:01", "infiniband-guid": "24:8a:07:03:00:8d:ae:2f",
+     "ips": ["192.0.2.1/24", "2001:db8::1/64"], "mtu": 9000,
      "gateway": ["192.0.2.254"],
      "dns": {"nameservers": ["192.0.2.53"], "search": ["a.example", "b.example"],
              "options": ["ndots:2"], "domain": "example"},
@@ -122,6 +123,8 @@ fn every_getter_on_a_report_with_every_field() {
         "interfaces[0].pci-device.numa-node=1",
         "interfaces[0].pci-device.netdevs[1]=\"x\\\"y\\\\z\\x09w\"",
         "interfaces[1].pci-device.numa-node=null",
+        "interfaces[0].infiniband-guid=\"24:8a:07:03:00:8d:ae:2f\"",
+        "interfaces[1].infiniband-guid=null",
         "interfaces[0].device-info.pci.representor-device=\"pf0vf4\"",
         "interfaces[1].device-info.vdpa.parent-device=\"vdpa3\"",
         "interfaces[1].x.socket-path=\"/dev/vhost-vdpa-0\"",

@@ -188,7 +188,16 @@ fn network_status(
                 return (Vec::new(), None);
             };
             match netstatus::parse(old, NETWORKS_STATUS_KEY, warnings) {
-                Ok(entries) => (entries, Some(Source::NetworksStatus)),
+                Ok(mut entries) => {
+                    // Multus 3.x wrote only this key, and no `default` key
+                    // at all: its first entry is always the cluster network.
+                    if !entries.iter().any(|e| e.default_given) {
+                        if let Some(first) = entries.first_mut() {
+                            first.default = true;
+                        }
+                    }
+                    (entries, Some(Source::NetworksStatus))
+                }
                 Err(e) => {
                     warnings.push(format!("annotation {NETWORKS_STATUS_KEY}: {e}; not used"));
                     (Vec::new(), None)
@@ -254,5 +263,72 @@ pub(crate) fn network_status_state(annotations: &DownwardMap) -> NetworkStatusSt
             )
         }
         None => NetworkStatusState::Absent,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn annotations(pairs: &[(&str, &str)]) -> DownwardMap {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.as_bytes().to_vec()))
+            .collect()
+    }
+
+    /// What Multus 3.4 wrote (types.go: no `default` field, `default-route`;
+    /// k8sclient.go: only the deprecated key).
+    const MULTUS_34: &str = "[{\n    \"name\": \"cbr0\",\n    \"interface\": \"eth0\",\n    \"ips\": [\n        \"10.244.0.169\"\n    ],\n    \"dns\": {}\n},{\n    \"name\": \"macvlan-conf\",\n    \"interface\": \"net1\",\n    \"ips\": [\n        \"192.168.2.200\"\n    ],\n    \"dns\": {},\n    \"default-route\": [\n        \"192.168.2.1\"\n    ]\n}]";
+
+    #[test]
+    fn multus_3_networks_status_first_entry_is_the_default() {
+        let mut w = Vec::new();
+        let (entries, source) =
+            network_status(&annotations(&[(NETWORKS_STATUS_KEY, MULTUS_34)]), &mut w);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(source, Some(Source::NetworksStatus));
+        let defaults: Vec<bool> = entries.iter().map(|e| e.default).collect();
+        assert_eq!(defaults, [true, false]);
+        assert_eq!(entries[1].gateway, ["192.168.2.1"]);
+    }
+
+    #[test]
+    fn a_default_key_anywhere_is_taken_as_written() {
+        // NAD-client era copies of the status carry `default` themselves.
+        let nad = r#"[{"name":"a","interface":"net1","default":false},{"name":"cbr0","interface":"eth0","default":true}]"#;
+        let mut w = Vec::new();
+        let (entries, _) = network_status(&annotations(&[(NETWORKS_STATUS_KEY, nad)]), &mut w);
+        assert_eq!(
+            entries.iter().map(|e| e.default).collect::<Vec<_>>(),
+            [false, true]
+        );
+        // `"default": false` alone is a default key too: nothing is inferred.
+        let none =
+            r#"[{"name":"a","interface":"eth0","default":false},{"name":"b","interface":"net1"}]"#;
+        let (entries, _) = network_status(&annotations(&[(NETWORKS_STATUS_KEY, none)]), &mut w);
+        assert!(entries.iter().all(|e| !e.default));
+        // The current key never infers a default (the NAD client omits it
+        // when false, and always writes it for the cluster network).
+        let (entries, source) =
+            network_status(&annotations(&[(NETWORK_STATUS_KEY, MULTUS_34)]), &mut w);
+        assert_eq!(source, Some(Source::NetworkStatus));
+        assert!(entries.iter().all(|e| !e.default));
+        // Nor does an empty list panic or invent an entry.
+        let (entries, _) = network_status(&annotations(&[(NETWORKS_STATUS_KEY, "[]")]), &mut w);
+        assert!(entries.is_empty());
+        assert!(w.is_empty(), "{w:?}");
+    }
+
+    #[test]
+    fn fallback_to_networks_status_also_infers_the_default() {
+        let mut w = Vec::new();
+        let (entries, source) = network_status(
+            &annotations(&[(NETWORK_STATUS_KEY, "[{"), (NETWORKS_STATUS_KEY, MULTUS_34)]),
+            &mut w,
+        );
+        assert_eq!(source, Some(Source::NetworksStatus));
+        assert!(entries[0].default);
+        assert_eq!(w.len(), 1, "{w:?}");
     }
 }

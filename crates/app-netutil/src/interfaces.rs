@@ -51,6 +51,10 @@ pub(crate) fn build(
         resources,
     } = inputs;
     let source = network_status_source.unwrap_or(Source::NetworkStatus);
+    // Rule 5 for a status that marks no entry default: its first entry is
+    // still the cluster network (Multus attaches it first), so it never
+    // receives a device by guess.
+    let guard_first = !network_status.is_empty() && !network_status.iter().any(|e| e.default);
     // Rule 1: network-status entries first, in annotation order.
     let mut ifs: Vec<Interface> = network_status
         .into_iter()
@@ -59,6 +63,7 @@ pub(crate) fn build(
             network: e.name,
             default: e.default,
             mac: e.mac,
+            infiniband_guid: e.infiniband_guid,
             ips: e.ips,
             mtu: e.mtu,
             gateway: e.gateway,
@@ -157,7 +162,10 @@ pub(crate) fn build(
     let mut rest = pending.into_iter();
     for index in 0..ifs.len() {
         let iface = &ifs[index];
-        let eligible = !iface.default
+        // The first entry of a status that marks none default counts as
+        // the default.
+        let is_default = iface.default || (index == 0 && guard_first);
+        let eligible = !is_default
             && iface.device_id.is_none()
             && !virtual_ifs[index]
             && !iface
@@ -317,11 +325,7 @@ fn merge_userspace(
 
 /// Whether two device-infos describe the same device (versions aside).
 fn same_device(a: &DeviceInfo, b: &DeviceInfo) -> bool {
-    a.kind == b.kind
-        && a.pci == b.pci
-        && a.vdpa == b.vdpa
-        && a.vhost_user == b.vhost_user
-        && a.memif == b.memif
+    a.same_device(b)
 }
 
 fn describe(d: &DeviceInfo) -> String {
@@ -371,5 +375,94 @@ fn label_parts(interface: Option<&str>, network: Option<&str>) -> String {
         (Some(i), None) => i.to_owned(),
         (None, Some(n)) => format!("of network {n}"),
         (None, None) => "without a name".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::netstatus::{self, NETWORK_STATUS_KEY};
+
+    fn status(json: &str) -> Vec<NetworkStatusEntry> {
+        let mut w = Vec::new();
+        let entries = netstatus::parse(json.as_bytes(), NETWORK_STATUS_KEY, &mut w).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        entries
+    }
+
+    fn resources(env: &[(&str, &str)]) -> Vec<ResourceVar> {
+        let mut w = Vec::new();
+        let vars = crate::devplugin::parse(env.iter().copied(), &mut w);
+        assert!(w.is_empty(), "{w:?}");
+        vars
+    }
+
+    fn run(
+        entries: Vec<NetworkStatusEntry>,
+        env: &[(&str, &str)],
+    ) -> (Vec<Interface>, Vec<String>) {
+        let mut w = Vec::new();
+        let ifs = build(
+            Inputs {
+                network_status: entries,
+                network_status_source: Some(Source::NetworkStatus),
+                userspace: Vec::new(),
+                resources: resources(env),
+            },
+            &mut |_| Backing::Unknown,
+            &mut w,
+        );
+        (ifs, w)
+    }
+
+    #[test]
+    fn first_entry_of_a_status_without_default_gets_no_device_by_guess() {
+        // The NAD client's own test statuses: no entry says "default".
+        let two = r#"[{"name":"cbr0","interface":"eth0","ips":["10.244.1.2"],"mac":"92:79:27:01:7c:ce","mtu":1500,"dns":{}},
+                      {"name":"test-net-attach-def-1","interface":"net1","ips":["1.1.1.1"],"mac":"ea:0e:fa:63:95:f9","dns":{}}]"#;
+        let (ifs, w) = run(
+            status(two),
+            &[("PCIDEVICE_INTEL_COM_SRIOV", "0000:03:02.1,0000:03:04.3")],
+        );
+        assert_eq!(ifs.len(), 3);
+        assert!(!ifs[0].default);
+        assert_eq!(ifs[0].device_id, None);
+        assert_eq!(ifs[0].device_type, DeviceType::Host);
+        assert_eq!(ifs[1].device_id.as_deref(), Some("0000:03:02.1"));
+        assert!(ifs[1].has_source(Source::Positional));
+        // The second VF has no eligible interface: one of its own.
+        assert_eq!(ifs[2].interface, None);
+        assert_eq!(ifs[2].device_id.as_deref(), Some("0000:03:04.3"));
+        assert!(!ifs[2].has_source(Source::Positional));
+        assert_eq!(w.len(), 1, "{w:?}");
+
+        // A device-info address still ties a device to the first entry.
+        let pci = r#"[{"name":"a","interface":"net0","device-info":{"type":"pci","version":"1.1.0","pci":{"pci-address":"0000:03:02.1"}}}]"#;
+        let (ifs, _) = run(status(pci), &[("PCIDEVICE_X", "0000:03:02.1")]);
+        assert_eq!(ifs.len(), 1);
+        assert_eq!(ifs[0].resource_env.as_deref(), Some("PCIDEVICE_X"));
+    }
+
+    #[test]
+    fn with_a_default_entry_the_first_entry_is_not_special() {
+        let st = r#"[{"name":"a","interface":"net1"},{"name":"cbr0","interface":"eth0","default":true}]"#;
+        let (ifs, _) = run(status(st), &[("PCIDEVICE_X", "0000:03:02.1")]);
+        assert_eq!(ifs.len(), 2);
+        assert_eq!(ifs[0].device_id.as_deref(), Some("0000:03:02.1"));
+        assert!(ifs[0].has_source(Source::Positional));
+        assert_eq!(ifs[1].device_id, None);
+    }
+
+    #[test]
+    fn infiniband_guid_is_carried_to_the_interface() {
+        let st = r#"[{"name":"a","interface":"eth0","default":true},
+                     {"name":"ib","interface":"ib0","infiniband-guid":"24:8A:07:03:00:8D:AE:2F"}]"#;
+        let (ifs, w) = run(status(st), &[]);
+        assert!(w.is_empty());
+        assert_eq!(ifs[0].infiniband_guid, None);
+        assert_eq!(
+            ifs[1].infiniband_guid.as_deref(),
+            Some("24:8a:07:03:00:8d:ae:2f")
+        );
     }
 }

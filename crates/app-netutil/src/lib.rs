@@ -43,6 +43,7 @@ pub mod error;
 pub mod goquote;
 pub mod hugepages;
 pub mod hugetlb;
+pub mod hwaddr;
 pub mod interfaces;
 mod json;
 pub mod model;

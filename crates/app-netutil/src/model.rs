@@ -288,8 +288,13 @@ pub struct Interface {
     pub default: bool,
     /// What kind of device backs the interface.
     pub device_type: DeviceType,
-    /// MAC address.
+    /// MAC address, canonical: lower-case hex octets separated by `:`.
     pub mac: Option<String>,
+    /// InfiniBand GUID from network-status (`infiniband-guid`), canonical
+    /// like `mac`: 8 octets, or the 20-octet IP-over-InfiniBand address.
+    /// Absent from reports of earlier versions, read as `None`.
+    #[serde(default)]
+    pub infiniband_guid: Option<String>,
     /// Addresses as given (bare or CIDR).
     pub ips: Vec<String>,
     /// MTU.

@@ -3,9 +3,17 @@
 //! The value is a JSON array with one object per attachment. Every field any
 //! producer wrote is accepted: `name`, `interface`, `ips` (bare addresses or
 //! CIDRs), `mac`, `mtu` (NAD client v1.7.0+), `default`, `dns`, `gateway`
-//! (NAD client v1.4.0+), `default-route` (the spec's name) and `device-info`
-//! (v1.2.0+). Unknown keys are ignored: the spec reserves dotted keys for
-//! vendor extensions.
+//! (NAD client v1.4.0+), `default-route` (the spec's name, and Multus 3.x's),
+//! `device-info` (v1.2.0+), `infiniband-guid` (the multi-net-spec's status
+//! example) and `device`, the name device-info had before the NAD client
+//! released it (the multi-net-spec v1.3 example still uses it). Other keys
+//! are ignored: the spec reserves dotted keys for vendor extensions.
+//!
+//! Values are repaired where the producer's own habits call for it: MACs
+//! are trimmed and written in one canonical form (`hwaddr::mac`), and the
+//! gateway `"<nil>"` (how the NAD client prints a default route without a
+//! gateway, Go's `net.IP(nil).String()`) or `""` (Multus 3.x's marshalling
+//! of the same) is no gateway.
 //!
 //! Each entry is decoded on its own: a field of the wrong type is dropped
 //! with a warning and the rest of the entry is kept; an entry that is not an
@@ -17,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::devinfo::{DeviceInfo, InfoFields};
+use crate::hwaddr;
 use crate::json::{self, Elem, Field, FromJson, Obj};
 use serde::de::MapAccess;
 use serde::de::value::MapAccessDeserializer;
@@ -62,12 +71,17 @@ pub struct NetworkStatusEntry {
     pub interface: Option<String>,
     /// Addresses as given.
     pub ips: Vec<String>,
-    /// MAC address.
+    /// MAC address, canonical (lower-case hex octets separated by `:`).
     pub mac: Option<String>,
     /// MTU.
     pub mtu: Option<u64>,
     /// Whether this is the pod's default network.
     pub default: bool,
+    /// Whether the entry had a `default` key at all (Multus 3.x wrote none,
+    /// the NAD client omits it when false).
+    pub default_given: bool,
+    /// InfiniBand GUID (`infiniband-guid`), canonical like a MAC.
+    pub infiniband_guid: Option<String>,
     /// DNS settings.
     pub dns: Dns,
     /// Gateways (`gateway`, then `default-route` entries not already listed).
@@ -226,6 +240,10 @@ struct EntryFields {
     default_route: Field<Vec<Field<String>>>,
     #[serde(rename = "device-info")]
     device_info: Field<InfoFields>,
+    #[serde(rename = "infiniband-guid")]
+    infiniband_guid: Field<String>,
+    /// The pre-release name of `device-info`.
+    device: Field<InfoFields>,
 }
 
 impl<'de> FromJson<'de> for EntryFields {
@@ -294,6 +312,8 @@ impl EntryFields {
             gateway: obj.field("gateway"),
             default_route: obj.field("default-route"),
             device_info: obj.field("device-info"),
+            infiniband_guid: obj.field("infiniband-guid"),
+            device: obj.field("device"),
         }
     }
 
@@ -308,18 +328,19 @@ impl EntryFields {
         context.interface = interface.as_deref();
         let context = &context;
         let mut gateway = self.gateway.string_list("gateway", context, warnings);
+        gateway.retain(|gw| is_gateway(gw));
         for gw in self
             .default_route
             .string_list("default-route", context, warnings)
         {
-            if !gateway.contains(&gw) {
+            if is_gateway(&gw) && !gateway.contains(&gw) {
                 gateway.push(gw);
             }
         }
         // Warnings come in the order of the fields below.
         let name = self.name.string("name", context, warnings);
         let ips = self.ips.string_list("ips", context, warnings);
-        let mac = self.mac.string("mac", context, warnings);
+        let mac = hwaddr::checked_mac(self.mac.string("mac", context, warnings), context, warnings);
         let mtu = match self.mtu {
             Field::Value(0) | Field::Null => None,
             Field::Value(m) => Some(m),
@@ -330,24 +351,76 @@ impl EntryFields {
                 None
             }
         };
+        let default_given = !matches!(self.default, Field::Null);
+        let default = self.default.boolean("default", context, warnings);
+        let dns = self
+            .dns
+            .object("dns", context, warnings)
+            .map(|d| d.decode(&format_args!("{context} dns"), warnings))
+            .unwrap_or_default();
+        let device_info = match self.device_info {
+            Field::Null => None,
+            info => info.decode(context, warnings),
+        };
+        let device_info = legacy_device(device_info, self.device, context, warnings);
+        let infiniband_guid = hwaddr::checked_guid(
+            self.infiniband_guid
+                .string("infiniband-guid", context, warnings),
+            context,
+            warnings,
+        );
         NetworkStatusEntry {
             name,
             ips,
             mac,
             mtu,
-            default: self.default.boolean("default", context, warnings),
-            dns: self
-                .dns
-                .object("dns", context, warnings)
-                .map(|d| d.decode(&format_args!("{context} dns"), warnings))
-                .unwrap_or_default(),
+            default,
+            default_given,
+            infiniband_guid,
+            dns,
             gateway,
-            device_info: match self.device_info {
-                Field::Null => None,
-                info => info.decode(context, warnings),
-            },
+            device_info,
             interface,
         }
+    }
+}
+
+/// Whether a gateway string names a gateway: the NAD client writes
+/// `"<nil>"` for a default route without one, Multus 3.x wrote `""`.
+fn is_gateway(gw: &str) -> bool {
+    !gw.is_empty() && gw != "<nil>"
+}
+
+/// Reads the pre-release `device` key (a device-info under its first name)
+/// when the entry has no `device-info`; when it has both and they differ,
+/// `device-info` is used and a warning names the other. An empty `device`
+/// (`{}`, what that pre-release wrote for no device) is no device.
+fn legacy_device(
+    device_info: Option<DeviceInfo>,
+    device: Field<InfoFields>,
+    context: &dyn fmt::Display,
+    warnings: &mut Vec<String>,
+) -> Option<DeviceInfo> {
+    let legacy = match device {
+        Field::Null => return device_info,
+        Field::Value(f) if f.is_empty() => return device_info,
+        Field::Wrong(found) => {
+            warnings.push(format!(
+                "{context}: \"device\" should be a device-info object, found {found}; ignored"
+            ));
+            return device_info;
+        }
+        device => device.decode(&format_args!("{context} \"device\""), warnings),
+    };
+    match (device_info, legacy) {
+        (None, legacy) => legacy,
+        (Some(info), Some(legacy)) if !info.same_device(&legacy) => {
+            warnings.push(format!(
+                "{context}: \"device\" (the old name of device-info) describes another device than \"device-info\"; \"device-info\" is used"
+            ));
+            Some(info)
+        }
+        (info, _) => info,
     }
 }
 
@@ -411,7 +484,7 @@ mod tests {
         let (r, w) = p(
             r#"[{"name":"","interface":"eth0","ips":["10.0.0.2/24","fd00::2"],"gateway":["10.0.0.1"],
             "default-route":["10.0.0.1","fd00::1"],"dns":{"nameservers":["1.1.1.1"],"domain":"x","search":["a"],"options":["ndots:5"]},
-            "infiniband-guid":"x","org.example.vendor":{"a":1}}]"#,
+            "infiniband-guid":"24:8A:07:03:00:8d:ae:2f","org.example.vendor":{"a":1}}]"#,
         );
         assert!(w.is_empty(), "{w:?}");
         let e = &r.unwrap()[0];
@@ -420,6 +493,199 @@ mod tests {
         assert_eq!(e.gateway, ["10.0.0.1", "fd00::1"]);
         assert_eq!(e.dns.domain.as_deref(), Some("x"));
         assert_eq!(e.dns.options, ["ndots:5"]);
+        assert_eq!(
+            e.infiniband_guid.as_deref(),
+            Some("24:8a:07:03:00:8d:ae:2f")
+        );
+        assert!(!e.default_given);
+    }
+
+    #[test]
+    fn nil_and_empty_gateways_are_no_gateways() {
+        // The NAD client's `route.GW.String()` of a default route without a
+        // gateway, and Multus 3.x's marshalling of a nil net.IP.
+        let (r, w) = p(r#"[{"name":"a","interface":"net1","gateway":["<nil>"]},
+                {"name":"b","interface":"net2","gateway":["<nil>","10.56.217.1",""],"default-route":["","<nil>","fd00::1","10.56.217.1"]},
+                {"name":"c","interface":"net3","default-route":[""]}]"#);
+        assert!(w.is_empty(), "{w:?}");
+        let r = r.unwrap();
+        assert!(r[0].gateway.is_empty());
+        assert_eq!(r[1].gateway, ["10.56.217.1", "fd00::1"]);
+        assert!(r[2].gateway.is_empty());
+    }
+
+    #[test]
+    fn macs_are_canonical_or_null_with_a_warning() {
+        let (r, w) = p(
+            r#"[{"name":"a","interface":"net1","mac":" 64:1f:74:32:2e:6d"},
+                {"name":"b","interface":"eth0","mac":"00:AA:BB:CC:DD:01"},
+                {"name":"c","interface":"eth1","mac":"00:ZZ:BB:CC:DD:01"},
+                {"name":"d","interface":"net4","mac":"02-00-00-AA-BB-01"},
+                {"name":"e","interface":"net5","mac":"   "},
+                {"name":"f","interface":"ib0","mac":"80:00:00:48:fe:80:00:00:00:00:00:00:24:8a:07:03:00:8d:ae:2f"},
+                {"name":"g","interface":"net7","mac":""},
+                {"name":"h","interface":"net8","mac":7}]"#,
+        );
+        let r = r.unwrap();
+        let macs: Vec<Option<&str>> = r.iter().map(|e| e.mac.as_deref()).collect();
+        assert_eq!(
+            macs,
+            [
+                Some("64:1f:74:32:2e:6d"),
+                Some("00:aa:bb:cc:dd:01"),
+                None,
+                Some("02:00:00:aa:bb:01"),
+                None,
+                None,
+                None,
+                None
+            ]
+        );
+        assert_eq!(w.len(), 3, "{w:?}");
+        assert!(
+            w[0].contains("(eth1)") && w[0].contains("\"00:ZZ:BB:CC:DD:01\""),
+            "{w:?}"
+        );
+        assert!(
+            w[1].contains("(ib0)") && w[1].contains("not an Ethernet MAC"),
+            "{w:?}"
+        );
+        assert!(
+            w[2].contains("(net8)") && w[2].contains("a number"),
+            "{w:?}"
+        );
+    }
+
+    #[test]
+    fn infiniband_guid() {
+        let (r, w) = p(
+            r#"[{"name":"namespace-a/an-ip-over-infiniband-network","interface":"ib0","ips":["198.51.100.1/24"],
+                 "infiniband-guid":"80:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22"},
+                {"name":"b","interface":"ib1","infiniband-guid":"24:8A:07:03:00:8D:AE:2F"},
+                {"name":"c","interface":"ib2","infiniband-guid":"24:8a:07:03:00:8d"},
+                {"name":"d","interface":"ib3","infiniband-guid":["x"]},
+                {"name":"e","interface":"ib4","infiniband-guid":null}]"#,
+        );
+        let r = r.unwrap();
+        assert_eq!(
+            r[0].infiniband_guid.as_deref(),
+            Some("80:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22")
+        );
+        assert_eq!(
+            r[1].infiniband_guid.as_deref(),
+            Some("24:8a:07:03:00:8d:ae:2f")
+        );
+        assert!(r[2..].iter().all(|e| e.infiniband_guid.is_none()));
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(
+            w[0].contains("(ib2)") && w[0].contains("InfiniBand GUID"),
+            "{w:?}"
+        );
+        assert!(w[1].contains("(ib3)") && w[1].contains("an array"), "{w:?}");
+    }
+
+    #[test]
+    fn empty_device_info_is_absent_silently() {
+        // What CreateNetworkStatuses writes for `&v1.DeviceInfo{}`.
+        let (r, w) = p(
+            r#"[{"name":"test-network","interface":"eth0","mac":"b1:aa:aa:aa:a5:ee","dns":{},"device-info":{}},
+                {"name":"x","interface":"net1","device-info":{ }}]"#,
+        );
+        assert!(w.is_empty(), "{w:?}");
+        assert!(r.unwrap().iter().all(|e| e.device_info.is_none()));
+    }
+
+    #[test]
+    fn default_key_presence_is_recorded() {
+        let (r, w) = p(
+            r#"[{"name":"a"},{"name":"b","default":null},{"name":"c","default":false},
+                {"name":"d","default":true},{"name":"e","default":"yes"}]"#,
+        );
+        let r = r.unwrap();
+        let given: Vec<(bool, bool)> = r.iter().map(|e| (e.default_given, e.default)).collect();
+        assert_eq!(
+            given,
+            [
+                (false, false),
+                (false, false),
+                (true, false),
+                (true, true),
+                (true, false)
+            ]
+        );
+        assert_eq!(w.len(), 1, "{w:?}");
+    }
+
+    #[test]
+    fn legacy_device_key() {
+        // The multi-net-spec v1.3 example: a device-info under `device`.
+        let (r, w) = p(
+            r#"[{"name":"namespace-c/userspace_net1","interface":"net3","mac":" 64:1f:74:32:2e:6d",
+                 "device":{"type":"vhost-user","version":"1.0.0","vhost-user":{"mode":"client","path":"/var/run/net3/vhost.sock"}}},
+                {"name":"a","interface":"net1","device":{}},
+                {"name":"b","interface":"net2","device":null}]"#,
+        );
+        assert!(w.is_empty(), "{w:?}");
+        let r = r.unwrap();
+        let vu = r[0]
+            .device_info
+            .as_ref()
+            .unwrap()
+            .vhost_user
+            .as_ref()
+            .unwrap();
+        assert_eq!(vu.mode.as_deref(), Some("client"));
+        assert_eq!(vu.path.as_deref(), Some("/var/run/net3/vhost.sock"));
+        assert!(r[1].device_info.is_none() && r[2].device_info.is_none());
+
+        // Both keys: device-info wins; the same device is no news.
+        let pci = |a: &str| {
+            format!(r#"{{"type":"pci","version":"1.0.0","pci":{{"pci-address":"{a}"}}}}"#)
+        };
+        let doc = format!(
+            r#"[{{"name":"a","interface":"net1","device-info":{},"device":{}}},
+                {{"name":"b","interface":"net2","device-info":{},"device":{}}}]"#,
+            pci("0000:18:02.5"),
+            pci("18:02.5"),
+            pci("0000:18:02.5"),
+            pci("0000:18:0a.2")
+        );
+        let (r, w) = p(&doc);
+        let r = r.unwrap();
+        assert_eq!(
+            r[0].device_info.as_ref().unwrap().pci_address(),
+            Some("0000:18:02.5")
+        );
+        assert_eq!(
+            r[1].device_info.as_ref().unwrap().pci_address(),
+            Some("0000:18:02.5")
+        );
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].contains("(net2)") && w[0].contains("\"device-info\" is used"),
+            "{w:?}"
+        );
+
+        // Not a device-info: named in a warning, never silently dropped.
+        let (r, w) = p(r#"[{"name":"a","interface":"net1","device":"0000:18:02.5"},
+                {"name":"b","interface":"net2","device":{"pci-address":"0000:18:02.5"}},
+                {"name":"c","interface":"net3","device-info":{"type":"pci","version":"1.0.0"},"device":[1]}]"#);
+        let r = r.unwrap();
+        assert!(r[0].device_info.is_none() && r[1].device_info.is_none());
+        assert_eq!(r[2].device_info.as_ref().unwrap().kind, "pci");
+        assert_eq!(w.len(), 4, "{w:?}");
+        assert!(
+            w[0].contains("(net1)") && w[0].contains("\"device\" should be"),
+            "{w:?}"
+        );
+        assert!(
+            w[1].contains("(net2) \"device\"") && w[1].contains("no string \"type\""),
+            "{w:?}"
+        );
+        assert!(
+            w[3].contains("(net3)") && w[3].contains("\"device\" should be"),
+            "{w:?}"
+        );
     }
 
     #[test]
@@ -457,6 +723,8 @@ mod tests {
             r#"[{"interface":7,"mac":[],"mtu":9000,"default":true,"device-info":{"type":"pci","version":"1.0.0","pci":{"pci-address":"18:2.2","vhost-net":5}}}]"#,
             r#"[{"device-info":null,"dns":null,"ips":null,"name":null,"mtu":null,"default":null}]"#,
             r#"[{"device-info":"pci","dns":"x","extra":{"deep":[{"a":[1,2,{"b":null}]}]}}]"#,
+            r#"[{"mac":" 64:1F:74:32:2E:6D","infiniband-guid":"bad","gateway":["<nil>",""],"device-info":{},"device":{"type":"memif","version":"1.0.0","memif":{"role":"master","path":"/m","x":1}}}]"#,
+            r#"[{"mac":"00:ZZ:BB:CC:DD:01","infiniband-guid":7,"default-route":["<nil>","fd00::1"],"device":"x","device-info":{"type":"vdpa","version":"1.0.0","vdpa":{"parent-device":"/sys/bus/vdpa/devices/","device":"vdpa2"}}}]"#,
             "[]",
         ] {
             same_both_ways(text);
@@ -475,12 +743,15 @@ mod tests {
                 proptest::sample::select(vec![
                     "name", "interface", "ips", "mac", "mtu", "default", "dns",
                     "gateway", "default-route", "device-info", "other",
+                    "infiniband-guid", "device",
                 ]),
                 proptest::sample::select(vec![
                     r#""s""#, r#""""#, "1", "-1", "1.5", "true", "null", "[]",
                     r#"["a"]"#, r#"["a",1]"#, "{}",
                     r#"{"nameservers":["x"],"domain":1}"#,
                     r#"{"type":"pci","version":"1.0.0","pci":{"pci-address":"0000:18:02.2"}}"#,
+                    r#""0A:58:0A:80:02:0F""#, r#"["<nil>","10.0.0.1",""]"#,
+                    r#"{"type":"pci","version":"1.0.0","pci":{"pci-address":"0000:18:02.3","role":"x"},"memif":{}}"#,
                 ]),
             ), 0..8),
         ) {

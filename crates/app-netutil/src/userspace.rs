@@ -280,7 +280,11 @@ fn cni_result(
             }
         }
     }
-    entry.mac = chosen.and_then(|i| i.string("mac", &ctx, warnings));
+    entry.mac = crate::hwaddr::checked_mac(
+        chosen.and_then(|i| i.string("mac", &ctx, warnings)),
+        &ctx,
+        warnings,
+    );
     for route in objects(result, "routes", &ctx, &mut quiet) {
         let dst = route.string("dst", &ctx, &mut quiet);
         let gw = route.string("gw", &ctx, &mut quiet);
@@ -384,5 +388,19 @@ mod tests {
         assert_eq!(r.len(), 1);
         assert!(r[0].device_info.is_none());
         assert_eq!(w.len(), 4, "{w:?}");
+    }
+
+    #[test]
+    fn result_macs_are_canonical_or_null_with_a_warning() {
+        let data = br#"[{"ifName":"net1","config":{"iftype":"vhostuser","vhost":{"mode":"client","socketfile":"/s1"}},
+           "ipResult":{"cniVersion":"1.0.0","interfaces":[{"name":"net1","mac":" 00:AA:BB:CC:DD:01","sandbox":"/proc/1/ns/net"}]}},
+          {"ifName":"net2","config":{"iftype":"vhostuser","vhost":{"mode":"client","socketfile":"/s2"}},
+           "ipResult":{"cniVersion":"1.0.0","interfaces":[{"name":"net2","mac":"00:ZZ:BB:CC:DD:01","sandbox":"/proc/1/ns/net"}]}}]"#;
+        let mut w = Vec::new();
+        let r = parse(data, Some("/d"), &mut w);
+        assert_eq!(r[0].mac.as_deref(), Some("00:aa:bb:cc:dd:01"));
+        assert_eq!(r[1].mac, None);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].contains("00:ZZ:BB:CC:DD:01"), "{w:?}");
     }
 }

@@ -170,8 +170,11 @@ fn non_utf8_everywhere() {
     )
     .unwrap();
     let r = collect_in_time(dir.path());
-    assert_eq!(r.interfaces.len(), 1, "{:?}", r.interfaces);
-    assert_eq!(r.interfaces[0].resource_env.as_deref(), Some("PCIDEVICE_A"));
+    // The status marks no entry default, so its first entry (net0) is taken
+    // for the cluster network and the VF becomes an interface of its own.
+    assert_eq!(r.interfaces.len(), 2, "{:?}", r.interfaces);
+    assert_eq!(r.interfaces[0].resource_env, None);
+    assert_eq!(r.interfaces[1].resource_env.as_deref(), Some("PCIDEVICE_A"));
     assert_eq!(r.hugepages.container, None);
     for needle in [
         "CONTAINER_NAME",

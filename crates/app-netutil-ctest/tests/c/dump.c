@@ -231,6 +231,7 @@ static void dump_interface(FILE *out, const netutil_interface *it, size_t i)
     fprintf(out, "x.%s=%u\n", PATH("device-type-enum"), (unsigned)type);
 
     line_str(out, PATH("mac"), netutil_interface_mac(it));
+    line_str(out, PATH("infiniband-guid"), netutil_interface_infiniband_guid(it));
     line_list(out, p, "ips", it, netutil_interface_ip_count, netutil_interface_ip);
     uint64_t mtu = 424242;
     if (netutil_interface_mtu(it, &mtu))

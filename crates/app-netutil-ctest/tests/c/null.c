@@ -151,6 +151,7 @@ int ctest_null_args_main(int argc, char **argv)
     CHECK(netutil_interface_device_type(it) == NETUTIL_DEVICE_UNKNOWN);
     CHECK(netutil_interface_device_type_str(it) == NULL);
     CHECK(netutil_interface_mac(it) == NULL);
+    CHECK(netutil_interface_infiniband_guid(it) == NULL);
     CHECK(netutil_interface_ip_count(it) == 0);
     CHECK(netutil_interface_ip(it, 0) == NULL);
     CHECK(!netutil_interface_mtu(it, &t));

@@ -460,32 +460,21 @@ fn memif_vdev(
     Some(vdev)
 }
 
-/// Adds `,mac=<mac>` when the interface's MAC is known and well-formed.
+/// Adds `,mac=<mac>` when the interface's MAC is known and well-formed, in
+/// the report's canonical form (a saved report may hold any text).
 fn push_mac(vdev: &mut String, iface: &Interface, name: &str, warnings: &mut Vec<String>) {
-    let Some(mac) = iface
-        .mac
-        .as_deref()
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
-    else {
+    let Some(raw) = iface.mac.as_deref().filter(|m| !m.trim().is_empty()) else {
         return;
     };
-    if is_mac(mac) {
+    if let Some(mac) = crate::hwaddr::mac(raw) {
         vdev.push_str(",mac=");
-        vdev.push_str(&mac.to_ascii_lowercase());
+        vdev.push_str(&mac);
     } else {
         warnings.push(format!(
-            "{name}: MAC {mac:?} is not an Ethernet address; not passed"
+            "{name}: MAC {:?} is not an Ethernet address; not passed",
+            raw.trim()
         ));
     }
-}
-
-fn is_mac(s: &str) -> bool {
-    let parts: Vec<&str> = s.split(':').collect();
-    parts.len() == 6
-        && parts
-            .iter()
-            .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn with_devargs(mut base: String, devargs: &[&str]) -> String {

@@ -385,6 +385,35 @@ fn vdpa_vhost_character_device() {
     assert!(has_warning(&eal, "20.11"));
 }
 
+/// A saved report may hold a MAC in any spelling: the EAL argument carries
+/// the report's canonical form, the same the parsers write.
+#[test]
+fn mac_of_a_saved_report_is_written_canonically() {
+    for (mac, want) in [
+        (" 64:1F:74:32:2E:6D", Some("64:1f:74:32:2e:6d")),
+        ("02-00-00-AA-bb-01\n", Some("02:00:00:aa:bb:01")),
+        ("00:ZZ:BB:CC:DD:01", None),
+        ("   ", None),
+    ] {
+        let mut v = vdpa("net1", Some("vhost"), Some("/dev/vhost-vdpa-0"));
+        v.mac = Some(mac.to_owned());
+        let eal = run(&plain(vec![v]), &opts());
+        let vdev = match want {
+            Some(m) => format!("--vdev=virtio_user0,path=/dev/vhost-vdpa-0,mac={m}"),
+            None => "--vdev=virtio_user0,path=/dev/vhost-vdpa-0".to_owned(),
+        };
+        assert_eq!(eal.args, with_base(&[vdev.as_str(), "--no-pci"]), "{mac:?}");
+        assert_eq!(
+            has_warning(&eal, "is not an Ethernet address"),
+            mac == "00:ZZ:BB:CC:DD:01",
+            "{mac:?}"
+        );
+        if let Some(m) = want {
+            assert_eq!(crate::hwaddr::mac(mac).as_deref(), Some(m));
+        }
+    }
+}
+
 #[test]
 fn vdpa_virtio_driver_or_no_path_is_left_out() {
     let r = plain(vec![
