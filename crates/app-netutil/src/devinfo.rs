@@ -104,6 +104,10 @@ pub struct VhostUserInfo {
     /// The socket path in the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// The group that owns the socket (userspace CNI `vhost.group`; not a
+    /// key of the device-info spec).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 /// The `memif` payload.
@@ -147,6 +151,7 @@ impl DeviceInfo {
             vhost_user: Some(VhostUserInfo {
                 mode,
                 path: Some(path),
+                group: None,
             }),
             ..Self::default()
         }
@@ -414,6 +419,7 @@ impl Field<InfoFields> {
                     VhostUserInfo {
                         mode: m.string("mode", &ctx, warnings),
                         path: m.string("path", &ctx, warnings),
+                        group: None,
                     }
                 });
             }
