@@ -144,17 +144,12 @@ impl netutil_interface {
         let mac = opt(t, it.mac.as_ref(), "mac");
         let ips = list(t, &it.ips, "ips");
         let gateways = list(t, &it.gateway, "gateway");
-        let routes = it
-            .routes
-            .iter()
-            .enumerate()
-            .map(|(k, r)| {
-                (
-                    t.s(&r.dst, || at(&format!("routes[{k}].dst"))),
-                    t.opt(r.gw.as_deref(), || at(&format!("routes[{k}].gw"))),
-                )
-            })
-            .collect();
+        let mut routes = Vec::with_capacity(it.routes.len());
+        for (k, r) in it.routes.iter().enumerate() {
+            let dst = t.s(&r.dst, || at(&format!("routes[{k}].dst")));
+            let gw = t.opt(r.gw.as_deref(), || at(&format!("routes[{k}].gw")));
+            routes.push((dst, gw));
+        }
         let nameservers = list(t, &it.dns.nameservers, "dns.nameservers");
         let search = list(t, &it.dns.search, "dns.search");
         let dns_options = list(t, &it.dns.options, "dns.options");

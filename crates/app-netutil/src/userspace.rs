@@ -386,31 +386,34 @@ fn entry(
 
 /// Keeps one entry per interface name: the later description of a name
 /// replaces the earlier one (the CNI appends to its annotation, so a retried
-/// ADD leaves both), with a warning, in the place of the first. Entries
-/// without a name are all kept.
+/// ADD leaves both), with a warning naming the one dropped. Entries without
+/// a name are all kept. The order is that of the entries kept.
 fn dedupe(entries: Vec<Entry>, warnings: &mut Vec<String>) -> Vec<UserspaceInterface> {
-    let mut out: Vec<Entry> = Vec::with_capacity(entries.len());
-    let mut by_name: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-    for e in entries {
-        let Some(name) = e.iface.interface.clone() else {
-            out.push(e);
+    // From the end: the first time a name is seen there is its last entry.
+    let mut keep = vec![true; entries.len()];
+    let mut seen: std::collections::BTreeMap<&str, ()> = std::collections::BTreeMap::new();
+    for (i, e) in entries.iter().enumerate().rev() {
+        let Some(name) = e.iface.interface.as_deref() else {
             continue;
         };
-        match by_name.get(&name) {
-            Some(&at) => {
-                warnings.push(format!(
-                    "userspace CNI data describes interface {name} more than once ({} and {}); the later is used",
-                    out[at].origin, e.origin
-                ));
-                out[at] = e;
-            }
-            None => {
-                by_name.insert(name, out.len());
-                out.push(e);
-            }
+        if seen.insert(name, ()).is_some() {
+            keep[i] = false;
+            warnings.push(format!(
+                "userspace CNI data describes interface {name} more than once; {} is replaced by a later entry",
+                e.origin
+            ));
         }
     }
-    out.into_iter().map(|e| e.iface).collect()
+    // The warnings in input order.
+    let first_new = warnings.len() - keep.iter().filter(|k| !**k).count();
+    warnings[first_new..].reverse();
+    let mut out = Vec::with_capacity(entries.len());
+    for (e, k) in entries.into_iter().zip(keep) {
+        if k {
+            out.push(e.iface);
+        }
+    }
+    out
 }
 
 fn device_info(
@@ -771,21 +774,32 @@ mod tests {
         let mut w = Vec::new();
         let r = parse(data, Some("/d/"), &mut w);
         assert_eq!(r.len(), 2);
-        assert_eq!(r[0].interface.as_deref(), Some("net1"));
-        assert_eq!(r[0].network.as_deref(), Some("new"));
-        let v = r[0]
-            .device_info
-            .as_ref()
-            .unwrap()
-            .vhost_user
-            .as_ref()
-            .unwrap();
+        assert_eq!(r[0].interface.as_deref(), Some("net2"));
+        assert_eq!(r[1].interface.as_deref(), Some("net1"));
+        assert_eq!(r[1].network.as_deref(), Some("new"));
+        let v = r[1].device_info.as_ref().unwrap();
+        let v = v.vhost_user.as_ref().unwrap();
         assert_eq!(v.path.as_deref(), Some("/d/new"));
         assert_eq!(v.mode.as_deref(), Some("server"));
-        assert_eq!(r[1].interface.as_deref(), Some("net2"));
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(
-            w[0].contains("entry 0 and") && w[0].contains("entry 2"),
+            w[0].contains(
+                "net1 more than once; annotation userspace/configuration-data entry 0 is replaced"
+            ),
+            "{w:?}"
+        );
+        // Three descriptions: two warnings, in input order.
+        let mut w = Vec::new();
+        let one = r#"{"ifName":"a","config":{"iftype":"memif","memif":{"socketfile":"s"}}}"#;
+        let r = parse(
+            format!("[{one},{one},{one}]").as_bytes(),
+            Some("/d"),
+            &mut w,
+        );
+        assert_eq!(r.len(), 1);
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(
+            w[0].contains("entry 0 is") && w[1].contains("entry 1 is"),
             "{w:?}"
         );
     }
