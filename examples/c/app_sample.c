@@ -675,6 +675,11 @@ static void list_field(const char *key, const netutil_interface *it, count_fn co
 static void print_details(const netutil_report *r)
 {
     printf("\nDetails:\n");
+    printf("  pod\n");
+    field("hostname", netutil_report_pod_hostname(r));
+    field("name", netutil_report_pod_name(r));
+    field("namespace", netutil_report_pod_namespace(r));
+    field("uid", netutil_report_pod_uid(r));
     for (size_t i = 0; i < netutil_report_interface_count(r); i++) {
         const netutil_interface *it = netutil_report_interface(r, i);
         printf("  interface %zu: %s\n", i, or_dash(netutil_interface_name(it)));
@@ -688,6 +693,11 @@ static void print_details(const netutil_report *r)
         if (netutil_interface_mtu(it, &mtu))
             printf("    %-26s %" PRIu64 "\n", "mtu", mtu);
         list_field("gateway", it, netutil_interface_gateway_count, netutil_interface_gateway);
+        for (size_t j = 0; j < netutil_interface_route_count(it); j++) {
+            const char *gw = netutil_interface_route_gw(it, j);
+            printf("    %-26s %s%s%s\n", j ? "" : "routes", netutil_interface_route_dst(it, j),
+                   gw ? " via " : "", gw ? gw : "");
+        }
         list_field("dns nameservers", it, netutil_interface_dns_nameserver_count,
                    netutil_interface_dns_nameserver);
         list_field("dns search", it, netutil_interface_dns_search_count,
@@ -710,6 +720,7 @@ static void print_details(const netutil_report *r)
         field("vdpa representor-device", netutil_interface_devinfo_vdpa_representor_device(it));
         field("vhost-user mode", netutil_interface_devinfo_vhost_user_mode(it));
         field("vhost-user path", netutil_interface_devinfo_vhost_user_path(it));
+        field("vhost-user group", netutil_interface_devinfo_vhost_user_group(it));
         field("memif role", netutil_interface_devinfo_memif_role(it));
         field("memif mode", netutil_interface_devinfo_memif_mode(it));
         field("memif path", netutil_interface_devinfo_memif_path(it));

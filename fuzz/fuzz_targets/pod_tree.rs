@@ -31,6 +31,10 @@ const FILES: &[&str] = &[
     "sys/bus/pci/devices/0000:18:02.2/numa_node",
     "sys/bus/pci/devices/0000:18:02.2/vendor",
     "sys/class/net/net1/ifindex",
+    "etc/podnetinfo/name",
+    "etc/podnetinfo/namespace",
+    "etc/podnetinfo/uid",
+    "var/lib/cni/usrspcni/configData-0123456789ab-net1.json",
 ];
 
 fuzz_target!(|data: &[u8]| {

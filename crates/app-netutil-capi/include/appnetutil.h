@@ -580,9 +580,9 @@ netutil_status netutil_options_set_dpdk_file_prefix(netutil_options *opts,
                                                     const char *prefix);
 
 /**
- * Uses `hostname` for the default file prefix instead of the pod's host
- * name (its `HOSTNAME` variable, else `/etc/hostname`, read when the report
- * was collected). NULL restores the default.
+ * Uses `hostname` for the default file prefix instead of the report's pod
+ * identity (`netutil_report_pod_hostname()`, else
+ * `netutil_report_pod_name()`). NULL restores the default.
  *
  * # Safety
  *
@@ -678,6 +678,47 @@ size_t netutil_report_warning_count(const netutil_report *report);
  */
 const char *netutil_report_warning(const netutil_report *report,
                                    size_t i);
+
+/**
+ * The pod's host name (`pod.hostname`: its `HOSTNAME` variable, else
+ * `/etc/hostname`); NULL when unknown. The default EAL file prefix is made
+ * from it.
+ *
+ * # Safety
+ *
+ * `report` is NULL or a live report.
+ */
+const char *netutil_report_pod_hostname(const netutil_report *report);
+
+/**
+ * The pod's name (`pod.name`, from the downward-API file `name`, that is
+ * `metadata.name`); NULL when unknown.
+ *
+ * # Safety
+ *
+ * `report` is NULL or a live report.
+ */
+const char *netutil_report_pod_name(const netutil_report *report);
+
+/**
+ * The pod's namespace (`pod.namespace`, from the downward-API file
+ * `namespace`); NULL when unknown.
+ *
+ * # Safety
+ *
+ * `report` is NULL or a live report.
+ */
+const char *netutil_report_pod_namespace(const netutil_report *report);
+
+/**
+ * The pod's uid (`pod.uid`, from the downward-API file `uid`); NULL when
+ * unknown.
+ *
+ * # Safety
+ *
+ * `report` is NULL or a live report.
+ */
+const char *netutil_report_pod_uid(const netutil_report *report);
 
 /**
  * The CPUs this process may run on, ascending, and their number in `*len`.
@@ -1189,6 +1230,39 @@ const char *netutil_interface_gateway(const netutil_interface *it,
                                       size_t i);
 
 /**
+ * The number of routes other than default routes (from the userspace
+ * CNI's result; the gateways of default routes are
+ * `netutil_interface_gateway()`).
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+size_t netutil_interface_route_count(const netutil_interface *it);
+
+/**
+ * The destination of route `i`, as given ("10.96.0.0/12"); NULL when out
+ * of range.
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+const char *netutil_interface_route_dst(const netutil_interface *it,
+                                        size_t i);
+
+/**
+ * The next hop of route `i`, as given; NULL when the route has none or `i`
+ * is out of range.
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+const char *netutil_interface_route_gw(const netutil_interface *it,
+                                       size_t i);
+
+/**
  * The number of DNS name servers.
  *
  * # Safety
@@ -1419,6 +1493,16 @@ const char *netutil_interface_devinfo_vhost_user_mode(const netutil_interface *i
 const char *netutil_interface_devinfo_vhost_user_path(const netutil_interface *it);
 
 /**
+ * Device-info `vhost-user.group`, the group owning the socket (userspace
+ * CNI `vhost.group`; not a key of the device-info spec); NULL when absent.
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+const char *netutil_interface_devinfo_vhost_user_group(const netutil_interface *it);
+
+/**
  * Device-info `memif.role`: "master" (the pod's application creates the socket) or "slave" (the host does); NULL when absent.
  *
  * # Safety
@@ -1599,8 +1683,10 @@ const char *netutil_interface_source(const netutil_interface *it,
  * The arguments are `argv[0]` (see `netutil_options_set_dpdk_program_name()`),
  * then, in this order, lcores, memory, file prefix, process flags, devices
  * and the extra arguments; `docs/dpdk.md` explains each choice. Unless a
- * host name is set in the options, the default file prefix uses the host
- * name read when the report was collected. Every choice that could not be
+ * host name is set in the options, the default file prefix uses the
+ * report's pod identity (`netutil_report_pod_hostname()`, else
+ * `netutil_report_pod_name()`), exactly as `app-netutil dpdk-args` does on
+ * the pod and on a saved report. Every choice that could not be
  * made well is a warning (`netutil_eal_args_warning()`), also logged at
  * warning level; the arguments are logged at info level.
  *

@@ -69,8 +69,10 @@ fn program_name(o: &netutil_options) -> String {
 /// The arguments are `argv[0]` (see `netutil_options_set_dpdk_program_name()`),
 /// then, in this order, lcores, memory, file prefix, process flags, devices
 /// and the extra arguments; `docs/dpdk.md` explains each choice. Unless a
-/// host name is set in the options, the default file prefix uses the host
-/// name read when the report was collected. Every choice that could not be
+/// host name is set in the options, the default file prefix uses the
+/// report's pod identity (`netutil_report_pod_hostname()`, else
+/// `netutil_report_pod_name()`), exactly as `app-netutil dpdk-args` does on
+/// the pod and on a saved report. Every choice that could not be
 /// made well is a warning (`netutil_eal_args_warning()`), also logged at
 /// warning level; the arguments are logged at info level.
 ///
@@ -107,11 +109,7 @@ pub unsafe extern "C" fn netutil_eal_args_build(
                     &defaults
                 }
             };
-            let mut dpdk_opts = o.dpdk.clone();
-            if dpdk_opts.hostname.is_none() {
-                dpdk_opts.hostname.clone_from(&r.hostname);
-            }
-            let eal = dpdk::eal_args(&r.report, &dpdk_opts).map_err(|e| {
+            let eal = dpdk::eal_args(&r.report, &o.dpdk).map_err(|e| {
                 o.log.log(LogLevel::Error, || e.to_string());
                 Failure::new(netutil_status::NETUTIL_STATUS_EAL_OPTIONS, e.to_string())
             })?;

@@ -54,6 +54,7 @@ struct VdpaFields {
 struct VhostUserFields {
     mode: Option<CString>,
     path: Option<CString>,
+    group: Option<CString>,
 }
 
 #[derive(Debug, Default)]
@@ -89,6 +90,7 @@ pub struct netutil_interface {
     ips: Vec<CString>,
     mtu: Option<u64>,
     gateways: Vec<CString>,
+    routes: Vec<(CString, Option<CString>)>,
     nameservers: Vec<CString>,
     search: Vec<CString>,
     dns_options: Vec<CString>,
@@ -144,6 +146,12 @@ impl netutil_interface {
         let infiniband_guid = opt(t, it.infiniband_guid.as_ref(), "infiniband-guid");
         let ips = list(t, &it.ips, "ips");
         let gateways = list(t, &it.gateway, "gateway");
+        let mut routes = Vec::with_capacity(it.routes.len());
+        for (k, r) in it.routes.iter().enumerate() {
+            let dst = t.s(&r.dst, || at(&format!("routes[{k}].dst")));
+            let gw = t.opt(r.gw.as_deref(), || at(&format!("routes[{k}].gw")));
+            routes.push((dst, gw));
+        }
         let nameservers = list(t, &it.dns.nameservers, "dns.nameservers");
         let search = list(t, &it.dns.search, "dns.search");
         let dns_options = list(t, &it.dns.options, "dns.options");
@@ -224,6 +232,11 @@ impl netutil_interface {
                 vu.and_then(|p| p.path.as_ref()),
                 "device-info.vhost-user.path",
             ),
+            group: opt(
+                t,
+                vu.and_then(|p| p.group.as_ref()),
+                "device-info.vhost-user.group",
+            ),
         };
         let memif = MemifFields {
             role: opt(
@@ -294,6 +307,7 @@ impl netutil_interface {
             ips,
             mtu: it.mtu,
             gateways,
+            routes,
             nameservers,
             search,
             dns_options,
@@ -509,6 +523,59 @@ pub unsafe extern "C" fn netutil_interface_gateway(
 ) -> *const c_char {
     // SAFETY: forwarded caller contract.
     unsafe { get(it, ptr::null(), |x| item_ptr(&x.gateways, i)) }
+}
+
+/// The number of routes other than default routes (from the userspace
+/// CNI's result; the gateways of default routes are
+/// `netutil_interface_gateway()`).
+///
+/// # Safety
+///
+/// `it` is NULL or an interface of a live report.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn netutil_interface_route_count(it: *const netutil_interface) -> usize {
+    // SAFETY: forwarded caller contract.
+    unsafe { get(it, 0, |i| i.routes.len()) }
+}
+
+/// The destination of route `i`, as given ("10.96.0.0/12"); NULL when out
+/// of range.
+///
+/// # Safety
+///
+/// `it` is NULL or an interface of a live report.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn netutil_interface_route_dst(
+    it: *const netutil_interface,
+    i: usize,
+) -> *const c_char {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(it, ptr::null(), |x| {
+            x.routes.get(i).map_or(ptr::null(), |(d, _)| d.as_ptr())
+        })
+    }
+}
+
+/// The next hop of route `i`, as given; NULL when the route has none or `i`
+/// is out of range.
+///
+/// # Safety
+///
+/// `it` is NULL or an interface of a live report.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn netutil_interface_route_gw(
+    it: *const netutil_interface,
+    i: usize,
+) -> *const c_char {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(it, ptr::null(), |x| {
+            x.routes
+                .get(i)
+                .map_or(ptr::null(), |(_, g)| opt_ptr(g.as_ref()))
+        })
+    }
 }
 
 /// The number of DNS name servers.
@@ -833,6 +900,20 @@ pub unsafe extern "C" fn netutil_interface_devinfo_vhost_user_path(
 ) -> *const c_char {
     // SAFETY: forwarded caller contract.
     unsafe { text(it, |i| i.vhost_user.path.as_ref()) }
+}
+
+/// Device-info `vhost-user.group`, the group owning the socket (userspace
+/// CNI `vhost.group`; not a key of the device-info spec); NULL when absent.
+///
+/// # Safety
+///
+/// `it` is NULL or an interface of a live report.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn netutil_interface_devinfo_vhost_user_group(
+    it: *const netutil_interface,
+) -> *const c_char {
+    // SAFETY: forwarded caller contract.
+    unsafe { text(it, |i| i.vhost_user.group.as_ref()) }
 }
 
 /// Device-info `memif.role`: "master" (the pod's application creates the socket) or "slave" (the host does); NULL when absent.

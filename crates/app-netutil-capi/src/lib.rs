@@ -68,7 +68,7 @@ pub mod testing {
     /// The JSON error when the text is not a contract v1 report.
     pub fn report_from_json(json: &str) -> Result<*mut netutil_report, String> {
         let report = app_netutil::Report::from_json(json).map_err(|e| e.to_string())?;
-        Ok(Box::into_raw(Box::new(netutil_report::new(report, None))))
+        Ok(Box::into_raw(Box::new(netutil_report::new(report))))
     }
 }
 

@@ -635,9 +635,9 @@ pub unsafe extern "C" fn netutil_options_set_dpdk_file_prefix(
     }
 }
 
-/// Uses `hostname` for the default file prefix instead of the pod's host
-/// name (its `HOSTNAME` variable, else `/etc/hostname`, read when the report
-/// was collected). NULL restores the default.
+/// Uses `hostname` for the default file prefix instead of the report's pod
+/// identity (`netutil_report_pod_hostname()`, else
+/// `netutil_report_pod_name()`). NULL restores the default.
 ///
 /// # Safety
 ///

@@ -20,11 +20,10 @@ use crate::{netutil_error, netutil_options, netutil_status};
 #[derive(Debug)]
 pub struct netutil_report {
     pub(crate) report: Report,
-    /// The pod's host name, for the default EAL file prefix.
-    pub(crate) hostname: Option<String>,
     /// The report's JSON, made on the first `netutil_report_json()` (most
     /// programs never ask for it).
     json: std::sync::OnceLock<CString>,
+    pod: CPod,
     cpus: Option<CCpus>,
     container_name: Option<CString>,
     containers: Vec<netutil_container>,
@@ -34,6 +33,14 @@ pub struct netutil_report {
     host_pools: Vec<CHostPool>,
     pub(crate) interfaces: Vec<netutil_interface>,
     warnings: Vec<CString>,
+}
+
+#[derive(Debug)]
+struct CPod {
+    hostname: Option<CString>,
+    name: Option<CString>,
+    namespace: Option<CString>,
+    uid: Option<CString>,
 }
 
 #[derive(Debug)]
@@ -82,8 +89,16 @@ fn page_size_c(size: PageSize) -> CString {
 
 impl netutil_report {
     /// Precomputes every C string of `report`.
-    pub(crate) fn new(report: Report, hostname: Option<String>) -> Self {
+    pub(crate) fn new(report: Report) -> Self {
         let mut t = CText::default();
+
+        let id = &report.pod;
+        let pod = CPod {
+            hostname: t.opt(id.hostname.as_deref(), || "pod.hostname".to_owned()),
+            name: t.opt(id.name.as_deref(), || "pod.name".to_owned()),
+            namespace: t.opt(id.namespace.as_deref(), || "pod.namespace".to_owned()),
+            uid: t.opt(id.uid.as_deref(), || "pod.uid".to_owned()),
+        };
 
         let cpus = report.cpus.as_ref().map(|c| CCpus {
             list: c.list.clone(),
@@ -166,8 +181,8 @@ impl netutil_report {
         }
         Self {
             report,
-            hostname,
             json: std::sync::OnceLock::new(),
+            pod,
             cpus,
             container_name,
             containers,
@@ -237,9 +252,7 @@ pub unsafe extern "C" fn netutil_report_collect(
                 o.log.log(app_netutil::LogLevel::Error, || e.to_string());
                 Failure::new(netutil_status::NETUTIL_STATUS_POD_UNREADABLE, e.to_string())
             })?;
-            let report = app_netutil::collect_from(&pod, &lib);
-            let hostname = app_netutil::dpdk::pod_hostname(&pod);
-            let report = netutil_report::new(report, hostname);
+            let report = netutil_report::new(app_netutil::collect_from(&pod, &lib));
             log_repaired(&o.log, &report);
             publish(out, report);
             Ok(())
@@ -329,6 +342,61 @@ pub unsafe extern "C" fn netutil_report_warning(
 ) -> *const c_char {
     // SAFETY: forwarded caller contract.
     unsafe { get(report, ptr::null(), |r| item_ptr(&r.warnings, i)) }
+}
+
+// ---- pod identity -------------------------------------------------------------
+
+/// The pod's host name (`pod.hostname`: its `HOSTNAME` variable, else
+/// `/etc/hostname`); NULL when unknown. The default EAL file prefix is made
+/// from it.
+///
+/// # Safety
+///
+/// `report` is NULL or a live report.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn netutil_report_pod_hostname(
+    report: *const netutil_report,
+) -> *const c_char {
+    // SAFETY: forwarded caller contract.
+    unsafe { get(report, ptr::null(), |r| opt_ptr(r.pod.hostname.as_ref())) }
+}
+
+/// The pod's name (`pod.name`, from the downward-API file `name`, that is
+/// `metadata.name`); NULL when unknown.
+///
+/// # Safety
+///
+/// `report` is NULL or a live report.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn netutil_report_pod_name(report: *const netutil_report) -> *const c_char {
+    // SAFETY: forwarded caller contract.
+    unsafe { get(report, ptr::null(), |r| opt_ptr(r.pod.name.as_ref())) }
+}
+
+/// The pod's namespace (`pod.namespace`, from the downward-API file
+/// `namespace`); NULL when unknown.
+///
+/// # Safety
+///
+/// `report` is NULL or a live report.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn netutil_report_pod_namespace(
+    report: *const netutil_report,
+) -> *const c_char {
+    // SAFETY: forwarded caller contract.
+    unsafe { get(report, ptr::null(), |r| opt_ptr(r.pod.namespace.as_ref())) }
+}
+
+/// The pod's uid (`pod.uid`, from the downward-API file `uid`); NULL when
+/// unknown.
+///
+/// # Safety
+///
+/// `report` is NULL or a live report.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn netutil_report_pod_uid(report: *const netutil_report) -> *const c_char {
+    // SAFETY: forwarded caller contract.
+    unsafe { get(report, ptr::null(), |r| opt_ptr(r.pod.uid.as_ref())) }
 }
 
 // ---- CPUs -------------------------------------------------------------------

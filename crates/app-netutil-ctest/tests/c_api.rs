@@ -211,6 +211,51 @@ fn every_dpdk_option_reaches_the_eal_arguments() {
     assert_eq!(c("reset"), default);
 }
 
+/// EAL arguments as lines: the arguments, then `warning: ` lines, or one
+/// `error: ` line (what `ctest options ROOT default` prints).
+fn eal_lines(eal: Result<dpdk::EalArgs, dpdk::DpdkError>) -> Vec<String> {
+    match eal {
+        Ok(eal) => {
+            let mut out = eal.args;
+            out.extend(eal.warnings.iter().map(|w| format!("warning: {w}")));
+            out
+        }
+        Err(e) => vec![format!("error: {e}")],
+    }
+}
+
+/// The differential test of the three ways to get EAL arguments, on every
+/// fixture pod with the default options: the library reading the pod (what
+/// `app-netutil dpdk-args` does), the library on the report saved as JSON
+/// and read back (what `dpdk-args --report` does), and the C ABI's argv.
+/// The file prefix, which needs the pod's host name, is the part that used
+/// to differ. (`crates/app-netutil-cli/tests/differential.rs` compares the
+/// command itself, live and with `--report`.)
+#[test]
+fn eal_arguments_are_the_same_from_the_pod_a_saved_report_and_the_c_abi() {
+    let cases = every_pod();
+    let mut prefixes = 0;
+    for case in &cases {
+        let name = case.display().to_string();
+        let opts = Options::new().root(case);
+        let live = eal_lines(dpdk::collect_eal_args(&opts).map(|(_, e)| e));
+        let saved = Report::from_json(&collect(case).to_json_pretty()).unwrap();
+        let from_saved = eal_lines(dpdk::eal_args(&saved, &DpdkOptions::new()));
+        assert_eq!(live, from_saved, "{name}: live pod vs saved report");
+        let c = lines(&ctest_ok(&[
+            OsStr::new("options"),
+            case.as_os_str(),
+            OsStr::new("default"),
+        ]));
+        assert_eq!(c, live, "{name}: C ABI vs library");
+        if live.iter().any(|a| a.starts_with("--file-prefix=")) {
+            prefixes += 1;
+        }
+    }
+    // Most pods get a derived prefix; the comparison covers it.
+    assert!(prefixes > cases.len() / 2, "{prefixes} of {}", cases.len());
+}
+
 // ---- threads ---------------------------------------------------------------
 
 #[test]

@@ -268,6 +268,22 @@ fn app_sample_prints_what_app_netutil_show_prints() {
     ] {
         assert!(text.contains(want), "{want:?} not in\n{text}");
     }
+    // The pod identity, routes and the vhost-user group.
+    let root = pods().join("userspace_vhost_group_and_host_local_routes");
+    let details = run_ok(
+        Command::new(&sample)
+            .args(["--details", "--root"])
+            .arg(&root),
+    );
+    let text = String::from_utf8(details.stdout).unwrap();
+    for want in [
+        "    hostname                   dpdk-app-6f9c7d5b8-x2kqv\n",
+        "    routes                     192.168.0.0/16 via 10.10.5.1\n",
+        "                               3ffe:ffff:0:01ff::1/64\n",
+        "    vhost-user group           hugetlbfs\n",
+    ] {
+        assert!(text.contains(want), "{want:?} not in\n{text}");
+    }
     // An unusable root: exit status 2 and one line, as the CLI.
     let bad = Command::new(&sample)
         .args(["--root", "/no/such/pod"])

@@ -21,6 +21,8 @@ unsafe extern "C" {
 /// A report with every optional part filled in (the NUMA, hugetlb and sysfs
 /// details, which no fixture pod fills yet).
 const FULL_REPORT: &str = r#"{
+  "pod": {"hostname": "dpdk-app-6f9c7d5b8-x2kqv", "name": "dpdk-app-6f9c7d5b8-x2kqv",
+    "namespace": "cnf-\u00e9", "uid": null},
   "cpus": {"list": [2,3,34,35], "cpuset": "2-3,34-35", "source": "cgroup-v2",
     "numa-nodes": {"0": [2,34], "1": [3,35]}, "exclusive": true, "isolated": [3,35],
     "smt-siblings": [[2,34],[3,35]]},
@@ -40,6 +42,7 @@ const FULL_REPORT: &str = r#"{
      "mac": "02:00:00:00:00:01", "infiniband-guid": "24:8a:07:03:00:8d:ae:2f",
      "ips": ["192.0.2.1/24", "2001:db8::1/64"], "mtu": 9000,
      "gateway": ["192.0.2.254"],
+     "routes": [{"dst": "10.96.0.0/12", "gw": "192.0.2.253"}, {"dst": "198.51.100.0/24", "gw": null}],
      "dns": {"nameservers": ["192.0.2.53"], "search": ["a.example", "b.example"],
              "options": ["ndots:2"], "domain": "example"},
      "device-info": {"type": "pci", "version": "1.1.0", "pci": {"pci-address": "0000:3b:02.4",
@@ -71,7 +74,7 @@ const FULL_REPORT: &str = r#"{
      "mac": null, "ips": [], "mtu": 1500, "gateway": [],
      "dns": {"nameservers": [], "search": [], "options": [], "domain": null},
      "device-info": {"type": "vhost-user", "version": null,
-                     "vhost-user": {"mode": "server", "path": "/run/vu0.sock"}},
+                     "vhost-user": {"mode": "server", "path": "/run/vu0.sock", "group": "hugetlbfs"}},
      "device-id": null, "resource-env": null, "device-plugin-info": null, "pci-device": null,
      "sources": ["userspace-cni"]},
     {"interface": "mif0", "network": "memif", "default": false, "device-type": "memif",
@@ -130,6 +133,11 @@ fn every_getter_on_a_report_with_every_field() {
         "interfaces[1].x.socket-path=\"/dev/vhost-vdpa-0\"",
         "interfaces[3].device-info.version=null",
         "x.own-container=\"app\"",
+        "pod.namespace=\"cnf-\u{e9}\"",
+        "pod.uid=null",
+        "interfaces[0].routes[0].gw=\"192.0.2.253\"",
+        "interfaces[0].routes[1].gw=null",
+        "interfaces[3].device-info.vhost-user.group=\"hugetlbfs\"",
     ] {
         assert!(want.iter().any(|l| l == line), "{line} not expected");
     }

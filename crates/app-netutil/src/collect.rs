@@ -10,7 +10,7 @@ use crate::netstatus::{self, NETWORK_STATUS_KEY, NETWORKS_STATUS_KEY, NetworkSta
 use crate::options::{LogLevel, Options};
 use crate::pci::PciAddress;
 use crate::pod::PodView;
-use crate::{cpus, devplugin, hugetlb, sysfs, topology, userspace};
+use crate::{cpus, devplugin, hugetlb, identity, sysfs, topology, userspace};
 
 /// Collects the report of the pod that `opts` names.
 ///
@@ -35,16 +35,12 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
                 .map_or_else(|| "absent".to_owned(), |d| d.display().to_string())
         )
     });
+    let pod_identity = identity::read(pod, &mut warnings);
     let annotations = read_annotations(pod, &mut warnings);
     let (network_status, network_status_source) = network_status(&annotations, &mut warnings);
 
-    let mapped_dir = annotations
-        .get(userspace::MAPPED_DIR_KEY)
-        .map(|v| String::from_utf8_lossy(v).into_owned());
-    let userspace = annotations
-        .get(userspace::CONFIGURATION_DATA_KEY)
-        .map(|v| userspace::parse(v, mapped_dir.as_deref(), &mut warnings))
-        .unwrap_or_default();
+    let mut userspace_data = userspace::read(pod, &annotations, &mut warnings);
+    let userspace = std::mem::take(&mut userspace_data.interfaces);
 
     let resources = devplugin::parse(pod.env().iter(), &mut warnings);
 
@@ -68,6 +64,7 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
         },
         &mut warnings,
     );
+    userspace::resolve_relative_paths(&mut interfaces, &mut userspace_data, &mut warnings);
     // One listing says which PCI devices the pod's sysfs shows at all.
     let pci_devices = pod.list_dir(sysfs::PCI_DEVICES_DIR).unwrap_or_default();
     for iface in &mut interfaces {
@@ -131,6 +128,7 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
         )
     });
     Report {
+        pod: pod_identity,
         cpus,
         hugepages,
         interfaces,

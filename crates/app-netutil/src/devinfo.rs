@@ -112,6 +112,10 @@ pub struct VhostUserInfo {
     /// The socket path in the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// The group that owns the socket (userspace CNI `vhost.group`; not a
+    /// key of the device-info spec).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 /// The `memif` payload.
@@ -155,6 +159,7 @@ impl DeviceInfo {
             vhost_user: Some(VhostUserInfo {
                 mode,
                 path: Some(path),
+                group: None,
             }),
             ..Self::default()
         }
@@ -491,6 +496,7 @@ impl Field<InfoFields> {
                     let vhost_user = VhostUserInfo {
                         mode: m.string("mode", &ctx, warnings),
                         path: m.string("path", &ctx, warnings),
+                        group: None,
                     };
                     m.warn_leftover("vhost-user", context, warnings);
                     vhost_user

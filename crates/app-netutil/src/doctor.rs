@@ -741,6 +741,19 @@ fn socket_check(pod: &PodView, iface: &Interface, name: &str) -> Check {
         )
         .fix("check the userspace CNI's configuration-data or the device-info the CNI wrote");
     };
+    if !path.starts_with('/') {
+        // The report resolves a relative path when the pod has userspace
+        // CNI data; one still relative here could not be resolved.
+        return Check::new(
+            "socket",
+            subj,
+            Status::Fail,
+            format!(
+                "{path}: a relative path, and the pod has no userspace CNI directory to resolve it against; DPDK arguments leave the device out"
+            ),
+        )
+        .fix("give the pod the annotation userspace/mapped-dir with the mount path of the socket directory, or have the CNI write absolute paths");
+    }
     let info = iface.device_info.as_ref();
     // Who creates the socket: the application (vhost-user server, memif
     // master) or the host's switch.
@@ -811,6 +824,13 @@ fn vdpa_check(pod: &PodView, iface: &Interface, name: &str) -> Check {
             Status::Info,
             "a virtio vDPA device: a kernel netdev, DPDK does not use it".to_owned(),
         ),
+        (_, Some(path)) if !path.starts_with('/') => Check::new(
+            "vdpa-device",
+            subj,
+            Status::Fail,
+            format!("{path} is not an absolute path; DPDK arguments leave the device out"),
+        )
+        .fix("the device-info should name the character device, /dev/vhost-vdpa-N"),
         (_, Some(path)) => match pod.file_kind(path) {
             Some(FileKind::Directory) | None => Check::new(
                 "vdpa-device",

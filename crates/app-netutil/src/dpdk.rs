@@ -145,9 +145,8 @@ pub fn eal_args(report: &Report, opts: &DpdkOptions) -> Result<EalArgs, DpdkErro
 }
 
 /// Collects the report of the pod that `opts` names and builds its EAL
-/// arguments from `opts.dpdk`, taking the host name for the default file
-/// prefix from the pod (`HOSTNAME`, else `/etc/hostname`) unless
-/// [`DpdkOptions::hostname`] is set.
+/// arguments from `opts.dpdk`: the same arguments as [`eal_args`] gives for
+/// the collected report (or for that report saved as JSON and read back).
 ///
 /// # Errors
 ///
@@ -157,29 +156,16 @@ pub fn collect_eal_args(opts: &Options) -> Result<(Report, EalArgs), DpdkError> 
     let pod =
         PodView::new(&opts.root, opts.podinfo_dir.as_deref()).map_err(crate::error::Error::from)?;
     let report = crate::collect_from(&pod, opts);
-    let eal = if opts.dpdk.hostname.is_some() {
-        eal_args(&report, &opts.dpdk)?
-    } else {
-        let mut dpdk = opts.dpdk.clone();
-        dpdk.hostname = pod_hostname(&pod);
-        eal_args(&report, &dpdk)?
-    };
+    let eal = eal_args(&report, &opts.dpdk)?;
     Ok((report, eal))
 }
 
 /// The pod's host name: the `HOSTNAME` variable (which Kubernetes sets to
-/// the pod name), else the first line of `/etc/hostname`.
+/// the pod name), else the first line of `/etc/hostname`. The report holds
+/// it as `pod.hostname` ([`crate::identity::hostname`]).
 #[must_use]
 pub fn pod_hostname(pod: &PodView) -> Option<String> {
-    let clean = |s: &str| {
-        let s = s.lines().next().unwrap_or("").trim();
-        (!s.is_empty()).then(|| s.to_owned())
-    };
-    pod.env_var("HOSTNAME").and_then(clean).or_else(|| {
-        pod.read_string("/etc/hostname", 4096)
-            .ok()
-            .and_then(|s| clean(&s))
-    })
+    crate::identity::hostname(pod)
 }
 
 /// The longest derived file prefix; longer ones are shortened with a hash.
@@ -205,7 +191,24 @@ fn push_file_prefix(
         // No shared files: nothing to keep apart.
         return;
     }
-    match derive_file_prefix(opts.hostname.as_deref(), report.hugepages.container.as_deref()) {
+    // The host name given in the options, else the pod's (as the report
+    // holds it, so a saved report gives the same prefix), else the pod's
+    // name; one that leaves nothing usable is passed over.
+    let candidates = [
+        opts.hostname.as_deref(),
+        report.pod.hostname.as_deref(),
+        report.pod.name.as_deref(),
+    ];
+    let host = candidates.into_iter().flatten().find(|h| {
+        let usable = prefix_part(h).is_some();
+        if !usable {
+            warnings.push(format!(
+                "host name {h:?} has nothing that can be part of a file name; not used for --file-prefix"
+            ));
+        }
+        usable
+    });
+    match derive_file_prefix(host, report.hugepages.container.as_deref()) {
         Some(prefix) => args.push(format!("--file-prefix={prefix}")),
         None => warnings.push(
             "neither the host name nor the container name is known: no --file-prefix, EAL uses \"rte\"; processes that share a hugetlbfs mount need distinct prefixes".to_owned(),
@@ -213,24 +216,13 @@ fn push_file_prefix(
     }
 }
 
-/// `<hostname>_<container>` (either part alone when the other is unknown),
-/// with every character outside `[A-Za-z0-9._-]` replaced by `-`, and
-/// shortened to [`MAX_PREFIX`] characters with a hash of the whole.
-pub(crate) fn derive_file_prefix(
-    hostname: Option<&str>,
-    container: Option<&str>,
-) -> Option<String> {
-    let parts: Vec<&str> = [hostname, container]
-        .into_iter()
-        .flatten()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
-    if parts.is_empty() {
-        return None;
-    }
-    let joined = parts.join("_");
-    let clean: String = joined
+/// One part of a derived file prefix as a safe file name: every character
+/// outside `[A-Za-z0-9._-]` replaced by `-` (so no `/`, white space or
+/// control character), leading dots removed (so never `.`, `..` or a hidden
+/// name); `None` when nothing is left.
+fn prefix_part(s: &str) -> Option<String> {
+    let clean: String = s
+        .trim()
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
@@ -240,6 +232,29 @@ pub(crate) fn derive_file_prefix(
             }
         })
         .collect();
+    let clean = clean.trim_start_matches('.');
+    (!clean.is_empty()).then(|| clean.to_owned())
+}
+
+/// `<hostname>_<container>` (either part alone when the other is unknown or
+/// has nothing usable), each part made a safe file name ([`prefix_part`]),
+/// and shortened to [`MAX_PREFIX`] characters with a hash of the whole.
+pub(crate) fn derive_file_prefix(
+    hostname: Option<&str>,
+    container: Option<&str>,
+) -> Option<String> {
+    let raw: Vec<&str> = [hostname, container]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let parts: Vec<String> = raw.iter().filter_map(|s| prefix_part(s)).collect();
+    if parts.is_empty() {
+        return None;
+    }
+    let joined = raw.join("_");
+    let clean = parts.join("_");
     if clean.len() <= MAX_PREFIX {
         return Some(clean);
     }

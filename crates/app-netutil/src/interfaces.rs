@@ -282,6 +282,7 @@ fn merge_userspace(
                 mac: u.mac,
                 ips: u.ips,
                 gateway: u.gateway,
+                routes: u.routes,
                 dns: u.dns,
                 device_info: u.device_info,
                 sources: vec![Source::UserspaceCni],
@@ -316,6 +317,9 @@ fn merge_userspace(
         }
         if iface.gateway.is_empty() {
             iface.gateway = u.gateway;
+        }
+        if iface.routes.is_empty() {
+            iface.routes = u.routes;
         }
         if iface.dns.is_empty() {
             iface.dns = u.dns;

@@ -59,9 +59,36 @@ impl<'de> Deserialize<'de> for Key<'de> {
 
 /// A JSON object as its keys and the raw text of their values. A repeated
 /// key keeps its last value, as `serde_json::Value` does.
+///
+/// An object made by [`Obj::parse_go`] matches keys the way Go's
+/// `encoding/json` decoder does: case-insensitively (with Unicode simple
+/// case folding, so the Kelvin sign `K` is a `k` and the long `ſ` an `s`),
+/// the last matching key winning. Objects nested in it match the same way.
 #[derive(Debug)]
 pub(crate) struct Obj<'a> {
     fields: Vec<(Cow<'a, str>, &'a RawValue)>,
+    fold: bool,
+}
+
+/// Whether a key of the input names the ASCII field `name` for Go's
+/// decoder: equal under Unicode simple case folding. The only non-ASCII
+/// characters that fold to ASCII letters are U+212A KELVIN SIGN (`k`) and
+/// U+017F LATIN SMALL LETTER LONG S (`s`).
+pub(crate) fn go_key_matches(key: &str, name: &str) -> bool {
+    let mut want = name.bytes();
+    for c in key.chars() {
+        let folded = match c {
+            '\u{212A}' => b'k',
+            '\u{017F}' => b's',
+            c if c.is_ascii() => (c as u8).to_ascii_lowercase(),
+            _ => return false,
+        };
+        match want.next() {
+            Some(w) if w.to_ascii_lowercase() == folded => {}
+            _ => return false,
+        }
+    }
+    want.next().is_none()
 }
 
 impl<'de> Deserialize<'de> for Obj<'de> {
@@ -77,7 +104,10 @@ impl<'de> Deserialize<'de> for Obj<'de> {
                 while let Some((k, v)) = map.next_entry::<Key<'de>, &'de RawValue>()? {
                     fields.push((k.0, v));
                 }
-                Ok(Obj { fields })
+                Ok(Obj {
+                    fields,
+                    fold: false,
+                })
             }
         }
         d.deserialize_map(V)
@@ -434,13 +464,32 @@ impl<'a> Obj<'a> {
         serde_json::from_str(raw.get()).ok()
     }
 
+    /// The object a raw value holds, its keys (and those of the objects
+    /// nested in it) matched as Go's decoder matches them; `None` when it is
+    /// not an object.
+    pub(crate) fn parse_go(raw: &'a RawValue) -> Option<Self> {
+        Self::parse(raw).map(|o| o.folding(true))
+    }
+
+    /// The same object, matching keys case-insensitively or not.
+    pub(crate) fn folding(mut self, fold: bool) -> Self {
+        self.fold = fold;
+        self
+    }
+
+    /// Whether keys are matched as Go's decoder matches them.
+    pub(crate) fn folds(&self) -> bool {
+        self.fold
+    }
+
     /// The raw value of a key (the last one when repeated); `None` when
     /// absent.
     pub(crate) fn get(&self, key: &str) -> Option<&'a RawValue> {
+        let fold = self.fold;
         self.fields
             .iter()
             .rev()
-            .find(|(k, _)| k == key)
+            .find(|(k, _)| k == key || (fold && go_key_matches(k, key)))
             .map(|(_, v)| *v)
     }
 
@@ -469,7 +518,7 @@ impl<'a> Obj<'a> {
     ) -> Option<Obj<'a>> {
         let raw = self.get(key)?;
         let field = match Obj::parse(raw) {
-            Some(o) => Field::Value(o),
+            Some(o) => Field::Value(o.folding(self.fold)),
             None if raw.get().trim() == "null" => Field::Null,
             None => Field::Wrong(kind(raw)),
         };
@@ -525,6 +574,37 @@ mod tests {
             ["10.0.0.1", "fd00::1"]
         );
         assert_eq!(w.len(), 2);
+    }
+
+    #[test]
+    fn go_key_folding() {
+        assert!(go_key_matches("ifName", "ifName"));
+        assert!(go_key_matches("IfName", "ifName"));
+        assert!(go_key_matches("IFNAME", "ifName"));
+        assert!(go_key_matches("ifname", "ifName"));
+        assert!(go_key_matches("\u{212A}ey", "key"));
+        assert!(go_key_matches("\u{017F}ocketfile", "socketfile"));
+        assert!(!go_key_matches("ifNam", "ifName"));
+        assert!(!go_key_matches("ifNamee", "ifName"));
+        assert!(!go_key_matches("if_name", "ifName"));
+        assert!(!go_key_matches("\u{0131}fName", "ifName"));
+        assert!(!go_key_matches("", "a"));
+        assert!(go_key_matches("", ""));
+        // The last matching key wins, whatever its spelling; nested objects
+        // fold too.
+        let o = Obj::parse_go(raw(
+            r#"{"ifName":"a","IFNAME":"b","Config":{"IfType":"memif"},"name":"n","Name":"N"}"#,
+        ))
+        .unwrap();
+        let mut w = Vec::new();
+        assert_eq!(o.string("ifName", &"ctx", &mut w).as_deref(), Some("b"));
+        assert_eq!(o.string("name", &"ctx", &mut w).as_deref(), Some("N"));
+        let c = o.object("config", &"ctx", &mut w).unwrap();
+        assert_eq!(c.string("iftype", &"ctx", &mut w).as_deref(), Some("memif"));
+        assert!(w.is_empty());
+        // Without folding, only the exact spelling.
+        let o = Obj::parse(raw(r#"{"IfName":"a"}"#)).unwrap();
+        assert_eq!(o.string("ifName", &"ctx", &mut w), None);
     }
 
     #[test]

@@ -44,6 +44,7 @@ pub mod goquote;
 pub mod hugepages;
 pub mod hugetlb;
 pub mod hwaddr;
+pub mod identity;
 pub mod interfaces;
 mod json;
 pub mod model;
@@ -64,7 +65,10 @@ mod collect;
 pub use collect::{collect, collect_from};
 pub use devinfo::DeviceInfo;
 pub use error::Error;
-pub use model::{CpuSource, Cpus, DeviceType, Hugepages, Interface, PciDevice, Report, Source};
+pub use model::{
+    CpuSource, Cpus, DeviceType, Hugepages, Interface, PciDevice, PodIdentity, Report, Route,
+    Source,
+};
 pub use options::{LogLevel, Options};
 pub use pagesize::PageSize;
 pub use pci::{DeviceId, PciAddress};

@@ -15,6 +15,11 @@ use crate::pagesize::PageSize;
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub struct Report {
+    /// Who the pod is: its host name, name, namespace and uid, as far as
+    /// the pod can tell. A report saved before this key existed reads back
+    /// with every part unknown.
+    #[serde(default)]
+    pub pod: PodIdentity,
     /// The CPUs this process may run on; `None` only when no source could
     /// be read.
     pub cpus: Option<Cpus>,
@@ -25,6 +30,50 @@ pub struct Report {
     pub interfaces: Vec<Interface>,
     /// Every input that was ignored, repaired or guessed at.
     pub warnings: Vec<String>,
+}
+
+/// The pod's identity. Each part is `None` when the pod does not say.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub struct PodIdentity {
+    /// The host name: the `HOSTNAME` variable (which Kubernetes sets to the
+    /// pod name, or to `spec.hostname`, or to the node's name for a pod on
+    /// the host network), else the first line of `/etc/hostname`.
+    #[serde(default)]
+    pub hostname: Option<String>,
+    /// `metadata.name`, from the downward-API file `name`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `metadata.namespace`, from the downward-API file `namespace`.
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// `metadata.uid`, from the downward-API file `uid`.
+    #[serde(default)]
+    pub uid: Option<String>,
+}
+
+/// A route of an interface other than a default route.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub struct Route {
+    /// The destination, as given (`10.96.0.0/12`).
+    pub dst: String,
+    /// The next hop, as given; `None` when the route has none.
+    #[serde(default)]
+    pub gw: Option<String>,
+}
+
+impl Route {
+    /// A route to `dst` through `gw`.
+    #[must_use]
+    pub fn new(dst: impl Into<String>, gw: Option<String>) -> Self {
+        Self {
+            dst: dst.into(),
+            gw,
+        }
+    }
 }
 
 /// Where the CPU set came from.
@@ -301,6 +350,9 @@ pub struct Interface {
     pub mtu: Option<u64>,
     /// Gateways.
     pub gateway: Vec<String>,
+    /// Routes other than default routes (from the userspace CNI's result).
+    #[serde(default)]
+    pub routes: Vec<Route>,
     /// DNS settings.
     pub dns: Dns,
     /// NPWG device-info.

@@ -1,30 +1,54 @@
-//! Userspace CNI annotations (`userspace/configuration-data`,
-//! `userspace/mapped-dir`).
+//! Userspace CNI configuration data: the `userspace/configuration-data`
+//! annotation, the `configData-*.json` files of the CNI's shared-directory
+//! mode, and the directory the socket files are in (`userspace/mapped-dir`).
 //!
-//! The configuration data is a JSON array with one object per interface,
-//! holding the *container* side configuration: `config.iftype` (`vhostuser`
-//! or `memif`), `config.vhost` {`mode`, `socketfile`}, `config.memif`
-//! {`role`, `mode`, `socketfile`} and `ipResult`, a CNI result of any version
-//! (CNI 1.0 results carry no `version` in their IP entries).
+//! Each interface is one `ConfigurationData` object holding the *container*
+//! side configuration: `config.iftype` (`vhostuser` or `memif`),
+//! `config.vhost` {`mode`, `group`, `socketfile`}, `config.memif` {`role`,
+//! `mode`, `socketfile`} and `ipResult`, a CNI result of any version (CNI 1.0
+//! results carry no `version` in their IP entries).
+//!
+//! The userspace CNI and its consumers decode this data with Go's
+//! `encoding/json`, which matches keys case-insensitively: `IfName`, `Name`
+//! and `ContainerId` are the same keys as `ifName`, `name` and
+//! `containerId`. This reader matches keys the same way.
 
 use serde_json::value::RawValue;
 
 use crate::devinfo::DeviceInfo;
+use crate::downward::DownwardMap;
 use crate::json::{self, Arr, Obj};
+use crate::model::{DeviceType, Interface, Route};
 use crate::netstatus::{Dns, decode_dns, json_error_message};
+use crate::pod::PodView;
 
 /// Annotation holding the interfaces' configuration.
 pub const CONFIGURATION_DATA_KEY: &str = "userspace/configuration-data";
 /// Annotation holding the container directory of the socket files.
 pub const MAPPED_DIR_KEY: &str = "userspace/mapped-dir";
+/// The spelling of [`MAPPED_DIR_KEY`] that the userspace CNI's examples and
+/// its `SharedDir` documentation tell users to write by hand.
+pub const MAPPED_DIR_ALIAS_KEY: &str = "userspace/mappedDir";
 /// The userspace CNI's default container directory (`DefaultBaseCNIDir`).
 pub const DEFAULT_MAPPED_DIR: &str = "/var/lib/cni/usrspcni";
+/// Start of the names of the files the CNI writes in its shared-directory
+/// mode: `configData-<containerId[:12]>-<ifName>.json`.
+pub const CONFIG_FILE_PREFIX: &str = "configData-";
+/// End of those names.
+pub const CONFIG_FILE_SUFFIX: &str = ".json";
+/// At most this many `configData-*.json` files are read; more are named in a
+/// warning.
+pub const MAX_CONFIG_FILES: usize = 256;
+/// A `configData-*.json` file larger than this is not read (one interface's
+/// data is a few KiB).
+pub const MAX_CONFIG_FILE_BYTES: u64 = 1 << 20;
 
 /// One interface described by the userspace CNI.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UserspaceInterface {
-    /// Interface name in the pod (`ifName`).
+    /// Interface name in the pod (`ifName`); `None` for an entry without
+    /// one that is kept for its device.
     pub interface: Option<String>,
     /// Network name (`name`).
     pub network: Option<String>,
@@ -36,6 +60,8 @@ pub struct UserspaceInterface {
     pub mac: Option<String>,
     /// Default-route gateways from the CNI result.
     pub gateway: Vec<String>,
+    /// The other routes of the CNI result.
+    pub routes: Vec<Route>,
     /// DNS from the CNI result.
     pub dns: Dns,
 }
@@ -51,16 +77,210 @@ pub fn socket_path(mapped_dir: &str, socketfile: &str) -> String {
     format!("{dir}/{}", socketfile.trim_start_matches("./"))
 }
 
-/// Parses the configuration data. `mapped_dir` is the decoded
-/// `userspace/mapped-dir` value, if present; without it the default
-/// directory is used, with a warning, for relative socket files.
+/// The directory relative socket files are taken to be in: the mapped-dir
+/// annotation, else the userspace CNI's default (with one warning, the first
+/// time it is needed).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SocketDir {
+    annotated: Option<String>,
+    warned: bool,
+}
+
+impl SocketDir {
+    /// A directory from a decoded mapped-dir value (`None`: the default).
+    #[must_use]
+    pub fn new(mapped_dir: Option<&str>) -> Self {
+        Self {
+            annotated: mapped_dir
+                .filter(|d| !d.trim().is_empty())
+                .map(str::to_owned),
+            warned: false,
+        }
+    }
+
+    /// The directory given by an annotation, if any.
+    #[must_use]
+    pub fn annotated(&self) -> Option<&str> {
+        self.annotated.as_deref()
+    }
+
+    /// `file` in the directory; an absolute `file` is returned as it is.
+    pub fn resolve(&mut self, file: &str, warnings: &mut Vec<String>) -> String {
+        let dir = match &self.annotated {
+            Some(d) => d.as_str(),
+            None => {
+                if !file.starts_with('/') && !self.warned {
+                    self.warned = true;
+                    warnings.push(format!(
+                        "annotation {MAPPED_DIR_KEY} is missing: socket files are taken to be in the userspace CNI default {DEFAULT_MAPPED_DIR}"
+                    ));
+                }
+                DEFAULT_MAPPED_DIR
+            }
+        };
+        socket_path(dir, file)
+    }
+}
+
+/// The mapped directory the annotations give: `userspace/mapped-dir`, else
+/// `userspace/mappedDir`. A value that is not an absolute path is not used
+/// (warning). `None` when neither annotation gives a usable directory.
+#[must_use]
+pub fn mapped_dir(annotations: &DownwardMap, warnings: &mut Vec<String>) -> Option<String> {
+    let value = |key: &str| {
+        annotations
+            .get(key)
+            .map(|v| String::from_utf8_lossy(v).trim().to_owned())
+    };
+    let main = value(MAPPED_DIR_KEY);
+    let alias = value(MAPPED_DIR_ALIAS_KEY);
+    let (key, dir) = match (main, alias) {
+        (Some(main), Some(alias)) if !main.is_empty() => {
+            if !alias.is_empty() && clean_dir(&main) != clean_dir(&alias) {
+                warnings.push(format!(
+                    "annotations {MAPPED_DIR_KEY} ({main:?}) and {MAPPED_DIR_ALIAS_KEY} ({alias:?}) differ; {MAPPED_DIR_KEY} is used"
+                ));
+            }
+            (MAPPED_DIR_KEY, main)
+        }
+        (Some(main), None) => (MAPPED_DIR_KEY, main),
+        (_, Some(alias)) => (MAPPED_DIR_ALIAS_KEY, alias),
+        (None, None) => return None,
+    };
+    if dir.is_empty() {
+        warnings.push(format!("annotation {key} is empty; not used"));
+        return None;
+    }
+    if !dir.starts_with('/') {
+        warnings.push(format!(
+            "annotation {key} {dir:?} is not an absolute path; not used"
+        ));
+        return None;
+    }
+    Some(dir)
+}
+
+/// A directory without its trailing slashes (`/` stays `/`).
+fn clean_dir(d: &str) -> &str {
+    let t = d.trim_end_matches('/');
+    if t.is_empty() { "/" } else { t }
+}
+
+/// Everything the pod's userspace CNI data says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UserspaceData {
+    /// The interfaces, one per interface name (the later description of a
+    /// name wins), in the order they were first described.
+    pub interfaces: Vec<UserspaceInterface>,
+    /// Whether the pod has userspace CNI data at all: configuration data, a
+    /// mapped-dir annotation or a `configData-*.json` file.
+    pub present: bool,
+    /// The directory relative socket paths are resolved against.
+    pub socket_dir: SocketDir,
+}
+
+/// Reads the pod's userspace CNI data: the configuration-data annotation,
+/// then (when a mapped-dir annotation names the shared directory) every
+/// `configData-*.json` file in that directory, sorted by name.
+#[must_use]
+pub fn read(pod: &PodView, annotations: &DownwardMap, warnings: &mut Vec<String>) -> UserspaceData {
+    let dir = mapped_dir(annotations, warnings);
+    let mut data = UserspaceData {
+        present: dir.is_some()
+            || annotations.contains_key(MAPPED_DIR_KEY)
+            || annotations.contains_key(MAPPED_DIR_ALIAS_KEY),
+        socket_dir: SocketDir::new(dir.as_deref()),
+        interfaces: Vec::new(),
+    };
+    let mut entries = Vec::new();
+    if let Some(value) = annotations.get(CONFIGURATION_DATA_KEY) {
+        data.present = true;
+        entries = parse_entries(
+            value,
+            &format!("annotation {CONFIGURATION_DATA_KEY}"),
+            &mut data.socket_dir,
+            warnings,
+        );
+    }
+    if let Some(dir) = &dir {
+        let files = config_files(pod, dir, warnings);
+        data.present |= !files.is_empty();
+        for path in files {
+            match pod.read(&path, MAX_CONFIG_FILE_BYTES) {
+                Ok(bytes) => entries.extend(parse_entries(
+                    &bytes,
+                    &format!("file {path}"),
+                    &mut data.socket_dir,
+                    warnings,
+                )),
+                Err(e) => warnings.push(format!("{e}; userspace CNI data in it not used")),
+            }
+        }
+    }
+    data.interfaces = dedupe(entries, warnings);
+    data
+}
+
+/// The `configData-*.json` files of `dir`, as pod paths sorted by name.
+fn config_files(pod: &PodView, dir: &str, warnings: &mut Vec<String>) -> Vec<String> {
+    let Some(names) = pod.list_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<String> = names
+        .into_iter()
+        .filter(|n| {
+            n.len() > CONFIG_FILE_PREFIX.len() + CONFIG_FILE_SUFFIX.len()
+                && n.starts_with(CONFIG_FILE_PREFIX)
+                && n.ends_with(CONFIG_FILE_SUFFIX)
+        })
+        .map(|n| format!("{}/{n}", dir.trim_end_matches('/')))
+        .collect();
+    if files.len() > MAX_CONFIG_FILES {
+        warnings.push(format!(
+            "{dir}: {} userspace CNI configData files; only the first {MAX_CONFIG_FILES} by name are read",
+            files.len()
+        ));
+        files.truncate(MAX_CONFIG_FILES);
+    }
+    files
+}
+
+/// Parses the configuration-data annotation. `mapped_dir` is the decoded
+/// mapped-dir value, if present; without it the default directory is used,
+/// with a warning, for relative socket files. Interfaces described twice
+/// are merged as [`read`] merges them.
 #[must_use]
 pub fn parse(
     value: &[u8],
     mapped_dir: Option<&str>,
     warnings: &mut Vec<String>,
 ) -> Vec<UserspaceInterface> {
-    let key = CONFIGURATION_DATA_KEY;
+    let mut dir = SocketDir::new(mapped_dir);
+    let entries = parse_entries(
+        value,
+        &format!("annotation {CONFIGURATION_DATA_KEY}"),
+        &mut dir,
+        warnings,
+    );
+    dedupe(entries, warnings)
+}
+
+/// One parsed entry and where it was found, for warnings about repeats.
+struct Entry {
+    origin: String,
+    iface: UserspaceInterface,
+}
+
+/// The entries of one annotation value or file: a JSON array of
+/// `ConfigurationData` objects, or a single object (what a `configData`
+/// file holds).
+fn parse_entries(
+    value: &[u8],
+    what: &str,
+    dir: &mut SocketDir,
+    warnings: &mut Vec<String>,
+) -> Vec<Entry> {
     let raw = match std::str::from_utf8(value)
         .map_err(|_| "invalid UTF-8".to_owned())
         .and_then(|t| {
@@ -75,78 +295,123 @@ pub fn parse(
         }) {
         Ok(v) => v,
         Err(e) => {
-            warnings.push(format!(
-                "annotation {key} is not valid JSON ({e}); not used"
-            ));
+            warnings.push(format!("{what} is not valid JSON ({e}); not used"));
             return Vec::new();
         }
     };
-    // A single object (one interface) is accepted as a one-element list.
+    let single = raw.get().trim_start().starts_with('{');
     let items = if let Ok(Arr(items)) = serde_json::from_str::<Arr<'_>>(raw.get()) {
         items
-    } else if raw.get().trim_start().starts_with('{') {
+    } else if single {
         vec![raw]
     } else {
         warnings.push(format!(
-            "annotation {key}: expected a JSON array, found {}; not used",
+            "{what}: expected a JSON array, found {}; not used",
             json::kind(raw)
         ));
         return Vec::new();
     };
-    let mut warned_dir = false;
     let mut out = Vec::with_capacity(items.len());
     for (index, item) in items.into_iter().enumerate() {
-        let Some(obj) = Obj::parse(item) else {
+        let origin = if single {
+            what.to_owned()
+        } else {
+            format!("{what} entry {index}")
+        };
+        let Some(obj) = Obj::parse_go(item) else {
             warnings.push(format!(
-                "annotation {key} entry {index}: expected an object, found {}; entry dropped",
+                "{origin}: expected an object, found {}; entry dropped",
                 json::kind(item)
             ));
             continue;
         };
-        let interface = obj.string(
-            "ifName",
-            &format_args!("annotation {key} entry {index}"),
-            warnings,
-        );
-        let context = match &interface {
-            Some(i) => format!("annotation {key} entry {index} ({i})"),
-            None => format!("annotation {key} entry {index}"),
-        };
-        let mut entry = UserspaceInterface {
-            interface,
-            network: obj.string("name", &context, warnings),
-            ..UserspaceInterface::default()
-        };
-        let mut resolve = |socketfile: &str, warnings: &mut Vec<String>| {
-            let dir = match mapped_dir {
-                Some(d) if !d.trim().is_empty() => d,
-                _ => {
-                    if !socketfile.starts_with('/') && !warned_dir {
-                        warned_dir = true;
-                        warnings.push(format!(
-                            "annotation {MAPPED_DIR_KEY} is missing: socket files are taken to be in the userspace CNI default {DEFAULT_MAPPED_DIR}"
-                        ));
-                    }
-                    DEFAULT_MAPPED_DIR
-                }
-            };
-            socket_path(dir, socketfile)
-        };
-        match obj.get("config") {
-            None => warnings.push(format!(
-                "{context}: no \"config\" object; the interface has no device"
-            )),
-            Some(_) => match obj.object("config", &context, warnings) {
-                Some(config) => {
-                    entry.device_info = device_info(&config, &context, warnings, &mut resolve);
-                }
-                None => warnings.push(format!("{context}: the interface has no device")),
-            },
+        if let Some(iface) = entry(&obj, &origin, dir, warnings) {
+            out.push(Entry { origin, iface });
         }
-        if let Some(result) = obj.object("ipResult", &context, warnings) {
-            cni_result(&result, &mut entry, &context, warnings);
+    }
+    out
+}
+
+/// One `ConfigurationData` object; `None` when it is dropped.
+fn entry(
+    obj: &Obj<'_>,
+    origin: &str,
+    dir: &mut SocketDir,
+    warnings: &mut Vec<String>,
+) -> Option<UserspaceInterface> {
+    let interface = obj.string("ifName", &origin, warnings);
+    let context = match &interface {
+        Some(i) => format!("{origin} ({i})"),
+        None => origin.to_owned(),
+    };
+    let mut iface = UserspaceInterface {
+        interface,
+        network: obj.string("name", &context, warnings),
+        ..UserspaceInterface::default()
+    };
+    match obj.get("config") {
+        None => warnings.push(format!(
+            "{context}: no \"config\" object; the interface has no device"
+        )),
+        Some(_) => match obj.object("config", &context, warnings) {
+            Some(config) => iface.device_info = device_info(&config, &context, dir, warnings),
+            None => warnings.push(format!("{context}: the interface has no device")),
+        },
+    }
+    if let Some(result) = obj.object("ipResult", &context, warnings) {
+        cni_result(&result, &mut iface, &context, warnings);
+    }
+    if iface.interface.is_none() {
+        // The CNI always writes the interface name it was called with
+        // (CNI_IFNAME is mandatory), so this entry was made by hand or
+        // damaged. A socket is still a device DPDK can use; without one
+        // the entry names nothing.
+        if iface
+            .device_info
+            .as_ref()
+            .is_some_and(DeviceInfo::is_usable)
+        {
+            warnings.push(format!(
+                "{context}: no \"ifName\"; kept as a device without an interface name"
+            ));
+        } else {
+            warnings.push(format!(
+                "{context}: no \"ifName\" and no device; entry dropped"
+            ));
+            return None;
         }
-        out.push(entry);
+    }
+    Some(iface)
+}
+
+/// Keeps one entry per interface name: the later description of a name
+/// replaces the earlier one (the CNI appends to its annotation, so a retried
+/// ADD leaves both), with a warning naming the one dropped. Entries without
+/// a name are all kept. The order is that of the entries kept.
+fn dedupe(entries: Vec<Entry>, warnings: &mut Vec<String>) -> Vec<UserspaceInterface> {
+    // From the end: the first time a name is seen there is its last entry.
+    let mut keep = vec![true; entries.len()];
+    let mut seen: std::collections::BTreeMap<&str, ()> = std::collections::BTreeMap::new();
+    for (i, e) in entries.iter().enumerate().rev() {
+        let Some(name) = e.iface.interface.as_deref() else {
+            continue;
+        };
+        if seen.insert(name, ()).is_some() {
+            keep[i] = false;
+            warnings.push(format!(
+                "userspace CNI data describes interface {name} more than once; {} is replaced by a later entry",
+                e.origin
+            ));
+        }
+    }
+    // The warnings in input order.
+    let first_new = warnings.len() - keep.iter().filter(|k| !**k).count();
+    warnings[first_new..].reverse();
+    let mut out = Vec::with_capacity(entries.len());
+    for (e, k) in entries.into_iter().zip(keep) {
+        if k {
+            out.push(e.iface);
+        }
     }
     out
 }
@@ -154,8 +419,8 @@ pub fn parse(
 fn device_info(
     config: &Obj<'_>,
     context: &str,
+    dir: &mut SocketDir,
     warnings: &mut Vec<String>,
-    resolve: &mut dyn FnMut(&str, &mut Vec<String>) -> String,
 ) -> Option<DeviceInfo> {
     let iftype = config.string("iftype", &context, warnings);
     let sub = |name: &str, warnings: &mut Vec<String>| {
@@ -165,36 +430,32 @@ fn device_info(
         Some("vhostuser") => {
             let ctx = format_args!("{context} config vhost");
             let vhost = sub("vhost", warnings);
-            let mode = vhost
-                .as_ref()
-                .and_then(|v| v.string("mode", &ctx, warnings));
-            let Some(file) = vhost
-                .as_ref()
-                .and_then(|v| v.string("socketfile", &ctx, warnings))
-            else {
+            let get = |key: &str, warnings: &mut Vec<String>| {
+                vhost.as_ref().and_then(|v| v.string(key, &ctx, warnings))
+            };
+            let mode = get("mode", warnings);
+            let group = get("group", warnings);
+            let Some(file) = get("socketfile", warnings) else {
                 warnings.push(format!(
                     "{context}: vhostuser interface has no socketfile; the interface has no device"
                 ));
                 return None;
             };
-            Some(DeviceInfo::synthesized_vhost_user(
-                mode,
-                resolve(&file, warnings),
-            ))
+            let mut info = DeviceInfo::synthesized_vhost_user(mode, dir.resolve(&file, warnings));
+            if let Some(v) = info.vhost_user.as_mut() {
+                v.group = group;
+            }
+            Some(info)
         }
         Some("memif") => {
             let ctx = format_args!("{context} config memif");
             let memif = sub("memif", warnings);
-            let role = memif
-                .as_ref()
-                .and_then(|m| m.string("role", &ctx, warnings));
-            let mode = memif
-                .as_ref()
-                .and_then(|m| m.string("mode", &ctx, warnings));
-            let Some(file) = memif
-                .as_ref()
-                .and_then(|m| m.string("socketfile", &ctx, warnings))
-            else {
+            let get = |key: &str, warnings: &mut Vec<String>| {
+                memif.as_ref().and_then(|m| m.string(key, &ctx, warnings))
+            };
+            let role = get("role", warnings);
+            let mode = get("mode", warnings);
+            let Some(file) = get("socketfile", warnings) else {
                 warnings.push(format!(
                     "{context}: memif interface has no socketfile; the interface has no device"
                 ));
@@ -203,7 +464,7 @@ fn device_info(
             Some(DeviceInfo::synthesized_memif(
                 role,
                 mode,
-                resolve(&file, warnings),
+                dir.resolve(&file, warnings),
             ))
         }
         Some(other) => {
@@ -241,7 +502,7 @@ fn objects<'a>(
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         match Obj::parse(item) {
-            Some(o) => out.push(o),
+            Some(o) => out.push(o.folding(obj.folds())),
             None => warnings.push(format!(
                 "{context}: an element of \"{key}\" should be an object; dropped"
             )),
@@ -250,8 +511,14 @@ fn objects<'a>(
     out
 }
 
-/// Takes addresses, MAC, default-route gateways and DNS from a CNI result of
-/// any version.
+/// Whether a route destination is a default route.
+fn is_default_route(dst: &str) -> bool {
+    matches!(dst, "0.0.0.0/0" | "::/0")
+}
+
+/// Takes addresses, MAC, routes and DNS from a CNI result of any version:
+/// the gateways of default routes go to `gateway`, the other routes to
+/// `routes`.
 fn cni_result(
     result: &Obj<'_>,
     entry: &mut UserspaceInterface,
@@ -285,17 +552,78 @@ fn cni_result(
         &ctx,
         warnings,
     );
-    for route in objects(result, "routes", &ctx, &mut quiet) {
-        let dst = route.string("dst", &ctx, &mut quiet);
-        let gw = route.string("gw", &ctx, &mut quiet);
-        if let (Some("0.0.0.0/0" | "::/0"), Some(gw)) = (dst.as_deref(), gw) {
-            if !entry.gateway.contains(&gw) {
-                entry.gateway.push(gw);
+    for route in objects(result, "routes", &ctx, warnings) {
+        let dst = route.string("dst", &ctx, warnings);
+        let gw = route.string("gw", &ctx, warnings);
+        match dst {
+            Some(dst) if is_default_route(&dst) => {
+                if let Some(gw) = gw {
+                    if !entry.gateway.contains(&gw) {
+                        entry.gateway.push(gw);
+                    }
+                }
             }
+            Some(dst) => {
+                let route = Route::new(dst, gw);
+                if !entry.routes.contains(&route) {
+                    entry.routes.push(route);
+                }
+            }
+            None => warnings.push(format!("{ctx}: a route without \"dst\"; dropped")),
         }
     }
     if let Some(dns) = result.object("dns", &ctx, &mut quiet) {
         entry.dns = decode_dns(&dns, &format_args!("{ctx} dns"), warnings);
+    }
+}
+
+/// Applies the one rule for relative socket paths to the finished interface
+/// list: a vhost-user or memif path that is not absolute is resolved against
+/// the userspace CNI's directory when the pod has userspace CNI data (with a
+/// warning naming both); otherwise it stays as given, with a warning, and
+/// DPDK arguments leave it out. A vDPA character device path that is not
+/// absolute is never resolved: it stays as given, with a warning.
+pub(crate) fn resolve_relative_paths(
+    ifs: &mut [Interface],
+    userspace: &mut UserspaceData,
+    warnings: &mut Vec<String>,
+) {
+    for iface in ifs {
+        let label = match (&iface.interface, &iface.network) {
+            (Some(i), _) => format!("interface {i}"),
+            (None, Some(n)) => format!("the interface of network {n}"),
+            (None, None) => "an interface without a name".to_owned(),
+        };
+        let Some(info) = iface.device_info.as_mut() else {
+            continue;
+        };
+        let (kind, path) = match iface.device_type {
+            DeviceType::VhostUser => (
+                "vhost-user",
+                info.vhost_user.as_mut().and_then(|v| v.path.as_mut()),
+            ),
+            DeviceType::Memif => ("memif", info.memif.as_mut().and_then(|m| m.path.as_mut())),
+            DeviceType::Vdpa => ("vdpa", info.vdpa.as_mut().and_then(|v| v.path.as_mut())),
+            _ => continue,
+        };
+        let Some(path) = path.filter(|p| !p.starts_with('/')) else {
+            continue;
+        };
+        if kind == "vdpa" {
+            warnings.push(format!(
+                "{label}: device-info vdpa path {path:?} is not an absolute path; kept as given and left out of DPDK arguments"
+            ));
+        } else if userspace.present {
+            let resolved = userspace.socket_dir.resolve(path, warnings);
+            warnings.push(format!(
+                "{label}: device-info {kind} path {path:?} is relative; taken to be {resolved:?} in the userspace CNI directory"
+            ));
+            *path = resolved;
+        } else {
+            warnings.push(format!(
+                "{label}: device-info {kind} path {path:?} is relative and the pod has no userspace CNI directory ({MAPPED_DIR_KEY}) to resolve it against; kept as given and left out of DPDK arguments"
+            ));
+        }
     }
 }
 
@@ -345,8 +673,10 @@ mod tests {
             v.path.as_deref(),
             Some("/var/lib/cni/usrspcni/037ecb6703b0-net1")
         );
+        assert_eq!(v.group, None);
         assert_eq!(r[0].mac.as_deref(), Some("aa:bb:cc:dd:ee:ff"));
         assert_eq!(r[0].gateway, ["10.56.217.1"]);
+        assert!(r[0].routes.is_empty());
         assert_eq!(r[1].ips, ["192.168.220.5/24", "fd00:220::5/64"]);
         let m = r[1].device_info.as_ref().unwrap().memif.as_ref().unwrap();
         assert_eq!(
@@ -402,5 +732,169 @@ mod tests {
         assert_eq!(r[1].mac, None);
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(w[0].contains("00:ZZ:BB:CC:DD:01"), "{w:?}");
+    }
+
+    /// Go's decoder matches keys case-insensitively; the userspace CNI's own
+    /// test data (pkg/configdata/configdata_test.go) writes `"Name"`.
+    #[test]
+    fn keys_match_as_go_matches_them() {
+        let data = br#"[{"Name":"Container New Name","ContainerId":"123-456-789-007","IfName":"eth7",
+            "Config":{"IfType":"memif","Memif":{"Role":"master","SocketFile":"m.sock"}},
+            "IPResult":{"IPs":[{"Address":"10.1.1.2/24"}],"Routes":[{"Dst":"10.2.0.0/16","GW":"10.1.1.1"}]}}]"#;
+        let mut w = Vec::new();
+        let r = parse(data, Some("/run/u"), &mut w);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].interface.as_deref(), Some("eth7"));
+        assert_eq!(r[0].network.as_deref(), Some("Container New Name"));
+        let m = r[0].device_info.as_ref().unwrap().memif.as_ref().unwrap();
+        assert_eq!(m.role.as_deref(), Some("master"));
+        assert_eq!(m.path.as_deref(), Some("/run/u/m.sock"));
+        assert_eq!(r[0].ips, ["10.1.1.2/24"]);
+        assert_eq!(
+            r[0].routes,
+            [Route::new("10.2.0.0/16", Some("10.1.1.1".to_owned()))]
+        );
+        // The last key that matches wins, whatever its case.
+        let r = parse(
+            br#"[{"ifName":"a","IFNAME":"b","config":{"iftype":"memif","memif":{"socketfile":"s"}}}]"#,
+            Some("/d"),
+            &mut w,
+        );
+        assert_eq!(r[0].interface.as_deref(), Some("b"));
+        assert!(w.is_empty(), "{w:?}");
+    }
+
+    #[test]
+    fn an_entry_without_ifname_is_kept_only_for_its_device() {
+        let data = br#"[{"name":"net-a","config":{"iftype":"vhostuser","vhost":{"mode":"client","socketfile":"s"}}},
+                        {"name":"net-b","config":{"iftype":"memif","memif":{"role":"slave"}}},
+                        {"name":"net-c"}]"#;
+        let mut w = Vec::new();
+        let r = parse(data, Some("/d"), &mut w);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].interface, None);
+        assert_eq!(r[0].network.as_deref(), Some("net-a"));
+        assert!(r[0].device_info.as_ref().unwrap().is_usable());
+        assert_eq!(
+            w.iter().filter(|m| m.contains("no \"ifName\"")).count(),
+            3,
+            "{w:?}"
+        );
+        assert!(w[0].contains("kept as a device"), "{w:?}");
+    }
+
+    #[test]
+    fn the_later_entry_for_an_interface_wins_with_one_warning() {
+        let data = br#"[{"ifName":"net1","name":"old","config":{"iftype":"vhostuser","vhost":{"mode":"client","socketfile":"old"}}},
+                        {"ifName":"net2","name":"b","config":{"iftype":"memif","memif":{"socketfile":"m"}}},
+                        {"ifName":"net1","name":"new","config":{"iftype":"vhostuser","vhost":{"mode":"server","socketfile":"new"}}}]"#;
+        let mut w = Vec::new();
+        let r = parse(data, Some("/d/"), &mut w);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].interface.as_deref(), Some("net2"));
+        assert_eq!(r[1].interface.as_deref(), Some("net1"));
+        assert_eq!(r[1].network.as_deref(), Some("new"));
+        let v = r[1].device_info.as_ref().unwrap();
+        let v = v.vhost_user.as_ref().unwrap();
+        assert_eq!(v.path.as_deref(), Some("/d/new"));
+        assert_eq!(v.mode.as_deref(), Some("server"));
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].contains(
+                "net1 more than once; annotation userspace/configuration-data entry 0 is replaced"
+            ),
+            "{w:?}"
+        );
+        // Three descriptions: two warnings, in input order.
+        let mut w = Vec::new();
+        let one = r#"{"ifName":"a","config":{"iftype":"memif","memif":{"socketfile":"s"}}}"#;
+        let r = parse(
+            format!("[{one},{one},{one}]").as_bytes(),
+            Some("/d"),
+            &mut w,
+        );
+        assert_eq!(r.len(), 1);
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(
+            w[0].contains("entry 0 is") && w[1].contains("entry 1 is"),
+            "{w:?}"
+        );
+    }
+
+    #[test]
+    fn vhost_group_and_routes() {
+        let data = br#"{"containerId":"c","ifName":"net1","name":"n",
+            "config":{"iftype":"vhostuser","vhost":{"mode":"server","group":"hugetlbfs","socketfile":"c-net1"}},
+            "ipResult":{"cniVersion":"1.0.0","ips":[{"address":"10.56.217.136/24","gateway":"10.56.217.1"}],
+              "routes":[{"dst":"0.0.0.0/0","gw":"10.56.217.1"},{"dst":"::/0"},{"dst":"192.168.0.0/16","gw":"10.56.217.254"},
+                        {"dst":"10.96.0.0/12"},{"dst":"10.96.0.0/12"},{"gw":"1.2.3.4"}]}}"#;
+        let mut w = Vec::new();
+        let r = parse(data, Some("/var/lib/cni/usrspcni/"), &mut w);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].contains("without \"dst\""));
+        let v = r[0]
+            .device_info
+            .as_ref()
+            .unwrap()
+            .vhost_user
+            .as_ref()
+            .unwrap();
+        assert_eq!(v.group.as_deref(), Some("hugetlbfs"));
+        assert_eq!(r[0].gateway, ["10.56.217.1"]);
+        assert_eq!(
+            r[0].routes,
+            [
+                Route::new("192.168.0.0/16", Some("10.56.217.254".to_owned())),
+                Route::new("10.96.0.0/12", None)
+            ]
+        );
+    }
+
+    #[test]
+    fn mapped_dir_annotations() {
+        let map = |pairs: &[(&str, &str)]| -> DownwardMap {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.as_bytes().to_vec()))
+                .collect()
+        };
+        let mut w = Vec::new();
+        assert_eq!(
+            mapped_dir(
+                &map(&[(MAPPED_DIR_ALIAS_KEY, "/var/lib/cni/usrspcni/")]),
+                &mut w
+            )
+            .as_deref(),
+            Some("/var/lib/cni/usrspcni/")
+        );
+        assert!(w.is_empty());
+        // Both, the same directory spelled differently: no warning.
+        assert_eq!(
+            mapped_dir(
+                &map(&[(MAPPED_DIR_KEY, "/a/"), (MAPPED_DIR_ALIAS_KEY, "/a")]),
+                &mut w
+            )
+            .as_deref(),
+            Some("/a/")
+        );
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(
+            mapped_dir(
+                &map(&[(MAPPED_DIR_KEY, "/a"), (MAPPED_DIR_ALIAS_KEY, "/b")]),
+                &mut w
+            )
+            .as_deref(),
+            Some("/a")
+        );
+        assert_eq!(w.len(), 1);
+        assert_eq!(
+            mapped_dir(&map(&[(MAPPED_DIR_KEY, "shared")]), &mut w),
+            None
+        );
+        assert_eq!(mapped_dir(&map(&[(MAPPED_DIR_KEY, " ")]), &mut w), None);
+        assert_eq!(w.len(), 3, "{w:?}");
+        assert_eq!(mapped_dir(&map(&[]), &mut w), None);
+        assert_eq!(w.len(), 3);
     }
 }

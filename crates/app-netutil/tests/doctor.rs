@@ -262,6 +262,29 @@ fn every_fixture_pod_can_be_diagnosed() {
     }
 }
 
+/// A socket path the report could not resolve (no userspace CNI data) fails
+/// the socket check; resolved, the check looks at the resolved path.
+#[test]
+fn a_relative_socket_path_fails_unless_resolved() {
+    let socket = |case: &str| {
+        fixture(case)
+            .checks
+            .into_iter()
+            .find(|c| c.id == "socket")
+            .unwrap()
+    };
+    let c = socket("relative_vhost_socket_kubevirt_no_userspace");
+    assert_eq!(c.status, Status::Fail, "{c:?}");
+    assert!(c.message.contains("a relative path"), "{c:?}");
+    assert!(c.fix.as_deref().unwrap().contains("userspace/mapped-dir"));
+    let c = socket("relative_vhost_socket_kubevirt_with_mapped_dir");
+    assert!(
+        c.message
+            .starts_with("/var/lib/cni/usrcni/2ea1931c-2935-net1"),
+        "{c:?}"
+    );
+}
+
 fn write(root: &Path, path: &str, data: &str) {
     let p = root.join(path.trim_start_matches('/'));
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();

@@ -241,6 +241,17 @@ static void dump_interface(FILE *out, const netutil_interface *it, size_t i)
         fprintf(out, "%s=null\n", PATH("mtu"));
     }
     line_list(out, p, "gateway", it, netutil_interface_gateway_count, netutil_interface_gateway);
+    size_t nroutes = netutil_interface_route_count(it);
+    for (size_t j = 0; j < nroutes; j++) {
+        char rp[96];
+        snprintf(rp, sizeof rp, "routes[%zu].dst", j);
+        CHECK(netutil_interface_route_dst(it, j) != NULL);
+        line_str(out, PATH(rp), netutil_interface_route_dst(it, j));
+        snprintf(rp, sizeof rp, "routes[%zu].gw", j);
+        line_str(out, PATH(rp), netutil_interface_route_gw(it, j));
+    }
+    CHECK(netutil_interface_route_dst(it, nroutes) == NULL);
+    CHECK(netutil_interface_route_gw(it, nroutes) == NULL);
     line_list(out, p, "dns.nameservers", it, netutil_interface_dns_nameserver_count,
               netutil_interface_dns_nameserver);
     line_list(out, p, "dns.search", it, netutil_interface_dns_search_count,
@@ -277,6 +288,8 @@ static void dump_interface(FILE *out, const netutil_interface *it, size_t i)
                      netutil_interface_devinfo_vhost_user_mode(it));
         line_str_opt(out, PATH("device-info.vhost-user.path"),
                      netutil_interface_devinfo_vhost_user_path(it));
+        line_str_opt(out, PATH("device-info.vhost-user.group"),
+                     netutil_interface_devinfo_vhost_user_group(it));
         line_str_opt(out, PATH("device-info.memif.role"), netutil_interface_devinfo_memif_role(it));
         line_str_opt(out, PATH("device-info.memif.mode"), netutil_interface_devinfo_memif_mode(it));
         line_str_opt(out, PATH("device-info.memif.path"), netutil_interface_devinfo_memif_path(it));
@@ -326,6 +339,10 @@ static void dump_interface(FILE *out, const netutil_interface *it, size_t i)
 
 void ctest_dump(FILE *out, const netutil_report *r)
 {
+    line_str(out, "pod.hostname", netutil_report_pod_hostname(r));
+    line_str(out, "pod.name", netutil_report_pod_name(r));
+    line_str(out, "pod.namespace", netutil_report_pod_namespace(r));
+    line_str(out, "pod.uid", netutil_report_pod_uid(r));
     dump_cpus(out, r);
     dump_hugepages(out, r);
     size_t n = netutil_report_interface_count(r);

@@ -114,6 +114,10 @@ int ctest_null_args_main(int argc, char **argv)
     CHECK(netutil_report_cpu_smt_group_count(NULL) == 0);
     CHECK(netutil_report_cpu_smt_group(NULL, 0, &len) == NULL);
     CHECK(netutil_report_container_name(NULL) == NULL);
+    CHECK(netutil_report_pod_hostname(NULL) == NULL);
+    CHECK(netutil_report_pod_name(NULL) == NULL);
+    CHECK(netutil_report_pod_namespace(NULL) == NULL);
+    CHECK(netutil_report_pod_uid(NULL) == NULL);
     CHECK(netutil_report_container_count(NULL) == 0);
     CHECK(netutil_report_container(NULL, 0) == NULL);
     CHECK(netutil_report_own_container(NULL) == NULL);
@@ -157,6 +161,9 @@ int ctest_null_args_main(int argc, char **argv)
     CHECK(!netutil_interface_mtu(it, &t));
     CHECK(netutil_interface_gateway_count(it) == 0);
     CHECK(netutil_interface_gateway(it, 0) == NULL);
+    CHECK(netutil_interface_route_count(it) == 0);
+    CHECK(netutil_interface_route_dst(it, 0) == NULL);
+    CHECK(netutil_interface_route_gw(it, 0) == NULL);
     CHECK(netutil_interface_dns_nameserver_count(it) == 0);
     CHECK(netutil_interface_dns_nameserver(it, 0) == NULL);
     CHECK(netutil_interface_dns_search_count(it) == 0);
@@ -182,6 +189,7 @@ int ctest_null_args_main(int argc, char **argv)
     CHECK(netutil_interface_devinfo_vdpa_representor_device(it) == NULL);
     CHECK(netutil_interface_devinfo_vhost_user_mode(it) == NULL);
     CHECK(netutil_interface_devinfo_vhost_user_path(it) == NULL);
+    CHECK(netutil_interface_devinfo_vhost_user_group(it) == NULL);
     CHECK(netutil_interface_devinfo_memif_role(it) == NULL);
     CHECK(netutil_interface_devinfo_memif_mode(it) == NULL);
     CHECK(netutil_interface_devinfo_memif_path(it) == NULL);

@@ -371,6 +371,12 @@ fn vdpa_path<'a>(iface: &'a Interface, name: &str, warnings: &mut Vec<String>) -
         ));
         return None;
     };
+    if !path.starts_with('/') {
+        warnings.push(format!(
+            "{name}: character device path {path:?} is not absolute; left out"
+        ));
+        return None;
+    }
     if path.contains(',') {
         warnings.push(format!(
             "{name}: path {path:?} contains a comma, which devargs cannot carry; left out"
@@ -389,6 +395,14 @@ fn socket_path<'a>(
         warnings.push(format!("{name}: no socket path; left out"));
         return None;
     };
+    // Relative to what? Not to this process's working directory: the report
+    // resolves what it can, the rest is left out.
+    if !path.starts_with('/') {
+        warnings.push(format!(
+            "{name}: socket path {path:?} is relative; left out"
+        ));
+        return None;
+    }
     if path.contains(',') {
         warnings.push(format!(
             "{name}: socket path {path:?} contains a comma, which devargs cannot carry; left out"

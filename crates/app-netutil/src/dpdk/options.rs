@@ -257,10 +257,12 @@ impl DpdkOptions {
 }
 
 /// A file prefix names files and directories: no `%` (EAL rejects it), no
-/// `/`, not empty, no whitespace or control characters.
-fn check_file_prefix(prefix: &str) -> Result<(), DpdkError> {
+/// `/`, not empty, not `.` or `..`, no whitespace or control characters.
+pub(super) fn check_file_prefix(prefix: &str) -> Result<(), DpdkError> {
     let reason = if prefix.is_empty() {
         Some("empty")
+    } else if prefix == "." || prefix == ".." {
+        Some("names a directory, not a file")
     } else if prefix.contains('%') {
         Some("contains %, which EAL rejects")
     } else if prefix.contains('/') {

@@ -146,6 +146,7 @@ fn vhost(name: &str, mode: Option<&str>, path: &str) -> Interface {
         vhost_user: Some(VhostUserInfo {
             mode: mode.map(str::to_owned),
             path: Some(path.to_owned()),
+            group: None,
         }),
         ..DeviceInfo::default()
     });
@@ -172,7 +173,7 @@ fn report(cpus: Option<Cpus>, hugepages: Hugepages, interfaces: Vec<Interface>) 
         cpus,
         hugepages,
         interfaces,
-        warnings: Vec::new(),
+        ..Report::default()
     }
 }
 
@@ -475,6 +476,36 @@ fn vhost_user_without_mode_or_with_odd_path() {
     assert!(has_warning(&eal, "contains a comma"));
     assert!(has_warning(&eal, "\"bridge\" is neither client nor server"));
     assert!(has_warning(&eal, "121 bytes long"));
+}
+
+/// A relative socket or device path is relative to nothing EAL knows (the
+/// report resolves what it can): the device is left out, with a warning.
+#[test]
+fn relative_paths_are_left_out() {
+    let r = plain(vec![
+        vhost("net1", Some("server"), "2ea1931c-2935-net1"),
+        memif("net2", Some("slave"), None, "./memif.sock"),
+        vdpa("net3", Some("vhost"), Some("vhost-vdpa-0")),
+        vhost("net4", Some("client"), "/run/vhu/net4.sock"),
+    ]);
+    let eal = run(&r, &opts());
+    assert_eq!(
+        eal.args,
+        with_base(&[
+            "--single-file-segments",
+            "--vdev=virtio_user0,path=/run/vhu/net4.sock",
+            "--no-pci"
+        ])
+    );
+    assert!(has_warning(
+        &eal,
+        "\"2ea1931c-2935-net1\" is relative; left out"
+    ));
+    assert!(has_warning(&eal, "\"./memif.sock\" is relative; left out"));
+    assert!(has_warning(
+        &eal,
+        "\"vhost-vdpa-0\" is not absolute; left out"
+    ));
 }
 
 #[test]
@@ -1357,12 +1388,91 @@ fn file_prefix_derivation() {
     assert!(has_warning(&eal, "no --file-prefix"));
 }
 
+/// A derived prefix is a safe file name whatever the host name holds.
+#[test]
+fn file_prefix_is_a_safe_file_name() {
+    for (host, want) in [
+        ("..", Some("app")),
+        (".", Some("app")),
+        ("../../etc", Some("-..-etc_app")),
+        (".hidden", Some("hidden_app")),
+        ("...x", Some("x_app")),
+        ("a/../b", Some("a-..-b_app")),
+        ("tab\there", Some("tab-here_app")),
+        ("nul\0byte", Some("nul-byte_app")),
+        ("\u{1b}[31mred", Some("--31mred_app")),
+        ("pod\nname", Some("pod-name_app")),
+        ("é", Some("-_app")),
+    ] {
+        assert_eq!(
+            derive_file_prefix(Some(host), Some("app")).as_deref(),
+            want,
+            "{host:?}"
+        );
+    }
+    assert_eq!(derive_file_prefix(Some(".."), Some("..")), None);
+    assert_eq!(derive_file_prefix(Some(".."), None), None);
+    // Every derived prefix passes the check a given prefix must pass.
+    for host in ["..", "a b", "x/y", "%p", "\u{7f}", ".a.", "-"] {
+        if let Some(p) = derive_file_prefix(Some(host), Some("c")) {
+            assert!(options::check_file_prefix(&p).is_ok(), "{p:?}");
+            assert!(!p.starts_with('.'), "{p:?}");
+        }
+    }
+}
+
+/// The host name comes from the options, else the report's `pod`; an
+/// unusable one is passed over with a warning.
+#[test]
+fn file_prefix_from_the_reports_pod_identity() {
+    let mut r = plain(vec![]);
+    let prefix = |r: &Report, o: &DpdkOptions| {
+        let eal = run(r, o);
+        let p = eal
+            .args
+            .iter()
+            .find_map(|a| a.strip_prefix("--file-prefix=").map(str::to_owned));
+        (p, eal.warnings)
+    };
+    assert_eq!(prefix(&r, &DpdkOptions::new()).0.as_deref(), Some("app"));
+    r.pod.name = Some("web-0".to_owned());
+    assert_eq!(
+        prefix(&r, &DpdkOptions::new()).0.as_deref(),
+        Some("web-0_app")
+    );
+    r.pod.hostname = Some("web-0.svc".to_owned());
+    assert_eq!(
+        prefix(&r, &DpdkOptions::new()).0.as_deref(),
+        Some("web-0.svc_app")
+    );
+    assert_eq!(prefix(&r, &opts()).0.as_deref(), Some("pod-1_app"));
+    // HOSTNAME=.. must never give --file-prefix=..: the pod name is used.
+    r.pod.hostname = Some("..".to_owned());
+    let (p, w) = prefix(&r, &DpdkOptions::new());
+    assert_eq!(p.as_deref(), Some("web-0_app"));
+    assert!(w.iter().any(|m| m.contains("\"..\"")), "{w:?}");
+    r.pod.name = None;
+    assert_eq!(prefix(&r, &DpdkOptions::new()).0.as_deref(), Some("app"));
+    // The report read back from its JSON gives the same prefix.
+    r.pod.hostname = Some("dpdk-app-6f9c7d5b8-x2kqv".to_owned());
+    let back = Report::from_json(&r.to_json()).unwrap();
+    assert_eq!(
+        run(&back, &DpdkOptions::new()).args,
+        run(&r, &DpdkOptions::new()).args
+    );
+    // A report saved before `pod` existed reads back with it unknown.
+    let mut old: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    old.as_object_mut().unwrap().remove("pod");
+    let old = Report::from_json(&old.to_string()).unwrap();
+    assert_eq!(old.pod, crate::model::PodIdentity::default());
+}
+
 #[test]
 fn file_prefix_option() {
     let r = plain(vec![]);
     let a = run(&r, &opts().file_prefix("mine")).args;
     assert_eq!(a[5], "--file-prefix=mine");
-    for bad in ["a%d", "a/b", "", "a b"] {
+    for bad in ["a%d", "a/b", "", "a b", ".", ".."] {
         assert!(
             matches!(
                 eal_args(&r, &opts().file_prefix(bad)),

@@ -232,12 +232,96 @@ pub fn run_checks(expect: &Value, doc: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The report schema as JSON.
+pub fn schema_json() -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema/report-v1.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("schema file"))
+        .expect("schema is JSON")
+}
+
 /// The compiled report schema.
 pub fn schema() -> jsonschema::Validator {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema/report-v1.json");
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("schema file"))
-        .expect("schema is JSON");
-    jsonschema::validator_for(&schema).expect("schema compiles")
+    jsonschema::validator_for(&schema_json()).expect("schema compiles")
+}
+
+/// A schema node with its `$ref` followed.
+fn deref<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
+    match node.get("$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let name = r.strip_prefix("#/$defs/").expect("local $ref");
+            deref(root, &root["$defs"][name])
+        }
+        None => node,
+    }
+}
+
+/// Whether a schema node's `type` admits the value's JSON type.
+fn type_admits(node: &Value, v: &Value) -> bool {
+    let name = match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_u64() || n.is_i64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    match node.get("type") {
+        None => true,
+        Some(Value::String(t)) => t == name || (t == "number" && name == "integer"),
+        Some(Value::Array(ts)) => ts.iter().any(|t| t == name),
+        Some(_) => false,
+    }
+}
+
+/// What the serializer wrote that the schema does not declare: keys of
+/// objects that have `properties`, and strings outside the `examples` of an
+/// enumerated string. The schema is open (so that a consumer holding it
+/// accepts later reports); this keeps the serializer and the schema in step.
+pub fn undeclared(root: &Value, node: &Value, doc: &Value, path: &str, out: &mut Vec<String>) {
+    let node = deref(root, node);
+    if let Some(branches) = node.get("oneOf").and_then(Value::as_array) {
+        let branch = branches
+            .iter()
+            .map(|b| deref(root, b))
+            .find(|b| type_admits(b, doc));
+        match branch {
+            Some(b) => undeclared(root, b, doc, path, out),
+            None => out.push(format!("{path}: no branch admits {doc}")),
+        }
+        return;
+    }
+    match doc {
+        Value::Object(map) => {
+            if let Some(props) = node.get("properties").and_then(Value::as_object) {
+                for (k, v) in map {
+                    match props.get(k) {
+                        Some(p) => undeclared(root, p, v, &format!("{path}.{k}"), out),
+                        None => out.push(format!("{path}.{k}: not declared in the schema")),
+                    }
+                }
+            } else if let Some(each) = node.get("additionalProperties").filter(|a| a.is_object()) {
+                for (k, v) in map {
+                    undeclared(root, each, v, &format!("{path}.{k}"), out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(each) = node.get("items") {
+                for (i, v) in items.iter().enumerate() {
+                    undeclared(root, each, v, &format!("{path}[{i}]"), out);
+                }
+            }
+        }
+        Value::String(s) => {
+            if let Some(known) = node.get("examples").and_then(Value::as_array) {
+                if !known.iter().any(|k| k == s) {
+                    out.push(format!("{path}: {s:?} is not among the listed values"));
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Schema errors of a report, as text.
