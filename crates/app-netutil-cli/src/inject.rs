@@ -2,10 +2,13 @@
 //! and `CONTAINER_NAME` to Kubernetes manifests, as the Network Resources
 //! Injector webhook would, for clusters that do not run it.
 //!
-//! Input is YAML or JSON (several documents allowed), output is the same
-//! format with every key kept in its order; comments are lost. Objects
-//! without a pod template pass through unchanged with a note on stderr;
-//! input that is not a Kubernetes object at all is refused with status 2.
+//! Input is YAML or JSON (several documents allowed). The additions are
+//! written into the input text in place ([`edit`]): comments, key order,
+//! quoting, flow or block style and every document without a pod template
+//! stay byte for byte, and only the new lines (or, in flow collections and
+//! JSON, the new entries) differ. Objects without a pod template pass
+//! through unchanged with a note on stderr; input that is not a Kubernetes
+//! object at all is refused with status 2.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -15,11 +18,13 @@ use clap::Args;
 
 use crate::common::{EXIT_USAGE, write_stdout};
 
+mod edit;
 mod transform;
 mod value;
 
+use edit::EditError;
 pub(crate) use transform::InjectError;
-use value::{EmitError, ParseError};
+use value::ParseError;
 
 /// `app-netutil inject`.
 #[derive(Args, Debug)]
@@ -49,7 +54,18 @@ pub(crate) struct DocumentError {
     pub(crate) index: usize,
     /// What was wrong with it.
     #[source]
-    pub(crate) source: InjectError,
+    pub(crate) source: DocumentProblem,
+}
+
+/// What was wrong with one document.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum DocumentProblem {
+    /// Not a Kubernetes object, or a malformed workload.
+    #[error(transparent)]
+    Inject(#[from] InjectError),
+    /// The additions cannot be written into the text in place.
+    #[error(transparent)]
+    Edit(#[from] EditError),
 }
 
 /// Why a whole input was refused.
@@ -58,18 +74,17 @@ pub(crate) enum StreamError {
     /// Neither YAML nor JSON, or empty.
     #[error(transparent)]
     Parse(#[from] ParseError),
-    /// A document is not a Kubernetes object, or a workload is malformed.
+    /// A document is not a Kubernetes object, a workload is malformed, or
+    /// the additions cannot be written in place.
     #[error(transparent)]
     Document(#[from] DocumentError),
-    /// The result could not be written as text.
-    #[error(transparent)]
-    Emit(#[from] EmitError),
 }
 
 /// The result of injecting a stream of documents.
 #[derive(Debug)]
 pub(crate) struct Injected {
-    /// The documents, written in the input's format.
+    /// The input with the additions written in (the input itself when
+    /// nothing changed).
     pub(crate) text: String,
     /// 1-based indexes of the documents that changed.
     pub(crate) changed: Vec<usize>,
@@ -77,26 +92,47 @@ pub(crate) struct Injected {
     pub(crate) notes: Vec<String>,
 }
 
-/// Injects every document of `input` and writes them back in its format.
+/// Injects every document of `input` and returns the text with the
+/// additions written in place (see [`edit`]): documents that need nothing
+/// and everything around the additions stay byte for byte.
 pub(crate) fn inject_stream(input: &str) -> Result<Injected, StreamError> {
-    let (format, mut docs) = value::parse(input)?;
+    let (format, docs) = value::parse(input)?;
     let mut changed = Vec::new();
     let mut notes = Vec::new();
-    for (i, doc) in docs.iter_mut().enumerate() {
+    let mut afters = Vec::with_capacity(docs.len());
+    let mut additions = Vec::with_capacity(docs.len());
+    for (i, doc) in docs.iter().enumerate() {
         let index = i + 1;
         let (after, doc_notes) =
-            transform::inject(doc.clone()).map_err(|source| DocumentError { index, source })?;
+            transform::inject(doc.clone()).map_err(|source| DocumentError {
+                index,
+                source: source.into(),
+            })?;
         notes.extend(
             doc_notes
                 .into_iter()
                 .map(|n| format!("document {index}: {n}")),
         );
-        if after != *doc {
+        let plan = edit::plan(doc, &after).map_err(|source| DocumentError {
+            index,
+            source: source.into(),
+        })?;
+        if !plan.is_empty() {
             changed.push(index);
-            *doc = after;
         }
+        additions.push(plan);
+        afters.push(after);
     }
-    let text = value::emit(format, &docs)?;
+    let text = if changed.is_empty() {
+        input.to_owned()
+    } else {
+        edit::apply(input, format, &additions, &afters).map_err(|(index, source)| {
+            DocumentError {
+                index,
+                source: source.into(),
+            }
+        })?
+    };
     Ok(Injected {
         text,
         changed,
@@ -208,7 +244,7 @@ mod tests {
     #[test]
     fn stream_output_is_stable_when_injected_again() {
         let input = "\
-# a comment that is lost
+# a comment that is kept
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web, labels: {app: web}}
@@ -228,6 +264,8 @@ metadata: {name: web}
             once.notes,
             ["document 2: Service \"web\" (v1) has no pod template: passed through unchanged"]
         );
+        assert!(once.text.starts_with("# a comment that is kept\n"));
+        assert!(once.text.ends_with("---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\n"));
         let twice = inject_stream(&once.text).unwrap();
         assert_eq!(twice.text, once.text);
         assert!(twice.changed.is_empty());
@@ -238,12 +276,14 @@ metadata: {name: web}
         let input = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c"}]}}"#;
         let out = inject_stream(input).unwrap();
         assert!(
-            out.text
-                .starts_with("{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Pod\",\n"),
+            out.text.starts_with(
+                r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","volumeMounts":[{"name":"podnetinfo","mountPath":"/etc/podnetinfo","readOnly":true}]}],"volumes":[{"#
+            ),
             "{}",
             out.text
         );
-        assert!(out.text.contains("\"mountPath\": \"/etc/podnetinfo\""));
+        let back: serde_json::Value = serde_json::from_str(&out.text).unwrap();
+        assert_eq!(back["spec"]["volumes"][0]["downwardAPI"]["items"][4]["path"], "uid");
         assert_eq!(inject_stream(&out.text).unwrap().text, out.text);
     }
 

@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use common::{
-    all_containers, app_netutil, documents, hugepage_item, meta_items, pod_spec, podnetinfo_volume,
-    repo_root, typed_round_trip,
+    all_containers, app_netutil, documents, hugepage_item, identity_items, meta_items, pod_spec,
+    podnetinfo_volume, repo_root, typed_round_trip,
 };
 use serde_json::{Value, json};
 
@@ -406,6 +406,7 @@ fn example_pods_fit_their_networks() {
             assert_eq!(volume["emptyDir"]["medium"], "HugePages-1Gi", "{name}");
         }
         let [labels, annotations] = meta_items();
+        let [name, namespace, uid] = identity_items();
         assert_eq!(
             podnetinfo_volume(spec),
             &json!({"name": "podnetinfo", "downwardAPI": {"items": [
@@ -413,6 +414,9 @@ fn example_pods_fit_their_networks() {
                 annotations,
                 hugepage_item("testpmd", "1Gi", "requests"),
                 hugepage_item("testpmd", "1Gi", "limits"),
+                name,
+                namespace,
+                uid,
             ]}}),
             "{name}"
         );
@@ -532,6 +536,7 @@ fn init_container_example_hands_the_report_over() {
         );
     }
     let [labels, annotations] = meta_items();
+    let [name, namespace, uid] = identity_items();
     assert_eq!(
         podnetinfo_volume(spec)["downwardAPI"]["items"],
         json!([
@@ -539,6 +544,9 @@ fn init_container_example_hands_the_report_over() {
             annotations,
             hugepage_item(app_name, "1Gi", "requests"),
             hugepage_item(app_name, "1Gi", "limits"),
+            name,
+            namespace,
+            uid,
         ])
     );
 }

@@ -13,8 +13,8 @@ mod common;
 use std::path::PathBuf;
 
 use common::{
-    all_containers, app_netutil, documents, hugepage_item, meta_items, pod_spec, podnetinfo_volume,
-    typed_round_trip,
+    all_containers, app_netutil, documents, hugepage_item, identity_items, meta_items, pod_spec,
+    podnetinfo_volume, typed_round_trip,
 };
 use serde_json::json;
 
@@ -75,6 +75,37 @@ fn outputs_match_the_expected_files_and_injecting_again_changes_nothing() {
     }
 }
 
+/// `output` is `input` with lines inserted and nothing else changed,
+/// except that a JSON line that gets an entry after it also gets its comma.
+fn assert_only_lines_inserted(name: &str, input: &str, output: &str) {
+    let mut want = input.split_inclusive('\n').peekable();
+    let mut inserted = 0;
+    for line in output.split_inclusive('\n') {
+        let same = want.peek().is_some_and(|w| {
+            *w == line
+                || (name.ends_with(".json")
+                    && w.trim_end() == line.trim_end().trim_end_matches(','))
+        });
+        if same {
+            want.next();
+        } else {
+            inserted += 1;
+        }
+    }
+    let left: Vec<&str> = want.collect();
+    assert!(left.is_empty(), "{name}: input lines lost: {left:?}");
+    assert!(inserted > 0, "{name}: nothing inserted");
+}
+
+#[test]
+fn outputs_are_the_inputs_with_lines_inserted() {
+    for (input, want) in CASES {
+        let before = std::fs::read_to_string(data(input)).unwrap();
+        let after = std::fs::read_to_string(data(want)).unwrap();
+        assert_only_lines_inserted(input, &before, &after);
+    }
+}
+
 #[test]
 fn every_result_is_a_valid_kubernetes_object() {
     for (input, _) in CASES {
@@ -98,6 +129,7 @@ fn deployment_with_two_containers_gets_exact_items_mounts_and_env() {
     let doc = &documents(&text)[0];
     let spec = pod_spec(doc);
     let [labels, annotations] = meta_items();
+    let [name, namespace, uid] = identity_items();
     assert_eq!(
         podnetinfo_volume(spec),
         &json!({
@@ -109,6 +141,9 @@ fn deployment_with_two_containers_gets_exact_items_mounts_and_env() {
                 hugepage_item("fwd", "2Mi", "requests"),
                 hugepage_item("fwd", "1Gi", "limits"),
                 hugepage_item("fwd", "2Mi", "limits"),
+                name,
+                namespace,
+                uid,
             ]},
         })
     );
@@ -210,6 +245,7 @@ fn cronjob_pod_template_is_injected() {
     let doc = &documents(&inject_file("cronjob.yaml"))[0];
     let spec = pod_spec(doc);
     let [labels, annotations] = meta_items();
+    let [name, namespace, uid] = identity_items();
     assert_eq!(
         podnetinfo_volume(spec)["downwardAPI"]["items"],
         json!([
@@ -217,6 +253,9 @@ fn cronjob_pod_template_is_injected() {
             annotations,
             hugepage_item("testpmd", "2Mi", "requests"),
             hugepage_item("testpmd", "2Mi", "limits"),
+            name,
+            namespace,
+            uid,
         ])
     );
     let c = &spec["containers"][0];
@@ -237,7 +276,13 @@ fn multi_document_file_keeps_separators_and_other_kinds() {
     let out = app_netutil(&["inject", path.to_str().unwrap()], None);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text.lines().filter(|l| *l == "---").count(), 4, "{text}");
+    // Edited in place: the comment and all five separators are still there.
+    assert_eq!(text.lines().filter(|l| *l == "---").count(), 5, "{text}");
+    assert!(
+        text.starts_with(
+            "# A network, its config, a service and two workloads in one file.\n---\n"
+        )
+    );
 
     let input = documents(&std::fs::read_to_string(&path).unwrap());
     let output = documents(&text);
@@ -266,9 +311,17 @@ fn multi_document_file_keeps_separators_and_other_kinds() {
     // The Pod and the StatefulSet are injected; the StatefulSet's init
     // container is mounted too but, without hugepages, gets no CONTAINER_NAME.
     let [labels, annotations] = meta_items();
+    let [name, namespace, uid] = identity_items();
     assert_eq!(
         podnetinfo_volume(pod_spec(&output[3]))["downwardAPI"]["items"],
-        json!([labels, annotations, hugepage_item("l3fwd", "1Gi", "limits")])
+        json!([
+            labels,
+            annotations,
+            hugepage_item("l3fwd", "1Gi", "limits"),
+            name,
+            namespace,
+            uid
+        ])
     );
     let sts = pod_spec(&output[4]);
     assert_eq!(
@@ -276,7 +329,10 @@ fn multi_document_file_keeps_separators_and_other_kinds() {
         json!([
             labels,
             annotations,
-            hugepage_item("pktgen", "2Mi", "limits")
+            hugepage_item("pktgen", "2Mi", "limits"),
+            name,
+            namespace,
+            uid,
         ])
     );
     for c in all_containers(sts) {
@@ -299,6 +355,7 @@ fn existing_podnetinfo_volume_gets_only_the_missing_items() {
     let doc = &documents(&inject_file("pod-existing-podnetinfo.yaml"))[0];
     let spec = pod_spec(doc);
     let [labels, annotations] = meta_items();
+    let [name, namespace, uid] = identity_items();
     assert_eq!(
         spec["volumes"],
         json!([{
@@ -308,6 +365,9 @@ fn existing_podnetinfo_volume_gets_only_the_missing_items() {
                 labels,
                 hugepage_item("app", "1Gi", "requests"),
                 hugepage_item("app", "1Gi", "limits"),
+                name,
+                namespace,
+                uid,
             ]},
         }])
     );
@@ -333,15 +393,23 @@ fn json_in_gives_json_out_in_input_key_order() {
     let text = inject_file("deployment.json");
     assert!(
         text.starts_with(
-            "{\n  \"apiVersion\": \"apps/v1\",\n  \"kind\": \"Deployment\",\n  \"metadata\""
+            "{\n    \"apiVersion\": \"apps/v1\",\n    \"kind\": \"Deployment\",\n    \"metadata\""
         ),
         "{text}"
     );
     let doc = &documents(&text)[0];
     let [labels, annotations] = meta_items();
+    let [name, namespace, uid] = identity_items();
     assert_eq!(
         podnetinfo_volume(pod_spec(doc))["downwardAPI"]["items"],
-        json!([labels, annotations, hugepage_item("app", "2Mi", "limits")])
+        json!([
+            labels,
+            annotations,
+            hugepage_item("app", "2Mi", "limits"),
+            name,
+            namespace,
+            uid
+        ])
     );
 }
 

@@ -256,6 +256,7 @@ pub(crate) enum ParseError {
 }
 
 /// Why a tree could not be written.
+#[cfg(test)]
 #[derive(Debug, thiserror::Error)]
 #[error("cannot write {format:?}: {message}")]
 pub(crate) struct EmitError {
@@ -310,6 +311,9 @@ fn yaml_error(error: &serde_saphyr::Error) -> ParseError {
 
 /// Writes documents in `format`: YAML documents separated by `---`, JSON
 /// texts pretty-printed one after the other; always ends with a newline.
+/// (`inject` edits the input text instead; tests use this to compare
+/// trees as text.)
+#[cfg(test)]
 pub(crate) fn emit(format: Format, docs: &[Value]) -> Result<String, EmitError> {
     let error = |message: String| EmitError { format, message };
     match format {
