@@ -12,6 +12,8 @@ mod dpdk_opts;
 mod env;
 mod exec;
 mod inject;
+mod input;
+mod output;
 mod show;
 mod waiting;
 

@@ -36,7 +36,8 @@
 //! always parsed again and compared with the tree `transform` produced; a
 //! difference is an error, never silent output.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use serde_saphyr::granit_parser::{self, Event, Parser, ScalarStyle, Span, StructureStyle};
@@ -487,25 +488,36 @@ const DEFAULT_LAYOUT: Layout = Layout {
 #[derive(Clone, Copy)]
 struct Text<'a> {
     text: &'a str,
+    /// Byte offsets of every `\n`, for line numbers and starts in
+    /// logarithmic time.
+    newlines: &'a [usize],
     nl: &'static str,
     json: bool,
     /// Between flow entries on one line: `, ` (YAML, most JSON) or `,`.
     sep: &'static str,
     /// Between a flow key and its value: `: ` (YAML, most JSON) or `:`.
     kv: &'static str,
+    /// Strings already checked by [`plain_is_safe`].
+    plain: &'a RefCell<HashMap<String, bool>>,
 }
 
 impl Text<'_> {
     fn line_start(&self, pos: usize) -> usize {
-        self.text[..pos].rfind('\n').map_or(0, |i| i + 1)
+        let line = self.line_of(pos);
+        if line == 0 {
+            0
+        } else {
+            self.newlines[line - 1] + 1
+        }
     }
 
     fn col(&self, pos: usize) -> usize {
         pos - self.line_start(pos)
     }
 
+    /// The 0-based line that holds `pos`.
     fn line_of(&self, pos: usize) -> usize {
-        memchr_count(&self.text.as_bytes()[..pos])
+        self.newlines.partition_point(|&nl| nl < pos)
     }
 
     /// Leading spaces of the line that holds `pos`.
@@ -547,10 +559,6 @@ impl Text<'_> {
             None => (self.text.len(), !self.text.ends_with('\n')),
         }
     }
-}
-
-fn memchr_count(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
 fn spaces(n: usize) -> String {
@@ -603,7 +611,14 @@ impl Text<'_> {
             Value::UInt(u) => u.to_string(),
             Value::Float(f) => serde_json::to_string(f).unwrap_or_else(|_| "null".to_owned()),
             Value::String(s) => {
-                if !self.json && plain_is_safe(s) {
+                let plain = !self.json && {
+                    let mut memo = self.plain.borrow_mut();
+                    match memo.get(s.as_str()) {
+                        Some(known) => *known,
+                        None => *memo.entry(s.clone()).or_insert_with(|| plain_is_safe(s)),
+                    }
+                };
+                if plain {
                     s.clone()
                 } else {
                     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned())
@@ -1170,8 +1185,16 @@ pub(crate) fn apply(
     let crlf = input
         .find('\n')
         .is_some_and(|i| i > 0 && input.as_bytes()[i - 1] == b'\r');
+    let newlines: Vec<usize> = input
+        .bytes()
+        .enumerate()
+        .filter_map(|(i, b)| (b == b'\n').then_some(i))
+        .collect();
+    let plain = RefCell::new(HashMap::new());
     let t = Text {
         text: input,
+        newlines: &newlines,
+        plain: &plain,
         nl: if crlf { "\r\n" } else { "\n" },
         json: format == Format::Json,
         sep: ", ",
@@ -1224,23 +1247,9 @@ pub(crate) fn apply(
     }
     out.push_str(&input[cursor..]);
 
-    match value::parse(&out) {
-        Ok((f, back)) if f == format && back == expected => Ok(out),
-        Ok((f, back)) => {
-            let index = back
-                .iter()
-                .zip(expected)
-                .position(|(a, b)| a != b)
-                .map_or(1, |i| i + 1);
-            Err((
-                index,
-                EditError::Verify(if f == format {
-                    "different values".into()
-                } else {
-                    "another format".into()
-                }),
-            ))
-        }
+    match value::reads_as(&out, format, expected) {
+        Ok(true) => Ok(out),
+        Ok(false) => Err((1, EditError::Verify("different values".into()))),
         Err(e) => Err((1, EditError::Verify(e.to_string()))),
     }
 }

@@ -112,6 +112,29 @@ pub(crate) fn inject(mut doc: Value) -> Result<(Value, Vec<String>), InjectError
     Ok((doc, notes))
 }
 
+/// An upper bound on the nodes [`inject`] can add to `doc`, from its
+/// shape alone: for every container list, a mount and a variable per
+/// container; for every hugepage resource, an item; for every pod spec,
+/// the volume and its fixed items. Lets the caller refuse a stream that
+/// would grow too large before any of it is built.
+pub(crate) fn growth_bound(doc: &Value) -> usize {
+    match doc {
+        Value::Seq(items) => items.iter().map(growth_bound).sum(),
+        Value::Map(m) => m
+            .iter()
+            .map(|(k, v)| {
+                let here = match (k, v) {
+                    ("containers" | "initContainers", Value::Seq(items)) => 48 + 16 * items.len(),
+                    (k, _) if k.starts_with("hugepages-") => 12,
+                    _ => 0,
+                };
+                here + growth_bound(v)
+            })
+            .sum(),
+        _ => 0,
+    }
+}
+
 fn type_meta<'a>(object: &'a Map, field: &'static str) -> Result<&'a str, InjectError> {
     match object.get_str(field) {
         Some(s) if !s.is_empty() => Ok(s),
