@@ -237,6 +237,28 @@ fn containerfile_copies_files_that_exist_from_stages_that_exist() {
     );
     assert!(runtime.contains("ldconfig"), "{runtime}");
     assert!(text.contains("COPY --from=builder /out/usr/local/include/ /usr/local/include/"));
+    // `make install` also installs the command, its manual pages and
+    // completions; the runtime image gets them.
+    for installed in [
+        "/out/usr/local/bin/app-netutil /usr/local/bin/app-netutil",
+        "/out/usr/local/share/man/ /usr/local/share/man/",
+        "/out/usr/local/share/bash-completion/ /usr/local/share/bash-completion/",
+        "/out/usr/local/share/zsh/ /usr/local/share/zsh/",
+        "/out/usr/local/share/fish/ /usr/local/share/fish/",
+    ] {
+        assert!(
+            text.contains(&format!("COPY --from=builder {installed}")),
+            "{installed}"
+        );
+    }
+    for path in [
+        "share/man/man1/app-netutil.1",
+        "share/bash-completion/completions/app-netutil",
+        "share/zsh/site-functions/_app-netutil",
+        "share/fish/vendor_completions.d/app-netutil.fish",
+    ] {
+        assert!(build.contains(&format!("/out/usr/local/{path}")), "{path}");
+    }
 }
 
 #[test]
