@@ -520,6 +520,11 @@ impl Text<'_> {
         self.newlines.partition_point(|&nl| nl < pos)
     }
 
+    /// Whether a node's text runs over more than one line.
+    fn spans_lines(&self, node: &Node) -> bool {
+        node.end > node.start && self.line_of(node.start) != self.line_of(node.end - 1)
+    }
+
     /// Leading spaces of the line that holds `pos`.
     fn indent_of_line(&self, pos: usize) -> usize {
         let start = self.line_start(pos);
@@ -975,10 +980,14 @@ fn additions_to_inserts(
                     let multi = existing
                         .last()
                         .is_some_and(|(_, k, _)| t.line_of(k.start) != t.line_of(node.start));
+                    // Values over several lines where the mapping's own
+                    // are (or in pretty JSON), else on one line.
+                    let pretty =
+                        multi && (t.json || existing.iter().any(|(_, _, v)| t.spans_lines(v)));
                     let parts: Vec<String> = entries
                         .iter()
                         .map(|(k, v)| {
-                            let value = if multi {
+                            let value = if pretty {
                                 t.flow_lines(v, indent, step)
                             } else {
                                 t.flow(v)
@@ -1025,10 +1034,12 @@ fn additions_to_inserts(
                         .last()
                         .is_some_and(|n| t.line_of(n.start) != t.line_of(node.start));
                     let (indent, step) = flow_geometry(t, node);
+                    // Items over several lines where the last one is.
+                    let pretty = multi && existing.last().is_some_and(|n| t.spans_lines(n));
                     let parts: Vec<String> = items
                         .iter()
                         .map(|v| {
-                            if multi {
+                            if pretty {
                                 t.flow_lines(v, indent, step)
                             } else {
                                 t.flow(v)
@@ -1142,25 +1153,32 @@ fn additions_to_inserts(
     Ok(out)
 }
 
-/// For a flow collection over several lines: the indentation of the line
-/// it opens on and the step its entries are indented by.
+/// For a flow collection: the column new entries start at (that of its
+/// last entry) and the step its entries are indented by from the line it
+/// opens on (2 when its first entry is on that line).
 fn flow_geometry(t: &Text<'_>, node: &Node) -> (usize, usize) {
-    let first = match &node.kind {
-        Kind::Map(entries) => entries.first().map(|(_, k, _)| k.start),
-        Kind::Seq(items) => items.first().map(|n| n.start),
-        _ => None,
+    let (first, last) = match &node.kind {
+        Kind::Map(entries) => (
+            entries.first().map(|(_, k, _)| k.start),
+            entries.last().map(|(_, k, _)| k.start),
+        ),
+        Kind::Seq(items) => (
+            items.first().map(|n| n.start),
+            items.last().map(|n| n.start),
+        ),
+        _ => (None, None),
     };
-    let Some(first) = first else {
+    let (Some(first), Some(last)) = (first, last) else {
         return (t.indent_of_line(node.start), 2);
     };
-    let indent = t.col(first);
     let base = t.indent_of_line(node.start);
-    let step = if t.line_of(first) != t.line_of(node.start) && indent > base {
-        indent - base
+    let first_col = t.col(first);
+    let step = if t.line_of(first) != t.line_of(node.start) && first_col > base {
+        first_col - base
     } else {
         2
     };
-    (indent, step)
+    (t.col(last), step)
 }
 
 /// Writes `additions` (per document, in stream order) into `input` and

@@ -170,13 +170,52 @@ spec:
   ]
 ";
     let output = out(input);
+    // One-line items: the new one on a line of its own, on one line too.
     assert!(
-        output.contains("  volumes: [\n    {name: a, emptyDir: {}},\n    {\n      name: podnetinfo,\n      downwardAPI: {\n        items: [\n          {\n            path: labels,\n"),
+        output.contains("  volumes: [\n    {name: a, emptyDir: {}},\n    {name: podnetinfo, downwardAPI: {items: [{path: labels, "),
         "{output}"
     );
-    assert!(output.ends_with("      }\n    }\n  ]\n"), "{output}");
+    assert!(
+        output.ends_with("{path: uid, fieldRef: {fieldPath: metadata.uid}}]}}\n  ]\n"),
+        "{output}"
+    );
     // The container is a one-line flow mapping: its additions stay on its line.
     assert!(output.contains("    {name: c, resources: {limits: {hugepages-1Gi: 1Gi}}, volumeMounts: [{name: podnetinfo, mountPath: /etc/podnetinfo, readOnly: true}], env: [{name: CONTAINER_NAME, value: c}]},\n"), "{output}");
+    assert_idempotent(&output);
+
+    // Items written over several lines: the new one too, indented alike.
+    let input = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers: [{name: c}]
+  volumes: [
+    {
+      name: a,
+      emptyDir: {}
+    }
+  ]
+";
+    let output = out(input);
+    assert!(
+        output.contains("      emptyDir: {}\n    },\n    {\n      name: podnetinfo,\n      downwardAPI: {\n        items: [\n          {\n            path: labels,\n            fieldRef: {\n              fieldPath: metadata.labels\n            }\n          },\n"),
+        "{output}"
+    );
+    assert!(
+        output.ends_with("          }\n        ]\n      }\n    }\n  ]\n"),
+        "{output}"
+    );
+    assert_idempotent(&output);
+
+    // A mapping over several lines whose first key shares the brace's
+    // line: new keys at the column of the last one.
+    let input = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, # comment\n  image: x,}], volumes: []}\n";
+    let output = out(input);
+    assert!(
+        output.starts_with("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, # comment\n  image: x,\n  volumeMounts: [{name: podnetinfo, mountPath: /etc/podnetinfo, readOnly: true}],}], volumes: [{name: podnetinfo, "),
+        "{output}"
+    );
     assert_idempotent(&output);
 }
 
