@@ -704,6 +704,7 @@ fn in_place_on_a_link_edits_the_file_it_leads_to_and_keeps_mode_and_link() {
     );
     // --help says so.
     let help = String::from_utf8(app_netutil(&["inject", "--help"], None).stdout).unwrap();
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         help.contains("the file it points to is edited and the link stays"),
         "{help}"
