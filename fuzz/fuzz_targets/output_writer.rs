@@ -39,7 +39,10 @@ fn snapshot(dir: &Path) -> BTreeMap<OsString, Entry> {
             let entry = if t.is_symlink() {
                 Entry::Link(std::fs::read_link(e.path()).unwrap().into_os_string())
             } else if t.is_file() {
-                Entry::File(std::fs::read(e.path()).unwrap(), md.permissions().mode() & 0o7777)
+                Entry::File(
+                    std::fs::read(e.path()).unwrap(),
+                    md.permissions().mode() & 0o7777,
+                )
             } else if t.is_fifo() {
                 Entry::Fifo
             } else if t.is_dir() {
@@ -52,7 +55,15 @@ fn snapshot(dir: &Path) -> BTreeMap<OsString, Entry> {
         .collect()
 }
 
-const NAMES: &[&str] = &["m.yaml", "a", ".hidden", "é ü.yaml", "new\nline", "-x", "..."];
+const NAMES: &[&str] = &[
+    "m.yaml",
+    "a",
+    ".hidden",
+    "é ü.yaml",
+    "new\nline",
+    "-x",
+    "...",
+];
 
 fuzz_target!(|data: &[u8]| {
     let [what, name_pick, mode, plant, follow, rest @ ..] = data else {
@@ -99,7 +110,9 @@ fuzz_target!(|data: &[u8]| {
     }
     // Temporary names that are taken: the writer is told to try these
     // first, as if an attacker had guessed them.
-    let planted: Vec<OsString> = (0..(plant % 4)).map(|i| OsString::from(format!(".t{i}"))).collect();
+    let planted: Vec<OsString> = (0..(plant % 4))
+        .map(|i| OsString::from(format!(".t{i}")))
+        .collect();
     for (i, p) in planted.iter().enumerate() {
         let path = dir.path().join(p);
         match i % 3 {

@@ -399,5 +399,8 @@ fn plain_rename(
     rustix::fs::renameat(dir, tmp, dir, name).map_err(io(path, "renaming the temporary file"))
 }
 
+// An explicit path: the fuzz target includes this file by path, where
+// `mod tests;` would be looked for beside it.
 #[cfg(test)]
+#[path = "output/tests.rs"]
 mod tests;
