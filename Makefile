@@ -1,6 +1,8 @@
-# libappnetutil: build, install, C tests and examples (no cargo-c needed).
+# libappnetutil and the app-netutil command: build, install, C tests and
+# examples (no cargo-c needed).
 #
 #   make                                   release build of the C library (profile "capi")
+#   make cli                               release build of the app-netutil command
 #   make install PREFIX=/usr [LIBDIR=/usr/lib/x86_64-linux-gnu] [DESTDIR=/tmp/stage]
 #   make uninstall PREFIX=...              the same variables as install
 #   make examples                          examples/c and examples/dpdk against this build
@@ -16,6 +18,12 @@
 #   $(LIBDIR)/libappnetutil.a
 #   $(INCLUDEDIR)/appnetutil.h
 #   $(PKGCONFIGDIR)/appnetutil.pc          Libs.private from rustc --print native-static-libs
+#   $(BINDIR)/app-netutil                  the command (release profile)
+#   $(MANDIR)/man1/app-netutil.1, app-netutil-<subcommand>.1
+#                                          written by the command itself (`app-netutil man DIR`)
+#   $(BASHCOMPDIR)/app-netutil             completions, from `app-netutil completions SHELL`
+#   $(ZSHCOMPDIR)/_app-netutil
+#   $(FISHCOMPDIR)/app-netutil.fish
 #
 # `cargo cinstall -p app-netutil-capi` (cargo-c) installs the same files.
 
@@ -24,6 +32,12 @@ EXEC_PREFIX  ?= $(PREFIX)
 LIBDIR       ?= $(EXEC_PREFIX)/lib
 INCLUDEDIR   ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+BINDIR       ?= $(EXEC_PREFIX)/bin
+DATAROOTDIR  ?= $(PREFIX)/share
+MANDIR       ?= $(DATAROOTDIR)/man
+BASHCOMPDIR  ?= $(DATAROOTDIR)/bash-completion/completions
+ZSHCOMPDIR   ?= $(DATAROOTDIR)/zsh/site-functions
+FISHCOMPDIR  ?= $(DATAROOTDIR)/fish/vendor_completions.d
 DESTDIR      ?=
 
 CARGO        ?= cargo
@@ -31,6 +45,7 @@ CC           ?= cc
 INSTALL      ?= install
 STRIP        ?= strip
 PROFILE      ?= capi
+CLI_PROFILE  ?= release
 TARGET_DIR   ?= $(or $(CARGO_TARGET_DIR),target)
 BUILD        ?= build
 
@@ -61,7 +76,7 @@ ABI      := $(shell sed -n 's/^\#define NETUTIL_ABI_VERSION \([0-9]*\)$$/\1/p' $
 CTEST_SRC    := $(wildcard crates/app-netutil-ctest/tests/c/*.c)
 CTEST_CFLAGS := -g -O1 -pthread -Wall -Wextra -Werror -std=c11 -pedantic -I$(CAPI)/include
 
-.PHONY: all lib install uninstall examples check-size ctest ctest-asan clean FORCE
+.PHONY: all lib cli install uninstall examples check-size ctest ctest-asan clean FORCE
 
 all: lib
 
@@ -80,6 +95,20 @@ $(NATIVE): FORCE
 	@mv $@.tmp $@
 	@echo "libappnetutil $(VERSION) (ABI $(ABI), RELR=$(RELR)): $(SO) $(A)"
 
+CLI      := $(TARGET_DIR)/$(CLI_PROFILE)/app-netutil
+
+# The command, its manual pages and completions; the pages and scripts
+# come from the command's own definition, so they are made by running it
+# (a native build). cargo decides what is stale.
+cli: FORCE
+	$(CARGO) build --locked -p app-netutil-cli --profile $(CLI_PROFILE)
+	@rm -rf $(BUILD)/man1 $(BUILD)/completions
+	@mkdir -p $(BUILD)/completions
+	$(CLI) man $(BUILD)/man1
+	$(CLI) completions bash > $(BUILD)/completions/app-netutil
+	$(CLI) completions zsh > $(BUILD)/completions/_app-netutil
+	$(CLI) completions fish > $(BUILD)/completions/app-netutil.fish
+
 # Always rewritten: PREFIX and LIBDIR may differ from the last run.
 $(BUILD)/appnetutil.pc: $(CAPI)/appnetutil.pc.in $(NATIVE) FORCE
 	@mkdir -p $(BUILD)
@@ -87,14 +116,21 @@ $(BUILD)/appnetutil.pc: $(CAPI)/appnetutil.pc.in $(NATIVE) FORCE
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	    -e "s|@LIBS_PRIVATE@|$$(cat $(NATIVE))|" $< > $@
 
-install: lib $(BUILD)/appnetutil.pc
-	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+install: lib cli $(BUILD)/appnetutil.pc
+	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+	    $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	$(INSTALL) -m 0755 $(SO) $(DESTDIR)$(LIBDIR)/libappnetutil.so.$(VERSION)
 	ln -sf libappnetutil.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libappnetutil.so.$(ABI)
 	ln -sf libappnetutil.so.$(ABI) $(DESTDIR)$(LIBDIR)/libappnetutil.so
 	$(INSTALL) -m 0644 $(A) $(DESTDIR)$(LIBDIR)/libappnetutil.a
 	$(INSTALL) -m 0644 $(HEADER) $(DESTDIR)$(INCLUDEDIR)/appnetutil.h
 	$(INSTALL) -m 0644 $(BUILD)/appnetutil.pc $(DESTDIR)$(PKGCONFIGDIR)/appnetutil.pc
+	$(INSTALL) -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/app-netutil
+	$(INSTALL) -m 0644 $(BUILD)/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 0644 $(BUILD)/completions/app-netutil $(DESTDIR)$(BASHCOMPDIR)/app-netutil
+	$(INSTALL) -m 0644 $(BUILD)/completions/_app-netutil $(DESTDIR)$(ZSHCOMPDIR)/_app-netutil
+	$(INSTALL) -m 0644 $(BUILD)/completions/app-netutil.fish $(DESTDIR)$(FISHCOMPDIR)/app-netutil.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libappnetutil.so.$(VERSION) \
@@ -102,7 +138,13 @@ uninstall:
 	      $(DESTDIR)$(LIBDIR)/libappnetutil.so \
 	      $(DESTDIR)$(LIBDIR)/libappnetutil.a \
 	      $(DESTDIR)$(INCLUDEDIR)/appnetutil.h \
-	      $(DESTDIR)$(PKGCONFIGDIR)/appnetutil.pc
+	      $(DESTDIR)$(PKGCONFIGDIR)/appnetutil.pc \
+	      $(DESTDIR)$(BINDIR)/app-netutil \
+	      $(DESTDIR)$(MANDIR)/man1/app-netutil.1 \
+	      $(DESTDIR)$(MANDIR)/man1/app-netutil-*.1 \
+	      $(DESTDIR)$(BASHCOMPDIR)/app-netutil \
+	      $(DESTDIR)$(ZSHCOMPDIR)/_app-netutil \
+	      $(DESTDIR)$(FISHCOMPDIR)/app-netutil.fish
 
 # What the examples and tests link: this build, not an installed library.
 LOCAL_CFLAGS := -I$(abspath $(CAPI)/include)

@@ -15,10 +15,7 @@
 //! have counts, so the outcome does not depend on which values are known.
 
 use std::collections::BTreeSet;
-use std::fs::{self, OpenOptions};
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use app_netutil::dpdk::EalArgs;
@@ -28,6 +25,7 @@ use clap::{Args, ValueEnum};
 use crate::common::PodArgs;
 use crate::dpdk_args::shell_join;
 use crate::dpdk_opts::{self, DpdkArgs};
+use crate::output;
 use crate::waiting::WaitFirst;
 
 /// What to write.
@@ -52,7 +50,7 @@ pub(crate) struct EnvArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = EnvFormat::Env)]
     pub(crate) format: EnvFormat,
-    /// Write to FILE instead of standard output, atomically (a temporary file in the same directory, then rename), so a reader never sees half a file.
+    /// Write to FILE instead of standard output, atomically (a new temporary file in the same directory, then renamed over FILE), so a reader never sees half a file. FILE must be a regular file (its mode and owner are kept) or not exist: a symbolic link, FIFO, device node or directory there is refused.
     #[arg(long, short, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
 }
@@ -281,41 +279,6 @@ pub(crate) fn render(report: &Report, eal: &EalArgs, main_cpu: Option<u32>) -> S
     out
 }
 
-/// Writes `data` to `path` atomically: a new temporary file in the same
-/// directory, synced, then renamed over `path`.
-pub(crate) fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::other("the output path names no file"))?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(name);
-    tmp_name.push(format!(".tmp-{}", std::process::id()));
-    let tmp = dir.join(tmp_name);
-    let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o644)
-            .open(&tmp)?;
-        f.write_all(data)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-        return result;
-    }
-    // Make the rename itself durable; not every file system can.
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
-
 pub(crate) fn run(args: &EnvArgs) -> ExitCode {
     let (report, eal, strict) = match dpdk_opts::prepare(&args.pod, &args.wait, &args.dpdk) {
         Ok(r) => r,
@@ -331,8 +294,8 @@ pub(crate) fn run(args: &EnvArgs) -> ExitCode {
     };
     match &args.output {
         Some(path) => {
-            if let Err(e) = write_atomic(path, text.as_bytes()) {
-                eprintln!("app-netutil: writing {}: {e}", path.display());
+            if let Err(e) = output::replace_file(path, text.as_bytes(), output::Target::Exact) {
+                eprintln!("app-netutil: env: writing the output: {e}");
                 return ExitCode::FAILURE;
             }
         }

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod common;
 mod doctor;
@@ -12,6 +12,9 @@ mod dpdk_opts;
 mod env;
 mod exec;
 mod inject;
+mod input;
+mod output;
+mod shell;
 mod show;
 mod waiting;
 
@@ -43,6 +46,11 @@ enum Command {
     Doctor(doctor::DoctorArgs),
     /// Print the report as shell export lines (or JSON) for entrypoint scripts and init containers.
     Env(env::EnvArgs),
+    /// Print the shell completion script for bash, zsh or fish.
+    Completions(shell::CompletionsArgs),
+    /// Write the manual pages (app-netutil.1, app-netutil-<subcommand>.1) into DIR (used by `make install`).
+    #[command(hide = true)]
+    Man(shell::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +63,8 @@ fn main() -> ExitCode {
         Command::Wait(args) => waiting::run(&args),
         Command::Doctor(args) => doctor::run(&args),
         Command::Env(args) => env::run(&args),
+        Command::Completions(args) => shell::run_completions(Cli::command(), &args),
+        Command::Man(args) => shell::run_man(Cli::command(), &args),
     }
 }
 

@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use common::{
-    all_containers, app_netutil, documents, hugepage_item, meta_items, pod_spec, podnetinfo_volume,
-    repo_root, typed_round_trip,
+    all_containers, app_netutil, documents, hugepage_item, identity_items, meta_items, pod_spec,
+    podnetinfo_volume, repo_root, typed_round_trip,
 };
 use serde_json::{Value, json};
 
@@ -237,6 +237,28 @@ fn containerfile_copies_files_that_exist_from_stages_that_exist() {
     );
     assert!(runtime.contains("ldconfig"), "{runtime}");
     assert!(text.contains("COPY --from=builder /out/usr/local/include/ /usr/local/include/"));
+    // `make install` also installs the command, its manual pages and
+    // completions; the runtime image gets them.
+    for installed in [
+        "/out/usr/local/bin/app-netutil /usr/local/bin/app-netutil",
+        "/out/usr/local/share/man/ /usr/local/share/man/",
+        "/out/usr/local/share/bash-completion/ /usr/local/share/bash-completion/",
+        "/out/usr/local/share/zsh/ /usr/local/share/zsh/",
+        "/out/usr/local/share/fish/ /usr/local/share/fish/",
+    ] {
+        assert!(
+            text.contains(&format!("COPY --from=builder {installed}")),
+            "{installed}"
+        );
+    }
+    for path in [
+        "share/man/man1/app-netutil.1",
+        "share/bash-completion/completions/app-netutil",
+        "share/zsh/site-functions/_app-netutil",
+        "share/fish/vendor_completions.d/app-netutil.fish",
+    ] {
+        assert!(build.contains(&format!("/out/usr/local/{path}")), "{path}");
+    }
 }
 
 #[test]
@@ -406,6 +428,7 @@ fn example_pods_fit_their_networks() {
             assert_eq!(volume["emptyDir"]["medium"], "HugePages-1Gi", "{name}");
         }
         let [labels, annotations] = meta_items();
+        let [name, namespace, uid] = identity_items();
         assert_eq!(
             podnetinfo_volume(spec),
             &json!({"name": "podnetinfo", "downwardAPI": {"items": [
@@ -413,6 +436,9 @@ fn example_pods_fit_their_networks() {
                 annotations,
                 hugepage_item("testpmd", "1Gi", "requests"),
                 hugepage_item("testpmd", "1Gi", "limits"),
+                name,
+                namespace,
+                uid,
             ]}}),
             "{name}"
         );
@@ -532,6 +558,7 @@ fn init_container_example_hands_the_report_over() {
         );
     }
     let [labels, annotations] = meta_items();
+    let [name, namespace, uid] = identity_items();
     assert_eq!(
         podnetinfo_volume(spec)["downwardAPI"]["items"],
         json!([
@@ -539,6 +566,9 @@ fn init_container_example_hands_the_report_over() {
             annotations,
             hugepage_item(app_name, "1Gi", "requests"),
             hugepage_item(app_name, "1Gi", "limits"),
+            name,
+            namespace,
+            uid,
         ])
     );
 }

@@ -13,8 +13,8 @@ mod common;
 use std::path::PathBuf;
 
 use common::{
-    all_containers, app_netutil, documents, hugepage_item, meta_items, pod_spec, podnetinfo_volume,
-    typed_round_trip,
+    all_containers, app_netutil, documents, hugepage_item, identity_items, meta_items, pod_spec,
+    podnetinfo_volume, typed_round_trip,
 };
 use serde_json::json;
 
@@ -75,6 +75,37 @@ fn outputs_match_the_expected_files_and_injecting_again_changes_nothing() {
     }
 }
 
+/// `output` is `input` with lines inserted and nothing else changed,
+/// except that a JSON line that gets an entry after it also gets its comma.
+fn assert_only_lines_inserted(name: &str, input: &str, output: &str) {
+    let mut want = input.split_inclusive('\n').peekable();
+    let mut inserted = 0;
+    for line in output.split_inclusive('\n') {
+        let same = want.peek().is_some_and(|w| {
+            *w == line
+                || (name.ends_with(".json")
+                    && w.trim_end() == line.trim_end().trim_end_matches(','))
+        });
+        if same {
+            want.next();
+        } else {
+            inserted += 1;
+        }
+    }
+    let left: Vec<&str> = want.collect();
+    assert!(left.is_empty(), "{name}: input lines lost: {left:?}");
+    assert!(inserted > 0, "{name}: nothing inserted");
+}
+
+#[test]
+fn outputs_are_the_inputs_with_lines_inserted() {
+    for (input, want) in CASES {
+        let before = std::fs::read_to_string(data(input)).unwrap();
+        let after = std::fs::read_to_string(data(want)).unwrap();
+        assert_only_lines_inserted(input, &before, &after);
+    }
+}
+
 #[test]
 fn every_result_is_a_valid_kubernetes_object() {
     for (input, _) in CASES {
@@ -98,6 +129,7 @@ fn deployment_with_two_containers_gets_exact_items_mounts_and_env() {
     let doc = &documents(&text)[0];
     let spec = pod_spec(doc);
     let [labels, annotations] = meta_items();
+    let [name, namespace, uid] = identity_items();
     assert_eq!(
         podnetinfo_volume(spec),
         &json!({
@@ -109,6 +141,9 @@ fn deployment_with_two_containers_gets_exact_items_mounts_and_env() {
                 hugepage_item("fwd", "2Mi", "requests"),
                 hugepage_item("fwd", "1Gi", "limits"),
                 hugepage_item("fwd", "2Mi", "limits"),
+                name,
+                namespace,
+                uid,
             ]},
         })
     );
@@ -210,6 +245,7 @@ fn cronjob_pod_template_is_injected() {
     let doc = &documents(&inject_file("cronjob.yaml"))[0];
     let spec = pod_spec(doc);
     let [labels, annotations] = meta_items();
+    let [name, namespace, uid] = identity_items();
     assert_eq!(
         podnetinfo_volume(spec)["downwardAPI"]["items"],
         json!([
@@ -217,6 +253,9 @@ fn cronjob_pod_template_is_injected() {
             annotations,
             hugepage_item("testpmd", "2Mi", "requests"),
             hugepage_item("testpmd", "2Mi", "limits"),
+            name,
+            namespace,
+            uid,
         ])
     );
     let c = &spec["containers"][0];
@@ -237,7 +276,13 @@ fn multi_document_file_keeps_separators_and_other_kinds() {
     let out = app_netutil(&["inject", path.to_str().unwrap()], None);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text.lines().filter(|l| *l == "---").count(), 4, "{text}");
+    // Edited in place: the comment and all five separators are still there.
+    assert_eq!(text.lines().filter(|l| *l == "---").count(), 5, "{text}");
+    assert!(
+        text.starts_with(
+            "# A network, its config, a service and two workloads in one file.\n---\n"
+        )
+    );
 
     let input = documents(&std::fs::read_to_string(&path).unwrap());
     let output = documents(&text);
@@ -266,9 +311,17 @@ fn multi_document_file_keeps_separators_and_other_kinds() {
     // The Pod and the StatefulSet are injected; the StatefulSet's init
     // container is mounted too but, without hugepages, gets no CONTAINER_NAME.
     let [labels, annotations] = meta_items();
+    let [name, namespace, uid] = identity_items();
     assert_eq!(
         podnetinfo_volume(pod_spec(&output[3]))["downwardAPI"]["items"],
-        json!([labels, annotations, hugepage_item("l3fwd", "1Gi", "limits")])
+        json!([
+            labels,
+            annotations,
+            hugepage_item("l3fwd", "1Gi", "limits"),
+            name,
+            namespace,
+            uid
+        ])
     );
     let sts = pod_spec(&output[4]);
     assert_eq!(
@@ -276,7 +329,10 @@ fn multi_document_file_keeps_separators_and_other_kinds() {
         json!([
             labels,
             annotations,
-            hugepage_item("pktgen", "2Mi", "limits")
+            hugepage_item("pktgen", "2Mi", "limits"),
+            name,
+            namespace,
+            uid,
         ])
     );
     for c in all_containers(sts) {
@@ -299,6 +355,7 @@ fn existing_podnetinfo_volume_gets_only_the_missing_items() {
     let doc = &documents(&inject_file("pod-existing-podnetinfo.yaml"))[0];
     let spec = pod_spec(doc);
     let [labels, annotations] = meta_items();
+    let [name, namespace, uid] = identity_items();
     assert_eq!(
         spec["volumes"],
         json!([{
@@ -308,6 +365,9 @@ fn existing_podnetinfo_volume_gets_only_the_missing_items() {
                 labels,
                 hugepage_item("app", "1Gi", "requests"),
                 hugepage_item("app", "1Gi", "limits"),
+                name,
+                namespace,
+                uid,
             ]},
         }])
     );
@@ -333,15 +393,23 @@ fn json_in_gives_json_out_in_input_key_order() {
     let text = inject_file("deployment.json");
     assert!(
         text.starts_with(
-            "{\n  \"apiVersion\": \"apps/v1\",\n  \"kind\": \"Deployment\",\n  \"metadata\""
+            "{\n    \"apiVersion\": \"apps/v1\",\n    \"kind\": \"Deployment\",\n    \"metadata\""
         ),
         "{text}"
     );
     let doc = &documents(&text)[0];
     let [labels, annotations] = meta_items();
+    let [name, namespace, uid] = identity_items();
     assert_eq!(
         podnetinfo_volume(pod_spec(doc))["downwardAPI"]["items"],
-        json!([labels, annotations, hugepage_item("app", "2Mi", "limits")])
+        json!([
+            labels,
+            annotations,
+            hugepage_item("app", "2Mi", "limits"),
+            name,
+            namespace,
+            uid
+        ])
     );
 }
 
@@ -433,6 +501,9 @@ fn output_file_and_in_place() {
 
     let out = app_netutil(&["inject", "-i"], Some(input.as_bytes()));
     assert_eq!(out.status.code(), Some(2), "-i needs a file");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--in-place needs files, not standard input")
+    );
 }
 
 #[test]
@@ -446,4 +517,279 @@ fn check_reports_the_documents_that_need_injecting() {
     assert_eq!(lines.len(), 2, "{stderr}");
     assert!(lines[0].ends_with("document 4 is not injected"), "{stderr}");
     assert!(lines[1].ends_with("document 5 is not injected"), "{stderr}");
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn check_takes_several_files_and_names_each() {
+    let done = data("cronjob.expected.yaml");
+    let todo = data("multi-document.yaml");
+    let out = app_netutil(
+        &[
+            "inject",
+            "--check",
+            "-q",
+            done.to_str().unwrap(),
+            todo.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            format!(
+                "app-netutil: inject: {}: document 4 is not injected",
+                todo.display()
+            ),
+            format!(
+                "app-netutil: inject: {}: document 5 is not injected",
+                todo.display()
+            ),
+        ]
+    );
+    let out = app_netutil(
+        &[
+            "inject",
+            "--check",
+            done.to_str().unwrap(),
+            data("deployment.expected.json").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+}
+
+#[test]
+fn several_files_print_as_one_stream_in_the_order_given() {
+    let names = ["cronjob.yaml", "deployment.json", "multi-document.yaml"];
+    let paths: Vec<String> = names
+        .iter()
+        .map(|n| data(n).to_str().unwrap().to_owned())
+        .collect();
+    let mut args = vec!["inject", "-q"];
+    args.extend(paths.iter().map(String::as_str));
+    let out = app_netutil(&args, None);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut want = Vec::new();
+    for n in names {
+        want.extend(documents(&inject_file(n)));
+    }
+    assert_eq!(documents(&text), want);
+    // The first file's text comes first, unchanged; then a separator.
+    let first = inject_file("cronjob.yaml");
+    assert!(text.starts_with(&format!("{first}---\n{{\n")), "{text}");
+
+    // All JSON: a stream of JSON texts.
+    let json = data("deployment.json");
+    let out = app_netutil(
+        &[
+            "inject",
+            "-q",
+            json.to_str().unwrap(),
+            json.to_str().unwrap(),
+        ],
+        None,
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let one = inject_file("deployment.json");
+    assert_eq!(text, format!("{one}{one}"));
+
+    // Standard input once, among files.
+    let out = app_netutil(
+        &["inject", "-", "-"],
+        Some(b"apiVersion: v1\nkind: Service\n"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("standard input (-) can be given once"));
+}
+
+#[test]
+fn in_place_edits_several_files_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.yaml");
+    let b = dir.path().join("b.yaml");
+    let bad = dir.path().join("bad.yaml");
+    std::fs::copy(data("cronjob.yaml"), &a).unwrap();
+    std::fs::copy(data("multi-document.yaml"), &b).unwrap();
+    std::fs::write(&bad, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: ../../etc/x}]}\n").unwrap();
+
+    // One unusable file: nothing is written at all.
+    let out = app_netutil(
+        &[
+            "inject",
+            "-i",
+            a.to_str().unwrap(),
+            bad.to_str().unwrap(),
+            b.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains("\"../../etc/x\" is not a valid container name"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(
+        std::fs::read(&a).unwrap(),
+        std::fs::read(data("cronjob.yaml")).unwrap()
+    );
+    assert_eq!(
+        std::fs::read(&b).unwrap(),
+        std::fs::read(data("multi-document.yaml")).unwrap()
+    );
+
+    let out = app_netutil(
+        &[
+            "inject",
+            "-i",
+            "-q",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(
+        std::fs::read_to_string(&a).unwrap(),
+        std::fs::read_to_string(data("cronjob.expected.yaml")).unwrap()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&b).unwrap(),
+        std::fs::read_to_string(data("multi-document.expected.yaml")).unwrap()
+    );
+    let mut left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["a.yaml", "b.yaml", "bad.yaml"]);
+}
+
+#[test]
+fn in_place_on_a_link_edits_the_file_it_leads_to_and_keeps_mode_and_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.yaml");
+    std::fs::copy(data("cronjob.yaml"), &real).unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let link = dir.path().join("link.yaml");
+    std::os::unix::fs::symlink("real.yaml", &link).unwrap();
+    let out = app_netutil(&["inject", "-i", link.to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("link.yaml: edited ")
+            && stderr_of(&out).contains("real.yaml, where the link leads"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(
+        std::fs::read_link(&link).unwrap(),
+        std::path::Path::new("real.yaml")
+    );
+    assert_eq!(
+        std::fs::read_to_string(&real).unwrap(),
+        std::fs::read_to_string(data("cronjob.expected.yaml")).unwrap()
+    );
+    assert_eq!(
+        std::fs::metadata(&real).unwrap().permissions().mode() & 0o7777,
+        0o640
+    );
+    // --help says so.
+    let help = String::from_utf8(app_netutil(&["inject", "--help"], None).stdout).unwrap();
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains("the file it points to is edited and the link stays"),
+        "{help}"
+    );
+}
+
+#[test]
+fn output_onto_special_files_is_refused_without_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink("elsewhere", &link).unwrap();
+    let input = std::fs::read(data("cronjob.yaml")).unwrap();
+    for (target, what) in [
+        (&fifo, "a FIFO"),
+        (&link, "a symbolic link"),
+        (&dir.path().to_path_buf(), "a directory"),
+    ] {
+        let out = app_netutil(&["inject", "-o", target.to_str().unwrap()], Some(&input));
+        assert_eq!(out.status.code(), Some(1), "{what}");
+        assert!(
+            stderr_of(&out).contains(&format!("is {what}, not a regular file: not replaced")),
+            "{}",
+            stderr_of(&out)
+        );
+    }
+    assert!(!dir.path().join("elsewhere").exists());
+}
+
+#[test]
+fn inputs_that_are_no_files_or_too_large_are_refused() {
+    let out = app_netutil(&["inject", "/dev/zero"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&out),
+        "app-netutil: inject: /dev/zero: is a character device, not a file\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = app_netutil(&["inject", dir.path().to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).ends_with(": is a directory, not a file\n"));
+
+    // Standard input from a device (`< /dev/zero`).
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_app-netutil"))
+        .arg("inject")
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&out),
+        "app-netutil: inject: <stdin>: is a character device, not a file\n"
+    );
+
+    // 8 MiB is the limit: one byte more is refused, from a file or a pipe.
+    let big = dir.path().join("big.yaml");
+    let mut text =
+        String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  k: \"");
+    text.push_str(&"x".repeat((8 << 20) - text.len() - 2));
+    text.push_str("\"\n");
+    assert_eq!(text.len(), 8 << 20);
+    std::fs::write(&big, &text).unwrap();
+    let out = app_netutil(&["inject", "--check", "-q", big.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    text.push('\n');
+    std::fs::write(&big, &text).unwrap();
+    let out = app_netutil(&["inject", "--check", big.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out)
+            .ends_with("big.yaml: is larger than the limit of 8388608 bytes; split it\n"),
+        "{}",
+        stderr_of(&out)
+    );
+    let out = app_netutil(&["inject", "--check"], Some(text.as_bytes()));
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&out),
+        "app-netutil: inject: <stdin>: is larger than the limit of 8388608 bytes; split it\n"
+    );
 }

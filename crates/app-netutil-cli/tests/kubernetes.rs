@@ -557,3 +557,115 @@ fn json_handed_over_through_a_file_gives_the_same_eal_arguments() {
         assert_eq!(stdout(&from_pod), stdout(&from_file), "{case}");
     }
 }
+
+fn is_root() -> bool {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("Uid:")).unwrap();
+    line.split_whitespace().nth(2) == Some("0")
+}
+
+/// `env --output` replaces only regular files, keeps their mode and owner,
+/// and refuses links, FIFOs, directories and device nodes, leaving them as
+/// they are.
+#[test]
+fn env_output_replaces_only_regular_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let pod = root("clean_full_pod");
+    let env_to = |path: &Path| {
+        run(&[
+            "env",
+            "-q",
+            "--root",
+            &pod,
+            "--output",
+            path.to_str().unwrap(),
+        ])
+    };
+
+    let file = dir.path().join("netutil.env");
+    std::fs::write(&file, "old\n").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    if is_root() {
+        std::os::unix::fs::chown(&file, Some(1234), Some(4321)).unwrap();
+    }
+    let before = std::fs::metadata(&file).unwrap();
+    let out = env_to(&file);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let after = std::fs::metadata(&file).unwrap();
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .starts_with("# Written by app-netutil env")
+    );
+    assert_eq!(after.permissions().mode() & 0o7777, 0o600);
+    assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()));
+
+    let fifo = dir.path().join("fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "precious\n").unwrap();
+    let link = dir.path().join("link.env");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    let sub = dir.path().join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    let mut cases = vec![
+        (fifo.clone(), "a FIFO"),
+        (link.clone(), "a symbolic link"),
+        (sub, "a directory"),
+    ];
+    if is_root() {
+        let dev = dir.path().join("full");
+        assert!(
+            Command::new("mknod")
+                .arg(&dev)
+                .args(["c", "1", "7"])
+                .status()
+                .unwrap()
+                .success()
+        );
+        cases.push((dev, "a character device"));
+    } else {
+        eprintln!("######## SKIP (part): not root, no device node to refuse ########");
+    }
+    for (path, what) in &cases {
+        let out = env_to(path);
+        assert_eq!(out.status.code(), Some(1), "{what}");
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "app-netutil: env: writing the output: {}: is {what}, not a regular file: not replaced\n",
+                path.display()
+            )
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    if is_root() {
+        assert!(
+            std::fs::metadata(dir.path().join("full"))
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
+    }
+    // Help may be wrapped at any width: compare words.
+    let help = String::from_utf8(run(&["env", "--help"]).stdout).unwrap();
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains("a symbolic link, FIFO, device node or directory there is refused"),
+        "{help}"
+    );
+}

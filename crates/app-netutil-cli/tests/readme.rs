@@ -120,3 +120,40 @@ fn readme_c_example_compiles() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The README's `inject --check deploy/examples/*.yaml` runs as written
+/// (the shell expands the pattern to several files) and passes.
+#[test]
+fn readme_inject_check_command_runs_as_written() {
+    let text = readme();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("app-netutil inject --check deploy/examples/*.yaml"))
+        .expect("the command is in the README");
+    let command = line.split('#').next().unwrap().trim();
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_app-netutil"))
+        .parent()
+        .unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("sh")
+        .args(["-c", command])
+        .env("PATH", path)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{command}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let examples =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy/examples"))
+            .unwrap()
+            .count();
+    assert!(examples >= 2, "the pattern names several files");
+}

@@ -6,12 +6,15 @@
 //! same as one the webhook mutated:
 //!
 //! * a `downwardAPI` volume `podnetinfo` with the items `labels`
-//!   (`metadata.labels`), `annotations` (`metadata.annotations`) and, per
+//!   (`metadata.labels`), `annotations` (`metadata.annotations`), per
 //!   container and hugepage size it requests or limits with a non-zero
 //!   quantity, `hugepages_<size>_request_<container>` /
 //!   `hugepages_<size>_limit_<container>` (`resourceFieldRef`, divisor `1Mi`,
 //!   so the files hold MiB; `<size>` is the resource suffix without `i`:
-//!   `hugepages-1Gi` gives `1G`);
+//!   `hugepages-1Gi` gives `1G`), and then the pod's identity, which NRI
+//!   does not add: `name` (`metadata.name`), `namespace`
+//!   (`metadata.namespace`) and `uid` (`metadata.uid`), read into the
+//!   report's `pod` object;
 //! * a read-only mount of it at `/etc/podnetinfo` in every container;
 //! * `CONTAINER_NAME=<name>` in every container that got a hugepage item,
 //!   unless the variable is already set.
@@ -22,6 +25,12 @@
 //! `resourceFieldRef.containerName` among containers and init containers.
 //!
 //! Everything already there is kept; running it again changes nothing.
+//!
+//! Names that end up in item paths are checked as the API server checks
+//! them, so that nothing written here can name a file outside the volume:
+//! container names must be DNS-1123 labels, a hugepage resource's size a
+//! Kubernetes quantity, and every item path relative without a `..`
+//! element.
 
 use super::value::{Map, Value};
 
@@ -101,6 +110,29 @@ pub(crate) fn inject(mut doc: Value) -> Result<(Value, Vec<String>), InjectError
     let kind = type_meta(object, "kind")?.to_owned();
     inject_object(object, &api_version, &kind, "", &mut notes)?;
     Ok((doc, notes))
+}
+
+/// An upper bound on the nodes [`inject`] can add to `doc`, from its
+/// shape alone: for every container list, a mount and a variable per
+/// container; for every hugepage resource, an item; for every pod spec,
+/// the volume and its fixed items. Lets the caller refuse a stream that
+/// would grow too large before any of it is built.
+pub(crate) fn growth_bound(doc: &Value) -> usize {
+    match doc {
+        Value::Seq(items) => items.iter().map(growth_bound).sum(),
+        Value::Map(m) => m
+            .iter()
+            .map(|(k, v)| {
+                let here = match (k, v) {
+                    ("containers" | "initContainers", Value::Seq(items)) => 48 + 16 * items.len(),
+                    (k, _) if k.starts_with("hugepages-") => 12,
+                    _ => 0,
+                };
+                here + growth_bound(v)
+            })
+            .sum(),
+        _ => 0,
+    }
 }
 
 fn type_meta<'a>(object: &'a Map, field: &'static str) -> Result<&'a str, InjectError> {
@@ -280,11 +312,18 @@ fn inject_pod_spec(
                     "is missing".into(),
                 ));
             };
+            if let Err(problem) = check_dns1123_label(name) {
+                return Err(malformed(
+                    object,
+                    format!("{here}.name"),
+                    format!("{name:?} is not a valid container name: {problem}"),
+                ));
+            }
             containers.push(ContainerRef {
                 list,
                 index,
                 name: name.to_owned(),
-                hugepage_items: hugepage_items(container, name),
+                hugepage_items: hugepage_items(container, name, object, &here)?,
             });
         }
     }
@@ -298,6 +337,19 @@ fn inject_pod_spec(
             .iter()
             .flat_map(|c| c.hugepage_items.iter().cloned()),
     );
+    wanted.extend(IDENTITY_ITEMS.iter().map(|(p, f)| field_item(p, f)));
+    for item in &wanted {
+        if let Some(path) = item_path(item)
+            && let Err(problem) = check_item_path(path)
+        {
+            // Unreachable with checked names; kept as the last line of defence.
+            return Err(malformed(
+                object,
+                format!("{at}.volumes"),
+                format!("downward-API item path {path:?} {problem}"),
+            ));
+        }
+    }
     add_volume(spec, object, at, wanted)?;
 
     for c in &containers {
@@ -329,9 +381,14 @@ fn field_item(path: &str, field_path: &str) -> Value {
 
 /// The hugepage items of one container: requests first, then limits, each
 /// in the order the container lists its resources.
-fn hugepage_items(container: &Map, name: &str) -> Vec<Value> {
+fn hugepage_items(
+    container: &Map,
+    name: &str,
+    object: &str,
+    at: &str,
+) -> Result<Vec<Value>, InjectError> {
     let Some(Value::Map(resources)) = container.get("resources") else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
     let mut items = Vec::new();
     for (field, word) in [("requests", "request"), ("limits", "limit")] {
@@ -342,7 +399,15 @@ fn hugepage_items(container: &Map, name: &str) -> Vec<Value> {
             let Some(size) = resource.strip_prefix("hugepages-") else {
                 continue;
             };
-            if size.is_empty() || is_zero_quantity(quantity) {
+            if let Err(problem) = check_quantity(size) {
+                // The API server refuses it too: the size must be a quantity.
+                return Err(malformed(
+                    object,
+                    format!("{at}.resources.{field}"),
+                    format!("{resource:?} is not a hugepage resource name: {problem}"),
+                ));
+            }
+            if is_zero_quantity(quantity) {
                 continue;
             }
             let size_no_i = size.replace('i', "");
@@ -368,7 +433,99 @@ fn hugepage_items(container: &Map, name: &str) -> Vec<Value> {
             );
         }
     }
-    items
+    Ok(items)
+}
+
+/// The pod identity items, after the hugepage items: file name and field.
+pub(crate) const IDENTITY_ITEMS: [(&str, &str); 3] = [
+    ("name", "metadata.name"),
+    ("namespace", "metadata.namespace"),
+    ("uid", "metadata.uid"),
+];
+
+/// A Kubernetes DNS-1123 label (what the API server requires of a
+/// container name): 1 to 63 characters of `a-z`, `0-9` and `-`, starting
+/// and ending with a letter or digit.
+pub(crate) fn check_dns1123_label(name: &str) -> Result<(), &'static str> {
+    let ok_char = |c: u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+    let bytes = name.as_bytes();
+    if bytes.is_empty() || bytes.len() > 63 {
+        return Err("it must be 1 to 63 characters long (DNS-1123 label)");
+    }
+    if !bytes.iter().all(|&c| ok_char(c) || c == b'-') {
+        return Err("only lower-case letters, digits and '-' are allowed (DNS-1123 label)");
+    }
+    if !ok_char(bytes[0]) || !ok_char(bytes[bytes.len() - 1]) {
+        return Err("it must start and end with a letter or digit (DNS-1123 label)");
+    }
+    Ok(())
+}
+
+/// A Kubernetes quantity as the API server parses one (`2Mi`, `1Gi`,
+/// `1e3`, `0.5`): an unsigned decimal number, then an optional binary
+/// (`Ki`..`Ei`) or decimal (`n`, `u`, `m`, `k`, `M`..`E`) suffix or a
+/// decimal exponent. The sign the API server also accepts makes no sense
+/// for a page size and is refused.
+pub(crate) fn check_quantity(q: &str) -> Result<(), &'static str> {
+    const BAD: &str = "the size must be a Kubernetes quantity such as 2Mi or 1Gi";
+    let digits_end = q
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(q.len());
+    let (number, suffix) = q.split_at(digits_end);
+    let mut parts = number.splitn(2, '.');
+    let whole = parts.next().unwrap_or("");
+    let fraction = parts.next();
+    let number_ok = match fraction {
+        None => !whole.is_empty(),
+        Some(f) => !f.contains('.') && (!whole.is_empty() || !f.is_empty()),
+    };
+    if !number_ok {
+        return Err(BAD);
+    }
+    let suffix_ok = matches!(
+        suffix,
+        "" | "Ki"
+            | "Mi"
+            | "Gi"
+            | "Ti"
+            | "Pi"
+            | "Ei"
+            | "n"
+            | "u"
+            | "m"
+            | "k"
+            | "M"
+            | "G"
+            | "T"
+            | "P"
+            | "E"
+    ) || suffix
+        .strip_prefix(['e', 'E'])
+        .map(|e| e.strip_prefix(['+', '-']).unwrap_or(e))
+        .is_some_and(|e| !e.is_empty() && e.bytes().all(|c| c.is_ascii_digit()));
+    if suffix_ok { Ok(()) } else { Err(BAD) }
+}
+
+/// A downward-API item path as the API server accepts it: not empty, not
+/// absolute, no `..` element and not starting with `..` (reserved for the
+/// kubelet's atomic writer).
+pub(crate) fn check_item_path(path: &str) -> Result<(), &'static str> {
+    if path.is_empty() {
+        return Err("is empty");
+    }
+    if path.starts_with('/') {
+        return Err("is absolute");
+    }
+    if path.starts_with("..") {
+        return Err("starts with '..'");
+    }
+    if path.split('/').any(|element| element == "..") {
+        return Err("has a '..' element");
+    }
+    if path.contains('\0') {
+        return Err("contains NUL");
+    }
+    Ok(())
 }
 
 /// Whether a Kubernetes quantity (`0`, `0Gi`, `0.0`, a number) is zero.
@@ -585,6 +742,15 @@ spec:
           containerName: app
           resource: limits.hugepages-1Gi
           divisor: 1Mi
+      - path: name
+        fieldRef:
+          fieldPath: metadata.name
+      - path: namespace
+        fieldRef:
+          fieldPath: metadata.namespace
+      - path: uid
+        fieldRef:
+          fieldPath: metadata.uid
 "
         );
     }
@@ -639,7 +805,10 @@ spec:
                 "hugepages_2M_request_c",
                 "hugepages_32M_request_c",
                 "hugepages_2M_limit_c",
-                "hugepages_32M_limit_c"
+                "hugepages_32M_limit_c",
+                "name",
+                "namespace",
+                "uid"
             ]
         );
         assert!(out.contains("resource: limits.hugepages-32Mi\n"), "{out}");
@@ -705,6 +874,15 @@ spec:
           containerName: app
           resource: limits.hugepages-1Gi
           divisor: 1Mi
+      - path: name
+        fieldRef:
+          fieldPath: metadata.name
+      - path: namespace
+        fieldRef:
+          fieldPath: metadata.namespace
+      - path: uid
+        fieldRef:
+          fieldPath: metadata.uid
 "
         );
         assert_eq!(notes.len(), 1, "{notes:?}");
@@ -893,6 +1071,68 @@ items:
         ] {
             let doc = one(&format!(
                 "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec: {spec}\n"
+            ));
+            assert_eq!(inject(doc).unwrap_err().to_string(), want);
+        }
+    }
+
+    #[test]
+    fn names_the_api_server_refuses_are_refused() {
+        for name in ["app", "a", "dpdk-app-2", "0", &"a".repeat(63)] {
+            assert_eq!(check_dns1123_label(name), Ok(()), "{name}");
+        }
+        for name in [
+            "../../etc/x",
+            "App",
+            "-a",
+            "a-",
+            "a.b",
+            "a_b",
+            "a/b",
+            "",
+            &"a".repeat(64),
+            "é",
+        ] {
+            assert!(check_dns1123_label(name).is_err(), "{name}");
+        }
+        for q in [
+            "2Mi", "1Gi", "1G", "512Ki", "1e3", "1E+3", "0.5Gi", ".5Gi", "1.Gi", "64",
+        ] {
+            assert_eq!(check_quantity(q), Ok(()), "{q}");
+        }
+        for q in [
+            "",
+            "Gi",
+            "../../etc/x",
+            "1..2Gi",
+            "1Gi/x",
+            "-1Gi",
+            "1Xi",
+            "1e",
+            "1 Gi",
+            ".",
+        ] {
+            assert!(check_quantity(q).is_err(), "{q}");
+        }
+        for p in ["labels", "a/b", "hugepages_1G_limit_app", "a..b"] {
+            assert_eq!(check_item_path(p), Ok(()), "{p}");
+        }
+        for p in ["", "/etc/x", "../x", "..x", "a/../b", "a/..", "a\0b"] {
+            assert!(check_item_path(p).is_err(), "{p}");
+        }
+
+        for (container, want) in [
+            (
+                "{name: ../../etc/x}",
+                "Pod \"p\": spec.containers[0].name: \"../../etc/x\" is not a valid container name: only lower-case letters, digits and '-' are allowed (DNS-1123 label)",
+            ),
+            (
+                "{name: c, resources: {limits: {hugepages-../../x: 1Gi}}}",
+                "Pod \"p\": spec.containers[0].resources.limits: \"hugepages-../../x\" is not a hugepage resource name: the size must be a Kubernetes quantity such as 2Mi or 1Gi",
+            ),
+        ] {
+            let doc = one(&format!(
+                "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec: {{containers: [{container}]}}\n"
             ));
             assert_eq!(inject(doc).unwrap_err().to_string(), want);
         }

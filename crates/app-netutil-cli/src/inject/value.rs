@@ -256,6 +256,7 @@ pub(crate) enum ParseError {
 }
 
 /// Why a tree could not be written.
+#[cfg(test)]
 #[derive(Debug, thiserror::Error)]
 #[error("cannot write {format:?}: {message}")]
 pub(crate) struct EmitError {
@@ -269,6 +270,218 @@ pub(crate) struct EmitError {
 /// YAML is read the way `kubectl` (YAML 1.1 via go-yaml v2) reads manifests
 /// where that matters for numbers: `0644` is the octal number 420.
 pub(crate) fn parse(input: &str) -> Result<(Format, Vec<Value>), ParseError> {
+    parse_with_nodes(input, DEFAULT_MAX_NODES)
+}
+
+/// The YAML reader's default bound on nodes in one input.
+const DEFAULT_MAX_NODES: usize = 250_000;
+
+/// Whether `output` reads as exactly `expected` (documents, order, types
+/// and values), in `format`. Used on `inject`'s own output, which may hold
+/// up to [`MAX_OUTPUT_NODES`] nodes. No second tree is built: each
+/// document read is reduced to a 128-bit fingerprint on the fly (two
+/// SipHash functions with keys drawn at random for the process) and
+/// compared with the fingerprint of the expected document.
+pub(crate) fn reads_as(
+    output: &str,
+    format: Format,
+    expected: &[Value],
+) -> Result<bool, ParseError> {
+    let got: Vec<Fingerprint> = match format {
+        Format::Json => {
+            let docs: Result<Vec<Fingerprint>, _> = serde_json::Deserializer::from_str(output)
+                .into_iter::<Fingerprint>()
+                .collect();
+            docs.map_err(|e| ParseError::Yaml(e.to_string()))?
+        }
+        Format::Yaml => {
+            if output.trim_start().starts_with(['{', '[']) {
+                // It must not read as JSON now when the input did not.
+                if serde_json::Deserializer::from_str(output)
+                    .into_iter::<de::IgnoredAny>()
+                    .all(|r| r.is_ok())
+                {
+                    return Ok(false);
+                }
+            }
+            let mut budget = serde_saphyr::Budget::default();
+            budget.max_nodes = MAX_OUTPUT_NODES + 1;
+            let options = serde_saphyr::options! {
+                legacy_octal_numbers: true,
+                with_snippet: false,
+                budget: Some(budget),
+            };
+            serde_saphyr::from_multiple_with_options(output, options).map_err(|e| yaml_error(&e))?
+        }
+    };
+    Ok(got.len() == expected.len()
+        && got
+            .iter()
+            .zip(expected)
+            .all(|(g, e)| *g == Fingerprint::of(e)))
+}
+
+/// The most nodes (scalars, sequences, mappings) `inject` writes in one
+/// output: the YAML reader's own bound on an input.
+pub(crate) const MAX_OUTPUT_NODES: usize = DEFAULT_MAX_NODES;
+
+/// The number of nodes of a tree.
+pub(crate) fn count_nodes(v: &Value) -> usize {
+    1 + match v {
+        Value::Seq(items) => items.iter().map(count_nodes).sum(),
+        // A key is a node too.
+        Value::Map(m) => m.iter().map(|(_, v)| 1 + count_nodes(v)).sum(),
+        _ => 0,
+    }
+}
+
+/// A 128-bit digest of a document, computed while it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Fingerprint(u64, u64);
+
+thread_local! {
+    static KEYS: (std::hash::RandomState, std::hash::RandomState) =
+        (std::hash::RandomState::new(), std::hash::RandomState::new());
+}
+
+/// Hashes one node from its tag and parts.
+fn digest(tag: u8, parts: impl Fn(&mut dyn std::hash::Hasher)) -> Fingerprint {
+    use std::hash::{BuildHasher, Hasher};
+    KEYS.with(|(a, b)| {
+        let mut ha = a.build_hasher();
+        let mut hb = b.build_hasher();
+        ha.write_u8(tag);
+        hb.write_u8(tag);
+        parts(&mut ha);
+        parts(&mut hb);
+        Fingerprint(ha.finish(), hb.finish())
+    })
+}
+
+fn digest_children(tag: u8, children: &[Fingerprint]) -> Fingerprint {
+    digest(tag, |h| {
+        h.write_usize(children.len());
+        for c in children {
+            h.write_u64(c.0);
+            h.write_u64(c.1);
+        }
+    })
+}
+
+fn digest_str(tag: u8, s: &str) -> Fingerprint {
+    digest(tag, |h| {
+        h.write_usize(s.len());
+        h.write(s.as_bytes());
+    })
+}
+
+impl Fingerprint {
+    fn null() -> Self {
+        digest(0, |_| {})
+    }
+    fn bool(b: bool) -> Self {
+        digest(1, |h| h.write_u8(u8::from(b)))
+    }
+    fn int(i: i64) -> Self {
+        match u64::try_from(i) {
+            Ok(u) => Self::uint(u),
+            Err(_) => digest(2, |h| h.write_i64(i)),
+        }
+    }
+    fn uint(u: u64) -> Self {
+        digest(3, |h| h.write_u64(u))
+    }
+    fn float(f: f64) -> Self {
+        digest(4, |h| h.write_u64(f.to_bits()))
+    }
+    fn string(s: &str) -> Self {
+        digest_str(5, s)
+    }
+    fn key(s: &str) -> Self {
+        digest_str(8, s)
+    }
+
+    /// The fingerprint of a tree, as reading its text would give it.
+    pub(crate) fn of(v: &Value) -> Self {
+        match v {
+            Value::Null => Self::null(),
+            Value::Bool(b) => Self::bool(*b),
+            Value::Int(i) => Self::int(*i),
+            Value::UInt(u) => Self::uint(*u),
+            Value::Float(f) => Self::float(*f),
+            Value::String(s) => Self::string(s),
+            Value::Seq(items) => {
+                let children: Vec<Fingerprint> = items.iter().map(Self::of).collect();
+                digest_children(6, &children)
+            }
+            Value::Map(m) => {
+                let mut children = Vec::new();
+                for (k, v) in m.iter() {
+                    children.push(Self::key(k));
+                    children.push(Self::of(v));
+                }
+                digest_children(7, &children)
+            }
+        }
+    }
+}
+
+struct FingerprintVisitor;
+
+impl<'de> Visitor<'de> for FingerprintVisitor {
+    type Value = Fingerprint;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a YAML or JSON value with string keys")
+    }
+    fn visit_unit<E>(self) -> Result<Fingerprint, E> {
+        Ok(Fingerprint::null())
+    }
+    fn visit_none<E>(self) -> Result<Fingerprint, E> {
+        Ok(Fingerprint::null())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Fingerprint, D::Error> {
+        Fingerprint::deserialize(d)
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Fingerprint, E> {
+        Ok(Fingerprint::bool(b))
+    }
+    fn visit_i64<E>(self, i: i64) -> Result<Fingerprint, E> {
+        Ok(Fingerprint::int(i))
+    }
+    fn visit_u64<E>(self, u: u64) -> Result<Fingerprint, E> {
+        Ok(Fingerprint::uint(u))
+    }
+    fn visit_f64<E>(self, f: f64) -> Result<Fingerprint, E> {
+        Ok(Fingerprint::float(f))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Fingerprint, E> {
+        Ok(Fingerprint::string(s))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Fingerprint, A::Error> {
+        let mut children = Vec::new();
+        while let Some(item) = seq.next_element::<Fingerprint>()? {
+            children.push(item);
+        }
+        Ok(digest_children(6, &children))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Fingerprint, A::Error> {
+        let mut children = Vec::new();
+        while let Some(key) = access.next_key::<String>()? {
+            children.push(Fingerprint::key(&key));
+            children.push(access.next_value::<Fingerprint>()?);
+        }
+        Ok(digest_children(7, &children))
+    }
+}
+
+impl<'de> Deserialize<'de> for Fingerprint {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(FingerprintVisitor)
+    }
+}
+
+fn parse_with_nodes(input: &str, max_nodes: usize) -> Result<(Format, Vec<Value>), ParseError> {
     if input.trim_start().starts_with(['{', '[']) {
         let docs: Result<Vec<Value>, _> = serde_json::Deserializer::from_str(input)
             .into_iter::<Value>()
@@ -281,9 +494,12 @@ pub(crate) fn parse(input: &str) -> Result<(Format, Vec<Value>), ParseError> {
             };
         }
     }
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = max_nodes;
     let options = serde_saphyr::options! {
         legacy_octal_numbers: true,
         with_snippet: false,
+        budget: Some(budget),
     };
     let docs: Vec<Value> =
         serde_saphyr::from_multiple_with_options(input, options).map_err(|e| yaml_error(&e))?;
@@ -310,6 +526,9 @@ fn yaml_error(error: &serde_saphyr::Error) -> ParseError {
 
 /// Writes documents in `format`: YAML documents separated by `---`, JSON
 /// texts pretty-printed one after the other; always ends with a newline.
+/// (`inject` edits the input text instead; tests use this to compare
+/// trees as text.)
+#[cfg(test)]
 pub(crate) fn emit(format: Format, docs: &[Value]) -> Result<String, EmitError> {
     let error = |message: String| EmitError { format, message };
     match format {

@@ -201,6 +201,16 @@ pub fn meta_items() -> [Value; 2] {
     ]
 }
 
+/// The pod identity items `name`, `namespace` and `uid`, after the
+/// hugepage items.
+pub fn identity_items() -> [Value; 3] {
+    [
+        serde_json::json!({"path": "name", "fieldRef": {"fieldPath": "metadata.name"}}),
+        serde_json::json!({"path": "namespace", "fieldRef": {"fieldPath": "metadata.namespace"}}),
+        serde_json::json!({"path": "uid", "fieldRef": {"fieldPath": "metadata.uid"}}),
+    ]
+}
+
 /// Every container and init container of a pod spec.
 pub fn all_containers(spec: &Value) -> Vec<&Value> {
     ["initContainers", "containers"]
