@@ -66,6 +66,12 @@ pub struct Options {
     pub logger: Option<Logger>,
     /// How to build DPDK EAL arguments.
     pub dpdk: crate::dpdk::DpdkOptions,
+    /// Resolve paths below a root other than `/` with the jailed walk in
+    /// user space even where the kernel has `openat2` (which is otherwise
+    /// used). For tests: both confine every lookup to the root; the walk
+    /// costs more system calls. The environment variable
+    /// [`crate::pod::JAILED_WALK_VAR`] does the same.
+    pub jailed_walk: bool,
 }
 
 impl Default for Options {
@@ -75,6 +81,7 @@ impl Default for Options {
             podinfo_dir: None,
             logger: None,
             dpdk: crate::dpdk::DpdkOptions::default(),
+            jailed_walk: false,
         }
     }
 }
@@ -104,6 +111,13 @@ impl Options {
     #[must_use]
     pub fn logger(mut self, max_level: LogLevel, sink: LogFn) -> Self {
         self.logger = Some(Logger { sink, max_level });
+        self
+    }
+
+    /// Forces the jailed walk (see [`Options::jailed_walk`]).
+    #[must_use]
+    pub fn jailed_walk(mut self, jailed: bool) -> Self {
+        self.jailed_walk = jailed;
         self
     }
 
