@@ -12,6 +12,7 @@ mod dpdk_opts;
 mod env;
 mod exec;
 mod inject;
+mod input;
 mod show;
 mod waiting;
 

@@ -1,0 +1,360 @@
+//! Reading a saved report (`--report FILE`, `--report -`) without trusting
+//! what FILE is or what it holds.
+//!
+//! - At most [`MAX_REPORT_BYTES`]; a regular file that says it is larger is
+//!   refused without being read, a stream (a pipe, standard input) as soon
+//!   as it has given one byte more.
+//! - Directories, device nodes and sockets named as FILE are refused before
+//!   they are opened (opening a device can have side effects); on standard
+//!   input, a device other than a terminal is refused (`< /dev/zero`).
+//! - Pipes work as they always did (`show --json | dpdk-args --report -`,
+//!   `--report <(...)`, which is `/dev/fd/N`): the reader waits for the
+//!   writer for as long as it takes.
+//! - A named FIFO is opened without blocking; when no program has opened it
+//!   for writing within [`FIFO_WRITER_TIMEOUT`] (or the time that the
+//!   environment variable [`FIFO_TIMEOUT_VAR`] gives), that is an error
+//!   instead of a hang. Once a writer came, the reader waits for its data.
+//! - The JSON is then checked in one linear pass before it is decoded: at
+//!   most [`MAX_REPORT_VALUES`] values and [`MAX_REPORT_OBJECTS`] objects,
+//!   which bounds the memory the decoded report takes (an object of the
+//!   free-form `device-plugin-info` costs a few hundred bytes for seven of
+//!   text).
+
+use std::fs::File;
+use std::io::{self, IsTerminal, Read};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use rustix::event::{PollFd, PollFlags, Timespec};
+use rustix::fs::{FileType, Mode, OFlags};
+use rustix::io::Errno;
+
+/// The largest saved report read, in bytes: 16 times the largest report a
+/// pod can give (Kubernetes caps a pod's annotations at 256 KiB, and the
+/// report is at most about twice the size of its network-status).
+pub(crate) const MAX_REPORT_BYTES: u64 = 4 << 20;
+
+/// The most JSON values (objects, arrays, strings, numbers, `true`,
+/// `false`, `null`; object keys included) a saved report may hold. A
+/// report of 256 interfaces has about 20,000.
+pub(crate) const MAX_REPORT_VALUES: usize = 1 << 18;
+
+/// The most JSON objects a saved report may hold. A report of 256
+/// interfaces has about 2,000.
+pub(crate) const MAX_REPORT_OBJECTS: usize = 1 << 15;
+
+/// How long a named FIFO may go without a writer.
+pub(crate) const FIFO_WRITER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Overrides [`FIFO_WRITER_TIMEOUT`] (a duration as `--timeout` takes it:
+/// `10`, `500ms`); for tests.
+pub(crate) const FIFO_TIMEOUT_VAR: &str = "APP_NETUTIL_FIFO_TIMEOUT";
+
+/// `statfs` type of the kernel's pipe file system: anonymous pipes.
+const PIPEFS_MAGIC: i64 = 0x5049_5045;
+
+/// Reads a saved report: the file at `path`, or standard input for `-`.
+///
+/// # Errors
+///
+/// A sentence saying what was wrong (without the path, which the caller
+/// names).
+pub(crate) fn read_report(path: &Path) -> Result<String, String> {
+    let bytes = if path.as_os_str() == "-" {
+        read_stdin(MAX_REPORT_BYTES)?
+    } else {
+        read_path(path, MAX_REPORT_BYTES, fifo_timeout())?
+    };
+    let text = String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_owned())?;
+    check_json_size(&text)?;
+    Ok(text)
+}
+
+fn fifo_timeout() -> Duration {
+    std::env::var(FIFO_TIMEOUT_VAR)
+        .ok()
+        .and_then(|v| crate::waiting::parse_duration(&v).ok())
+        .unwrap_or(FIFO_WRITER_TIMEOUT)
+}
+
+fn kind_name(t: FileType) -> &'static str {
+    match t {
+        FileType::Directory => "a directory",
+        FileType::CharacterDevice => "a character device",
+        FileType::BlockDevice => "a block device",
+        FileType::Socket => "a socket",
+        FileType::Fifo => "a FIFO",
+        FileType::RegularFile => "a regular file",
+        _ => "a special file",
+    }
+}
+
+fn too_large(cap: u64) -> String {
+    format!(
+        "larger than {} MiB ({cap} bytes), the most a saved report may hold; not read",
+        cap >> 20
+    )
+}
+
+/// Reads the file at `path`: a regular file, or a FIFO or pipe.
+fn read_path(path: &Path, cap: u64, fifo_timeout: Duration) -> Result<Vec<u8>, String> {
+    let st = rustix::fs::stat(path).map_err(|e| io::Error::from(e).to_string())?;
+    let kind = FileType::from_raw_mode(st.st_mode);
+    if !matches!(kind, FileType::RegularFile | FileType::Fifo) {
+        return Err(format!(
+            "is {}; a report is read from a file, a pipe or standard input",
+            kind_name(kind)
+        ));
+    }
+    if kind == FileType::RegularFile && u64::try_from(st.st_size).unwrap_or(0) > cap {
+        return Err(too_large(cap));
+    }
+    // Without blocking: opening a FIFO for reading waits for a writer.
+    let fd = rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .map_err(|e| io::Error::from(e).to_string())?;
+    // What was opened, which may not be what was looked at.
+    let st = rustix::fs::fstat(&fd).map_err(|e| io::Error::from(e).to_string())?;
+    match FileType::from_raw_mode(st.st_mode) {
+        FileType::RegularFile => read_capped(File::from(fd), cap),
+        FileType::Fifo => {
+            // An anonymous pipe (`<(...)` is `/dev/fd/N`) has its writer
+            // already; a named FIFO may never get one.
+            // (`f_type` is 32 bits wide on some targets.)
+            #[allow(clippy::useless_conversion)]
+            let named = rustix::fs::fstatfs(&fd)
+                .map(|s| i64::from(s.f_type) != PIPEFS_MAGIC)
+                .unwrap_or(true);
+            read_nonblocking(&fd, cap, named.then_some(fifo_timeout))
+        }
+        other => Err(format!("is {}; not read", kind_name(other))),
+    }
+}
+
+/// Reads standard input, as it is (its flags are shared with the caller's
+/// shell: they are not changed).
+fn read_stdin(cap: u64) -> Result<Vec<u8>, String> {
+    let stdin = io::stdin();
+    let fd = stdin.as_fd();
+    if let Ok(st) = rustix::fs::fstat(fd) {
+        let kind = FileType::from_raw_mode(st.st_mode);
+        match kind {
+            FileType::CharacterDevice if !stdin.is_terminal() => {
+                return Err(format!(
+                    "standard input is {} other than a terminal; not read",
+                    kind_name(kind)
+                ));
+            }
+            FileType::BlockDevice | FileType::Directory => {
+                return Err(format!("standard input is {}; not read", kind_name(kind)));
+            }
+            FileType::RegularFile if u64::try_from(st.st_size).unwrap_or(0) > cap => {
+                return Err(too_large(cap));
+            }
+            _ => {}
+        }
+    }
+    read_capped(stdin.lock(), cap)
+}
+
+/// Reads at most `cap` bytes, failing when there is more.
+fn read_capped(reader: impl Read, cap: u64) -> Result<Vec<u8>, String> {
+    let mut data = Vec::new();
+    reader
+        .take(cap.saturating_add(1))
+        .read_to_end(&mut data)
+        .map_err(|e| e.to_string())?;
+    if data.len() as u64 > cap {
+        return Err(too_large(cap));
+    }
+    Ok(data)
+}
+
+/// Reads a FIFO opened with `O_NONBLOCK`. A read that finds no data gives
+/// `EAGAIN` while a writer has it open and 0 when none has: before any
+/// writer came that means "not yet" (wait, at most `writer_timeout`), after
+/// one came the end of the data. Without `writer_timeout` (an anonymous
+/// pipe, whose writer was there from the start) 0 is the end at once.
+fn read_nonblocking(
+    fd: &OwnedFd,
+    cap: u64,
+    writer_timeout: Option<Duration>,
+) -> Result<Vec<u8>, String> {
+    let deadline = writer_timeout.map(|t| Instant::now() + t);
+    let mut writer_seen = writer_timeout.is_none();
+    let limit = usize::try_from(cap).unwrap_or(usize::MAX).saturating_add(1);
+    let mut data: Vec<u8> = Vec::new();
+    let mut buf = [0u8; 16384];
+    loop {
+        match rustix::io::read(fd, &mut buf) {
+            Ok(0) if writer_seen => break,
+            Ok(0) => {
+                let left = deadline
+                    .map(|d| d.saturating_duration_since(Instant::now()))
+                    .unwrap_or_default();
+                if left.is_zero() {
+                    return Err(format!(
+                        "a FIFO that no program opened for writing within {:.1} s; not read",
+                        writer_timeout.unwrap_or_default().as_secs_f64()
+                    ));
+                }
+                // No event tells that a writer opened the FIFO: look again
+                // shortly.
+                std::thread::sleep(left.min(Duration::from_millis(20)));
+            }
+            Ok(n) => {
+                writer_seen = true;
+                if data.len() + n > limit {
+                    return Err(too_large(cap));
+                }
+                data.extend_from_slice(&buf[..n]);
+                if data.len() as u64 > cap {
+                    return Err(too_large(cap));
+                }
+            }
+            Err(Errno::AGAIN) => {
+                writer_seen = true;
+                wait_readable(fd.as_fd())?;
+            }
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(io::Error::from(e).to_string()),
+        }
+    }
+    Ok(data)
+}
+
+/// Waits until a read will not find the pipe empty (data, or its writers
+/// gone).
+fn wait_readable(fd: BorrowedFd<'_>) -> Result<(), String> {
+    let mut fds = [PollFd::new(&fd, PollFlags::IN)];
+    loop {
+        match rustix::event::poll(&mut fds, None::<&Timespec>) {
+            Ok(_) => return Ok(()),
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(io::Error::from(e).to_string()),
+        }
+    }
+}
+
+/// Counts the values and objects of a JSON text in one pass (strings
+/// skipped with their escapes), so that a report too large in memory is
+/// refused before it is decoded. Malformed JSON is left to the decoder.
+pub(crate) fn check_json_size(text: &str) -> Result<(), String> {
+    let bytes = text.as_bytes();
+    let mut values = 0usize;
+    let mut objects = 0usize;
+    let mut i = 0;
+    let mut in_scalar = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'"' => {
+                values += 1;
+                in_scalar = false;
+                i += 1;
+                // The closing quote: the next one not escaped.
+                while i < bytes.len() {
+                    match memchr_quote_or_backslash(&bytes[i..]) {
+                        Some(at) if bytes[i + at] == b'\\' => i += at + 2,
+                        Some(at) => {
+                            i += at;
+                            break;
+                        }
+                        None => i = bytes.len(),
+                    }
+                }
+            }
+            b'{' => {
+                values += 1;
+                objects += 1;
+                in_scalar = false;
+            }
+            b'[' => {
+                values += 1;
+                in_scalar = false;
+            }
+            b',' | b':' | b']' | b'}' | b' ' | b'\n' | b'\r' | b'\t' => in_scalar = false,
+            _ => {
+                if !in_scalar {
+                    values += 1;
+                    in_scalar = true;
+                }
+            }
+        }
+        if values > MAX_REPORT_VALUES {
+            return Err(format!(
+                "more than {MAX_REPORT_VALUES} JSON values, the most a saved report may hold; not read"
+            ));
+        }
+        if objects > MAX_REPORT_OBJECTS {
+            return Err(format!(
+                "more than {MAX_REPORT_OBJECTS} JSON objects, the most a saved report may hold; not read"
+            ));
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+fn memchr_quote_or_backslash(s: &[u8]) -> Option<usize> {
+    s.iter().position(|&b| b == b'"' || b == b'\\')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_size_counts_values_and_objects() {
+        assert!(check_json_size(r#"{"a":[1,2,"x\"y"],"b":{"c":null}}"#).is_ok());
+        let many_numbers = format!("[{}0]", "0,".repeat(MAX_REPORT_VALUES));
+        assert!(
+            check_json_size(&many_numbers)
+                .unwrap_err()
+                .contains("values")
+        );
+        let many_objects = format!("[{}{{}}]", "{},".repeat(MAX_REPORT_OBJECTS));
+        assert!(
+            check_json_size(&many_objects)
+                .unwrap_err()
+                .contains("objects")
+        );
+        // Braces inside strings are text.
+        let in_string = format!("[\"{}\"]", "{".repeat(MAX_REPORT_OBJECTS * 2));
+        assert!(check_json_size(&in_string).is_ok());
+        // An escaped quote does not end a string; an escaped backslash does
+        // not escape the quote after it.
+        assert!(
+            check_json_size(&format!(
+                "[\"\\\\\",\"\\\"{}\"]",
+                "{".repeat(MAX_REPORT_OBJECTS * 2)
+            ))
+            .is_ok()
+        );
+        assert!(
+            check_json_size(&format!(
+                "[\"\\\\\"{}]",
+                ",{}".repeat(MAX_REPORT_OBJECTS + 1)
+            ))
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn a_real_report_is_far_below_the_bounds() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/pods/huge_annotation_256_interfaces");
+        let report = app_netutil::collect(&app_netutil::Options::new().root(root)).unwrap();
+        assert_eq!(report.interfaces.len(), 257);
+        let text = report.to_json_pretty();
+        assert!(check_json_size(&text).is_ok());
+        // Ten times as many interfaces still fit.
+        let ten = format!("[{}]", [text.as_str(); 10].join(","));
+        assert!(check_json_size(&ten).is_ok());
+        assert!((ten.len() as u64) < MAX_REPORT_BYTES);
+    }
+}
