@@ -104,7 +104,7 @@ impl DpdkArgs {
 /// prints a one-line error on failure.
 pub(crate) fn build(pod: &PodArgs, args: &DpdkArgs) -> Result<(Report, EalArgs), ExitCode> {
     let fail = |msg: String| {
-        eprintln!("app-netutil: {msg}");
+        crate::common::say(&msg);
         ExitCode::from(EXIT_USAGE)
     };
     match &args.report {
@@ -144,7 +144,7 @@ pub(crate) fn warn(pod: &PodArgs, report: &Report, eal: &EalArgs) -> Option<Exit
     let all = report.warnings.iter().chain(&eal.warnings);
     if !pod.quiet {
         for w in all.clone() {
-            eprintln!("app-netutil: warning: {w}");
+            crate::common::say(&format!("warning: {w}"));
         }
     }
     (pod.strict && all.count() > 0).then(|| ExitCode::from(EXIT_STRICT))

@@ -332,7 +332,7 @@ pub(crate) fn run(args: &EnvArgs) -> ExitCode {
     match &args.output {
         Some(path) => {
             if let Err(e) = write_atomic(path, text.as_bytes()) {
-                eprintln!("app-netutil: writing {}: {e}", path.display());
+                crate::common::say(&format!("writing {}: {e}", path.display()));
                 return ExitCode::FAILURE;
             }
         }

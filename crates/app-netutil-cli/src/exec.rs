@@ -61,14 +61,14 @@ pub(crate) fn run(args: &ExecArgs) -> ExitCode {
             line.push(' ');
             line.push_str(&shell_quote(&a.to_string_lossy()));
         }
-        eprintln!("app-netutil: info: exec {line}");
+        crate::common::say(&format!("info: exec {line}"));
     }
     // Only returns on failure.
     let err = cmd.exec();
-    eprintln!(
-        "app-netutil: exec: cannot run {}: {err}",
+    crate::common::say(&format!(
+        "exec: cannot run {}: {err}",
         program.to_string_lossy()
-    );
+    ));
     ExitCode::from(if err.kind() == std::io::ErrorKind::NotFound {
         EXIT_NOT_FOUND
     } else {
