@@ -355,3 +355,24 @@ fn walk_bounds_hold() {
         assert_eq!(view.read(&path, 10).is_ok(), !jailed);
     }
 }
+
+#[test]
+fn magic_links_are_walked_as_text() {
+    // A real procfs below the root: `/proc/self/root` as the root is this
+    // machine's `/`, where `proc/self/root` is a magic link. The kernel does
+    // not follow it (RESOLVE_NO_MAGICLINKS); its text ("/") is walked like a
+    // symlink's, from the root, both ways.
+    let root = std::path::Path::new("/proc/self/root");
+    for jailed in MODES {
+        let view = PodView::from_options(&Options::new().root(root).jailed_walk(jailed)).unwrap();
+        for path in ["/proc/self/status", "/proc/self/root/proc/self/status"] {
+            let text = view.read_string(path, 1 << 20).unwrap();
+            assert!(text.starts_with("Name:"), "{path}: {text}");
+        }
+        assert_eq!(
+            view.canonical("/proc/self/root/etc").as_deref(),
+            Some("/etc"),
+            "jailed walk: {jailed}"
+        );
+    }
+}
