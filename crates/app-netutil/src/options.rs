@@ -60,7 +60,10 @@ pub struct Options {
     /// The pod's root directory; `/` inside a real pod.
     pub root: PathBuf,
     /// The downward-API directory, overriding `<root>/etc/podnetinfo` (or
-    /// `<root>/etc/podinfo`). A path on the machine, not below the root.
+    /// `<root>/etc/podinfo`). A path on the machine (not taken relative to
+    /// the root); under a root other than `/`, one that lies inside the root
+    /// is the pod's own directory, any other is a root of its own, which its
+    /// links cannot leave.
     pub podinfo_dir: Option<PathBuf>,
     /// Where log messages go; none by default.
     pub logger: Option<Logger>,
