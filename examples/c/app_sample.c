@@ -69,6 +69,35 @@ static char *xstrdup(const char *s)
     return buf_take(&b);
 }
 
+/* `s` made safe to show on a terminal, as `app-netutil show` does: control
+ * characters (C0, DEL, C1) and the Unicode bidirectional controls written as
+ * escapes (\x1b, \n, \u{202e}); everything else unchanged. Owned. */
+static char *printable(const char *s)
+{
+    struct buf b = {0};
+    buf_printf(&b, "%s", "");
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '\n')
+            buf_printf(&b, "\\n");
+        else if (*p == '\r')
+            buf_printf(&b, "\\r");
+        else if (*p == '\t')
+            buf_printf(&b, "\\t");
+        else if (*p < 0x20 || *p == 0x7f)
+            buf_printf(&b, "\\x%02x", *p);
+        else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+            buf_printf(&b, "\\u{%x}", p[1]);
+            p++;
+        } else if (p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+                                    (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9))) {
+            buf_printf(&b, "\\u{%x}", 0x2000u + ((p[1] & 0x3fu) << 6) + (p[2] & 0x3fu));
+            p += 2;
+        } else
+            buf_printf(&b, "%c", *p);
+    }
+    return buf_take(&b);
+}
+
 #define MAX_COLS 8
 
 struct table {
@@ -76,8 +105,14 @@ struct table {
     char **cells; /* rows x cols, owned */
 };
 
+/* Cells hold the pod's data: escaped for the terminal. */
 static void table_row(struct table *t, char **cells /* owned, t->cols of them */)
 {
+    for (size_t c = 0; c < t->cols; c++) {
+        char *escaped = printable(cells[c]);
+        free(cells[c]);
+        cells[c] = escaped;
+    }
     if (t->rows == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 16;
         t->cells = realloc(t->cells, t->cap * t->cols * sizeof *t->cells);
@@ -318,8 +353,9 @@ static void print_cpus(const netutil_report *r)
         printf("CPUs: unknown\n");
         return;
     }
-    printf("CPUs: %s (%zu CPUs, from %s)\n", *cpuset ? cpuset : "none", n,
-           cpu_source(netutil_report_cpu_source(r)));
+    char *shown = printable(*cpuset ? cpuset : "none");
+    printf("CPUs: %s (%zu CPUs, from %s)\n", shown, n, cpu_source(netutil_report_cpu_source(r)));
+    free(shown);
     switch (netutil_report_cpus_exclusive(r)) {
     case 1:
         printf("  dedicated to this pod\n");
@@ -433,7 +469,9 @@ static void size_row(const netutil_report *r, struct table *t, const char *size)
 static void print_hugepages(const netutil_report *r)
 {
     const char *me = netutil_report_container_name(r);
-    printf("\nHugepages: this container is %s\n", me ? me : "unknown (CONTAINER_NAME not set)");
+    char *shown = printable(me ? me : "unknown (CONTAINER_NAME not set)");
+    printf("\nHugepages: this container is %s\n", shown);
+    free(shown);
     size_t nc = netutil_report_container_count(r);
     size_t nl = netutil_report_cgroup_limit_count(r);
     size_t nm = netutil_report_hugetlbfs_mount_count(r);
@@ -652,10 +690,21 @@ static void print_interfaces(const netutil_report *r)
 
 /* ---- --details: every field through its getter --------------------------- */
 
+/* Prints `s` escaped for the terminal. */
+static void put_printable(const char *s)
+{
+    char *shown = printable(s);
+    fputs(shown, stdout);
+    free(shown);
+}
+
 static void field(const char *key, const char *value)
 {
-    if (value != NULL)
-        printf("    %-26s %s\n", key, value);
+    if (value != NULL) {
+        printf("    %-26s ", key);
+        put_printable(value);
+        printf("\n");
+    }
 }
 
 typedef size_t (*count_fn)(const netutil_interface *);
@@ -667,8 +716,10 @@ static void list_field(const char *key, const netutil_interface *it, count_fn co
     if (n == 0)
         return;
     printf("    %-26s", key);
-    for (size_t i = 0; i < n; i++)
-        printf("%s%s", i ? ", " : " ", item(it, i));
+    for (size_t i = 0; i < n; i++) {
+        printf("%s", i ? ", " : " ");
+        put_printable(item(it, i));
+    }
     printf("\n");
 }
 
@@ -682,7 +733,9 @@ static void print_details(const netutil_report *r)
     field("uid", netutil_report_pod_uid(r));
     for (size_t i = 0; i < netutil_report_interface_count(r); i++) {
         const netutil_interface *it = netutil_report_interface(r, i);
-        printf("  interface %zu: %s\n", i, or_dash(netutil_interface_name(it)));
+        printf("  interface %zu: ", i);
+        put_printable(or_dash(netutil_interface_name(it)));
+        printf("\n");
         field("network", netutil_interface_network(it));
         field("default", netutil_interface_is_default(it) ? "yes" : "no");
         field("device-type", netutil_interface_device_type_str(it));
@@ -750,16 +803,23 @@ static int print_eal(const netutil_report *r, const netutil_options *o)
     netutil_eal_args *eal = NULL;
     netutil_error *err = NULL;
     if (netutil_eal_args_build(r, o, &eal, &err) != NETUTIL_STATUS_OK) {
-        fprintf(stderr, "app_sample: EAL arguments: %s\n", netutil_error_message(err));
+        char *shown = printable(netutil_error_message(err));
+        fprintf(stderr, "app_sample: EAL arguments: %s\n", shown);
+        free(shown);
         netutil_error_free(err);
         return 1;
     }
     printf("\nEAL arguments:");
-    for (int i = 1; i < netutil_eal_args_argc(eal); i++)
-        printf(" %s", netutil_eal_args_arg(eal, (size_t)i));
+    for (int i = 1; i < netutil_eal_args_argc(eal); i++) {
+        printf(" ");
+        put_printable(netutil_eal_args_arg(eal, (size_t)i));
+    }
     printf("\n");
-    for (size_t i = 0; i < netutil_eal_args_warning_count(eal); i++)
-        fprintf(stderr, "app_sample: warning: %s\n", netutil_eal_args_warning(eal, i));
+    for (size_t i = 0; i < netutil_eal_args_warning_count(eal); i++) {
+        char *shown = printable(netutil_eal_args_warning(eal, i));
+        fprintf(stderr, "app_sample: warning: %s\n", shown);
+        free(shown);
+    }
     netutil_eal_args_free(eal);
     return 0;
 }
@@ -769,8 +829,11 @@ static void on_log(void *user_data, uint32_t level, const char *message)
 {
     (void)user_data;
     static const char *const names[] = {"none", "error", "warning", "info", "debug"};
-    if (level != NETUTIL_LOG_WARNING)
-        fprintf(stderr, "app-netutil: %s: %s\n", level <= 4 ? names[level] : "?", message);
+    if (level != NETUTIL_LOG_WARNING) {
+        char *shown = printable(message);
+        fprintf(stderr, "app-netutil: %s: %s\n", level <= 4 ? names[level] : "?", shown);
+        free(shown);
+    }
 }
 
 static int usage(void)
@@ -823,7 +886,9 @@ int main(int argc, char **argv)
     netutil_report *report = NULL;
     netutil_error *err = NULL;
     if (netutil_report_collect(opts, &report, &err) != NETUTIL_STATUS_OK) {
-        fprintf(stderr, "app-netutil: %s\n", netutil_error_message(err));
+        char *shown = printable(netutil_error_message(err));
+        fprintf(stderr, "app-netutil: %s\n", shown);
+        free(shown);
         netutil_error_free(err);
         netutil_options_free(opts);
         return 2;
@@ -846,8 +911,11 @@ int main(int argc, char **argv)
             rc = print_eal(report, opts);
     }
     if (!quiet)
-        for (size_t i = 0; i < netutil_report_warning_count(report); i++)
-            fprintf(stderr, "app-netutil: warning: %s\n", netutil_report_warning(report, i));
+        for (size_t i = 0; i < netutil_report_warning_count(report); i++) {
+            char *shown = printable(netutil_report_warning(report, i));
+            fprintf(stderr, "app-netutil: warning: %s\n", shown);
+            free(shown);
+        }
 
     netutil_report_free(report);
     netutil_options_free(opts);

@@ -1,12 +1,18 @@
-//! Options every subcommand shares: where the pod is, logging, strictness.
+//! Options every subcommand shares: where the pod is, logging, strictness;
+//! and writing to the terminal.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::Write;
+use std::os::fd::AsFd;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use app_netutil::{LogLevel, Options, Report};
 use clap::Args;
+use rustix::fs::OFlags;
 
 /// Exit status when the report was produced but `--strict` found warnings.
 pub(crate) const EXIT_STRICT: u8 = 3;
@@ -52,7 +58,7 @@ impl PodArgs {
                 Arc::new(|level: LogLevel, msg: &str| {
                     // Warnings are printed once, after collection.
                     if level != LogLevel::Warning {
-                        eprintln!("app-netutil: {}: {msg}", level.as_str());
+                        say(&format!("{}: {msg}", level.as_str()));
                     }
                 }),
             );
@@ -63,7 +69,7 @@ impl PodArgs {
     /// Collects the report, or prints a one-line error.
     pub(crate) fn collect(&self) -> Result<Report, ExitCode> {
         app_netutil::collect(&self.options()).map_err(|e| {
-            eprintln!("app-netutil: {e}");
+            say(&e.to_string());
             ExitCode::from(EXIT_USAGE)
         })
     }
@@ -72,7 +78,7 @@ impl PodArgs {
     pub(crate) fn finish(&self, report: &Report) -> ExitCode {
         if !self.quiet {
             for w in &report.warnings {
-                eprintln!("app-netutil: warning: {w}");
+                say(&format!("warning: {w}"));
             }
         }
         if self.strict && !report.warnings.is_empty() {
@@ -83,15 +89,88 @@ impl PodArgs {
     }
 }
 
-/// Writes to stdout; a closed pipe is not an error worth a message.
+/// Writes to stdout. Any failure (a closed standard output, a closed pipe,
+/// a full disk) is an error: a message on stderr and exit status 1, so that
+/// a caller never takes a missing output for an empty one.
 pub(crate) fn write_stdout(text: &str) -> Result<(), ExitCode> {
-    let mut out = std::io::stdout().lock();
+    let stdout = std::io::stdout();
+    // Rust's standard output quietly drops writes to a closed descriptor
+    // (EBADF): look first.
+    let writable = !STDOUT_CLOSED.load(Ordering::Relaxed)
+        && rustix::fs::fcntl_getfl(stdout.as_fd()).is_ok_and(|flags| {
+            matches!(
+                flags & OFlags::ACCMODE,
+                f if f == OFlags::WRONLY || f == OFlags::RDWR
+            )
+        });
+    if !writable {
+        say("writing output: standard output is closed");
+        return Err(ExitCode::FAILURE);
+    }
+    let mut out = stdout.lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(ExitCode::SUCCESS),
         Err(e) => {
-            eprintln!("app-netutil: writing output: {e}");
+            say(&format!("writing output: {e}"));
             Err(ExitCode::FAILURE)
         }
     }
+}
+
+/// Whether standard output was closed when the program started (`>&-`).
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Notes whether standard output is closed, before `main`: Rust's runtime
+/// puts `/dev/null` on a closed standard descriptor before `main` runs, and
+/// output written there would vanish without an error. Without `/proc`
+/// nothing is noted.
+#[cfg(target_os = "linux")]
+#[used]
+// SAFETY: an `.init_array` entry runs before `main`, once, on the only
+// thread; the function it names only looks up a path and stores an atomic,
+// nothing that needs the runtime set up.
+#[unsafe(link_section = ".init_array")]
+static NOTE_CLOSED_STDOUT: extern "C" fn() = note_closed_stdout;
+
+#[cfg(target_os = "linux")]
+extern "C" fn note_closed_stdout() {
+    let closed = std::fs::symlink_metadata("/proc/self/fd/1")
+        .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+        && std::fs::symlink_metadata("/proc/self/fd").is_ok();
+    STDOUT_CLOSED.store(closed, Ordering::Relaxed);
+}
+
+/// Prints `msg` to stderr as one line, `app-netutil: ` first, with the
+/// characters a terminal would act on escaped ([`printable`]).
+pub(crate) fn say(msg: &str) {
+    eprintln!("app-netutil: {}", printable(msg));
+}
+
+/// `s` made safe to show on a terminal: control characters (C0, DEL, C1:
+/// escape sequences, newlines, carriage returns) and the Unicode
+/// bidirectional controls are written as escapes (`\x1b`, `\n`,
+/// `\u{202e}`), so that data from the pod cannot move the cursor, rewrite
+/// the screen or reorder what is shown. Everything else is unchanged.
+pub(crate) fn printable(s: &str) -> Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !s.chars().any(unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if unsafe_char(c) && (c as u32) < 0x80 => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if unsafe_char(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }

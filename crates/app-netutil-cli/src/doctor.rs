@@ -7,7 +7,7 @@ use app_netutil::doctor::{self, Check, Diagnosis, Status};
 use clap::Args;
 use serde_json::json;
 
-use crate::common::{EXIT_USAGE, PodArgs, write_stdout};
+use crate::common::{EXIT_USAGE, PodArgs, printable, write_stdout};
 
 /// Exit status when a check failed (or warned, with --strict).
 const EXIT_FAILED: u8 = 1;
@@ -33,8 +33,9 @@ const ORDER: [Status; 5] = [
 /// The checks as text: a status, the check and its subject, the message;
 /// the fix indented below; a summary line.
 pub(crate) fn render(diag: &Diagnosis) -> String {
+    // Subjects and messages carry the pod's data: escaped for the terminal.
     let label = |c: &Check| match &c.subject {
-        Some(s) => format!("{} ({s})", c.id),
+        Some(s) => format!("{} ({})", c.id, printable(s)),
         None => c.id.to_owned(),
     };
     let width = diag
@@ -50,10 +51,10 @@ pub(crate) fn render(diag: &Diagnosis) -> String {
             "{:<4}  {:<width$}  {}",
             c.status.as_str().to_ascii_uppercase(),
             label(c),
-            c.message
+            printable(&c.message)
         );
         if let Some(fix) = &c.fix {
-            let _ = writeln!(out, "      {:<width$}  fix: {fix}", "");
+            let _ = writeln!(out, "      {:<width$}  fix: {}", "", printable(fix));
         }
     }
     let counts: Vec<String> = ORDER
@@ -68,7 +69,7 @@ pub(crate) fn run(args: &DoctorArgs) -> ExitCode {
     let diag = match doctor::run(&args.pod.options()) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("app-netutil: {e}");
+            crate::common::say(&e.to_string());
             return ExitCode::from(EXIT_USAGE);
         }
     };

@@ -1,7 +1,6 @@
 //! DPDK options every DPDK subcommand shares, and building the EAL
 //! arguments from the pod (or a saved report).
 
-use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -15,7 +14,7 @@ use crate::common::{EXIT_STRICT, EXIT_USAGE, PodArgs};
 #[derive(Args, Debug, Clone)]
 #[command(next_help_heading = "DPDK options")]
 pub(crate) struct DpdkArgs {
-    /// Read the report from FILE (the output of `app-netutil show --json`; `-` for standard input) instead of reading the pod.
+    /// Read the report from FILE (the output of `app-netutil show --json`; `-` for standard input, a pipe works) instead of reading the pod. At most 4 MiB; directories and devices are refused, and a named FIFO that no program opens for writing within 10 s is an error.
     #[arg(long, value_name = "FILE")]
     pub(crate) report: Option<PathBuf>,
     /// DPDK release the arguments are for (22.11, 20.08, 25.07). Default: spellings that every release from 21.11 on accepts.
@@ -105,12 +104,12 @@ impl DpdkArgs {
 /// prints a one-line error on failure.
 pub(crate) fn build(pod: &PodArgs, args: &DpdkArgs) -> Result<(Report, EalArgs), ExitCode> {
     let fail = |msg: String| {
-        eprintln!("app-netutil: {msg}");
+        crate::common::say(&msg);
         ExitCode::from(EXIT_USAGE)
     };
     match &args.report {
         Some(path) => {
-            let text = read_report(path)
+            let text = crate::input::read_report(path)
                 .map_err(|e| fail(format!("reading report {}: {e}", path.display())))?;
             let report = Report::from_json(&text)
                 .map_err(|e| fail(format!("report {}: {e}", path.display())))?;
@@ -121,16 +120,6 @@ pub(crate) fn build(pod: &PodArgs, args: &DpdkArgs) -> Result<(Report, EalArgs),
             let opts = pod.options().dpdk(args.options());
             dpdk::collect_eal_args(&opts).map_err(|e| fail(e.to_string()))
         }
-    }
-}
-
-fn read_report(path: &std::path::Path) -> std::io::Result<String> {
-    if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s)?;
-        Ok(s)
-    } else {
-        std::fs::read_to_string(path)
     }
 }
 
@@ -155,7 +144,7 @@ pub(crate) fn warn(pod: &PodArgs, report: &Report, eal: &EalArgs) -> Option<Exit
     let all = report.warnings.iter().chain(&eal.warnings);
     if !pod.quiet {
         for w in all.clone() {
-            eprintln!("app-netutil: warning: {w}");
+            crate::common::say(&format!("warning: {w}"));
         }
     }
     (pod.strict && all.count() > 0).then(|| ExitCode::from(EXIT_STRICT))

@@ -295,7 +295,7 @@ pub(crate) fn run(args: &EnvArgs) -> ExitCode {
     match &args.output {
         Some(path) => {
             if let Err(e) = output::replace_file(path, text.as_bytes(), output::Target::Exact) {
-                eprintln!("app-netutil: env: writing the output: {e}");
+                crate::common::say(&format!("env: writing the output: {e}"));
                 return ExitCode::FAILURE;
             }
         }

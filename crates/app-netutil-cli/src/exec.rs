@@ -32,7 +32,7 @@ pub(crate) struct ExecArgs {
 
 pub(crate) fn run(args: &ExecArgs) -> ExitCode {
     let Some((program, app_args)) = args.command.split_first() else {
-        eprintln!("app-netutil: exec: no program given");
+        crate::common::say("exec: no program given");
         return ExitCode::from(crate::common::EXIT_USAGE);
     };
     // On timeout the program is not started.
@@ -41,7 +41,7 @@ pub(crate) fn run(args: &ExecArgs) -> ExitCode {
         Err(code) => return code,
     };
     if let Some(code) = strict {
-        eprintln!("app-netutil: exec: not starting the program: warnings and --strict");
+        crate::common::say("exec: not starting the program: warnings and --strict");
         return code;
     }
     // A `--` the user already wrote between program and application
@@ -61,14 +61,14 @@ pub(crate) fn run(args: &ExecArgs) -> ExitCode {
             line.push(' ');
             line.push_str(&shell_quote(&a.to_string_lossy()));
         }
-        eprintln!("app-netutil: info: exec {line}");
+        crate::common::say(&format!("info: exec {line}"));
     }
     // Only returns on failure.
     let err = cmd.exec();
-    eprintln!(
-        "app-netutil: exec: cannot run {}: {err}",
+    crate::common::say(&format!(
+        "exec: cannot run {}: {err}",
         program.to_string_lossy()
-    );
+    ));
     ExitCode::from(if err.kind() == std::io::ErrorKind::NotFound {
         EXIT_NOT_FOUND
     } else {

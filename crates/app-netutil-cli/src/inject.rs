@@ -34,8 +34,8 @@ style are kept, documents without a pod template stay byte for byte, and only th
 volume, mounts and variables are added. With several FILEs and neither --check nor \
 --in-place, they are printed as one multi-document stream in the order given.
 
-Inputs larger than 8 MiB (each) are refused; a named FIFO must deliver its first byte \
-within 5 s; directories, device nodes and sockets are refused.
+Inputs larger than 8 MiB (each) are refused; a named FIFO that no program opens for writing \
+within 10 s is an error; directories, device nodes and sockets are refused.
 
 Exit status: 0 done (--check: nothing to add), 1 --check found documents to inject or an \
 output could not be written, 2 unusable input (nothing is written then).")]
@@ -56,9 +56,6 @@ pub(crate) struct InjectArgs {
     #[arg(short, long)]
     pub(crate) quiet: bool,
 }
-
-/// The most bytes `inject` reads from one input.
-pub(crate) const MAX_INPUT_BYTES: u64 = 8 << 20;
 
 /// A document could not be injected.
 #[derive(Debug, thiserror::Error)]
@@ -184,11 +181,11 @@ fn read_one(path: Option<&Path>) -> Result<(String, String), String> {
     let (label, bytes) = match path {
         None => (
             "<stdin>".to_owned(),
-            input::read_stdin(MAX_INPUT_BYTES).map_err(|e| e.to_string())?,
+            input::read_stdin(input::MANIFEST).map_err(|e| format!("<stdin>: {e}"))?,
         ),
         Some(p) => (
             p.display().to_string(),
-            input::read_file(p, MAX_INPUT_BYTES).map_err(|e| e.to_string())?,
+            input::read_path(p, input::MANIFEST).map_err(|e| format!("{}: {e}", p.display()))?,
         ),
     };
     match String::from_utf8(bytes) {
@@ -273,11 +270,11 @@ pub(crate) fn run(args: &InjectArgs) -> ExitCode {
             .collect()
     };
     if args.in_place && paths.iter().any(Option::is_none) {
-        eprintln!("app-netutil: inject: --in-place needs files, not standard input");
+        crate::common::say("inject: --in-place needs files, not standard input");
         return ExitCode::from(EXIT_USAGE);
     }
     if paths.iter().filter(|p| p.is_none()).count() > 1 {
-        eprintln!("app-netutil: inject: standard input (-) can be given once");
+        crate::common::say("inject: standard input (-) can be given once");
         return ExitCode::from(EXIT_USAGE);
     }
 
@@ -294,12 +291,12 @@ pub(crate) fn run(args: &InjectArgs) -> ExitCode {
                     injected,
                 }),
                 Err(e) => {
-                    eprintln!("app-netutil: inject: {label}: {e}");
+                    crate::common::say(&format!("inject: {label}: {e}"));
                     failed = true;
                 }
             },
             Err(message) => {
-                eprintln!("app-netutil: inject: {message}");
+                crate::common::say(&format!("inject: {message}"));
                 failed = true;
             }
         }
@@ -310,7 +307,7 @@ pub(crate) fn run(args: &InjectArgs) -> ExitCode {
     if !args.quiet {
         for d in &done {
             for note in &d.injected.notes {
-                eprintln!("app-netutil: inject: note: {}: {note}", d.label);
+                crate::common::say(&format!("inject: note: {}: {note}", d.label));
             }
         }
     }
@@ -319,10 +316,10 @@ pub(crate) fn run(args: &InjectArgs) -> ExitCode {
         let mut missing = false;
         for d in &done {
             for index in &d.injected.changed {
-                eprintln!(
-                    "app-netutil: inject: {}: document {index} is not injected",
+                crate::common::say(&format!(
+                    "inject: {}: document {index} is not injected",
                     d.label
-                );
+                ));
                 missing = true;
             }
         }
@@ -348,15 +345,15 @@ pub(crate) fn run(args: &InjectArgs) -> ExitCode {
             ) {
                 Ok(written) => {
                     if !args.quiet && written.path != *path {
-                        eprintln!(
-                            "app-netutil: inject: note: {}: edited {}, where the link leads",
+                        crate::common::say(&format!(
+                            "inject: note: {}: edited {}, where the link leads",
                             d.label,
                             written.path.display()
-                        );
+                        ));
                     }
                 }
                 Err(e) => {
-                    eprintln!("app-netutil: inject: writing the output: {e}");
+                    crate::common::say(&format!("inject: writing the output: {e}"));
                     status = ExitCode::FAILURE;
                 }
             }
@@ -367,7 +364,7 @@ pub(crate) fn run(args: &InjectArgs) -> ExitCode {
     let text = match join(&done) {
         Ok(text) => text,
         Err(e) => {
-            eprintln!("app-netutil: inject: {e}");
+            crate::common::say(&format!("inject: {e}"));
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -375,7 +372,7 @@ pub(crate) fn run(args: &InjectArgs) -> ExitCode {
         Some(path) => match output::replace_file(path, text.as_bytes(), output::Target::Exact) {
             Ok(_) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("app-netutil: inject: writing the output: {e}");
+                crate::common::say(&format!("inject: writing the output: {e}"));
                 ExitCode::FAILURE
             }
         },

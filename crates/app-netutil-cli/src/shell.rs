@@ -94,18 +94,18 @@ pub(crate) fn run_man(cmd: Command, args: &ManArgs) -> ExitCode {
     let pages = match man_pages(cmd) {
         Ok(pages) => pages,
         Err(e) => {
-            eprintln!("app-netutil: man: {e}");
+            crate::common::say(&format!("man: {e}"));
             return ExitCode::FAILURE;
         }
     };
     if let Err(e) = std::fs::create_dir_all(&args.dir) {
-        eprintln!("app-netutil: man: {}: {e}", args.dir.display());
+        crate::common::say(&format!("man: {}: {e}", args.dir.display()));
         return ExitCode::FAILURE;
     }
     for (name, text) in pages {
         let path = args.dir.join(&name);
         if let Err(e) = output::replace_file(&path, &text, output::Target::Exact) {
-            eprintln!("app-netutil: man: writing the page: {e}");
+            crate::common::say(&format!("man: writing the page: {e}"));
             return ExitCode::FAILURE;
         }
     }

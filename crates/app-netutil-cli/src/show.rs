@@ -8,7 +8,9 @@ use app_netutil::hugepages::SizeKey;
 use app_netutil::{Cpus, DeviceType, Hugepages, Interface, PageSize, PciDevice, Report, Source};
 use clap::Args;
 
-use crate::common::{PodArgs, write_stdout};
+use std::borrow::Cow;
+
+use crate::common::{PodArgs, printable, write_stdout};
 
 /// `app-netutil show`.
 #[derive(Args, Debug)]
@@ -50,8 +52,18 @@ impl Table {
         }
     }
 
+    /// Adds a row; cells hold the pod's data and are escaped for the
+    /// terminal ([`printable`]).
     pub(crate) fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows.push(
+            cells
+                .into_iter()
+                .map(|c| match printable(&c) {
+                    Cow::Borrowed(_) => c,
+                    Cow::Owned(escaped) => escaped,
+                })
+                .collect(),
+        );
     }
 
     pub(crate) fn render(&self, indent: &str, out: &mut String) {
@@ -192,9 +204,9 @@ fn render_cpus(cpus: Option<&Cpus>, out: &mut String) {
         out,
         "CPUs: {} ({} CPUs, from {source})",
         if cpus.cpuset.is_empty() {
-            "none"
+            Cow::Borrowed("none")
         } else {
-            &cpus.cpuset
+            printable(&cpus.cpuset)
         },
         cpus.list.len(),
     );
@@ -254,7 +266,7 @@ fn render_hugepages(hp: &Hugepages, out: &mut String) {
         "\nHugepages: this container is {}",
         hp.container
             .as_deref()
-            .unwrap_or("unknown (CONTAINER_NAME not set)")
+            .map_or(Cow::Borrowed("unknown (CONTAINER_NAME not set)"), printable)
     );
     let mut sizes: Vec<PageSize> = hp
         .cgroup_limit_mib

@@ -99,25 +99,47 @@ fn wait_for(pod: &PodArgs, options: &WaitOptions) -> Result<Report, ExitCode> {
     match wait::wait(&pod.options(), options) {
         Ok(ready) => Ok(ready.report),
         Err(e @ WaitError::Timeout { .. }) => {
-            eprintln!("app-netutil: wait: {e}");
+            crate::common::say(&format!("wait: {e}"));
             Err(ExitCode::from(EXIT_TIMEOUT))
         }
         Err(e) => {
-            eprintln!("app-netutil: {e}");
+            crate::common::say(&e.to_string());
             Err(ExitCode::from(EXIT_USAGE))
         }
     }
 }
 
+/// Refuses a settle time that cannot pass before the timeout: the wait
+/// would always end in a timeout that blames the data ("kept changing").
+fn check_settle(settle: Duration, timeout: Duration, timeout_flag: &str) -> Result<(), ExitCode> {
+    if timeout.is_zero() || settle < timeout {
+        return Ok(());
+    }
+    crate::common::say(&format!(
+        "--settle {} is not shorter than {timeout_flag} {}: the data could never stay unchanged that long before the time is up; make --settle shorter or {timeout_flag} longer (0 waits for ever)",
+        fmt_secs(settle),
+        fmt_secs(timeout)
+    ));
+    Err(ExitCode::from(EXIT_USAGE))
+}
+
+fn fmt_secs(d: Duration) -> String {
+    format!("{}s", d.as_secs_f64())
+}
+
 /// `--wait`: waits when asked to; `Err` carries the exit status.
 pub(crate) fn wait_first(pod: &PodArgs, first: &WaitFirst) -> Result<(), ExitCode> {
     if first.wait {
+        check_settle(first.tuning.settle, first.wait_timeout, "--wait-timeout")?;
         wait_for(pod, &first.tuning.options(first.wait_timeout))?;
     }
     Ok(())
 }
 
 pub(crate) fn run(args: &WaitArgs) -> ExitCode {
+    if let Err(code) = check_settle(args.tuning.settle, args.timeout, "--timeout") {
+        return code;
+    }
     let report = match wait_for(&args.pod, &args.tuning.options(args.timeout)) {
         Ok(r) => r,
         Err(code) => return code,
@@ -135,6 +157,18 @@ pub(crate) fn run(args: &WaitArgs) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settle_must_be_shorter_than_the_timeout() {
+        let s = Duration::from_secs;
+        assert!(check_settle(s(1), s(60), "--timeout").is_ok());
+        assert!(
+            check_settle(s(60), s(0), "--timeout").is_ok(),
+            "0 waits for ever"
+        );
+        assert!(check_settle(s(60), s(60), "--timeout").is_err());
+        assert!(check_settle(s(61), s(60), "--timeout").is_err());
+    }
 
     #[test]
     fn durations() {

@@ -747,12 +747,15 @@ fn inputs_that_are_no_files_or_too_large_are_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr_of(&out),
-        "app-netutil: inject: /dev/zero: is a character device, not a file\n"
+        "app-netutil: inject: /dev/zero: is a character device; not read (a file, a pipe or standard input is)\n"
     );
     let dir = tempfile::tempdir().unwrap();
     let out = app_netutil(&["inject", dir.path().to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr_of(&out).ends_with(": is a directory, not a file\n"));
+    assert!(
+        stderr_of(&out)
+            .ends_with(": is a directory; not read (a file, a pipe or standard input is)\n")
+    );
 
     // Standard input from a device (`< /dev/zero`).
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_app-netutil"))
@@ -763,7 +766,7 @@ fn inputs_that_are_no_files_or_too_large_are_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr_of(&out),
-        "app-netutil: inject: <stdin>: is a character device, not a file\n"
+        "app-netutil: inject: <stdin>: standard input is a character device other than a terminal; not read\n"
     );
 
     // 8 MiB is the limit: one byte more is refused, from a file or a pipe.
@@ -781,8 +784,9 @@ fn inputs_that_are_no_files_or_too_large_are_refused() {
     let out = app_netutil(&["inject", "--check", big.to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr_of(&out)
-            .ends_with("big.yaml: is larger than the limit of 8388608 bytes; split it\n"),
+        stderr_of(&out).ends_with(
+            "big.yaml: larger than 8 MiB (8388608 bytes), the most a manifest may hold; not read\n"
+        ),
         "{}",
         stderr_of(&out)
     );
@@ -790,6 +794,6 @@ fn inputs_that_are_no_files_or_too_large_are_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr_of(&out),
-        "app-netutil: inject: <stdin>: is larger than the limit of 8388608 bytes; split it\n"
+        "app-netutil: inject: <stdin>: larger than 8 MiB (8388608 bytes), the most a manifest may hold; not read\n"
     );
 }

@@ -85,7 +85,15 @@ fn wait_returns_0_on_ready_data_and_prints_the_report() {
 #[test]
 fn wait_without_network_status_accepts_a_pod_without_multus() {
     let case = root("sriov_env_only_no_annotations");
-    let out = run(&["wait", "--root", &case, "--timeout", "300ms"]);
+    let out = run(&[
+        "wait",
+        "--root",
+        &case,
+        "--timeout",
+        "300ms",
+        "--settle",
+        "100ms",
+    ]);
     assert_eq!(out.status.code(), Some(4));
     let out = run(&[
         "wait",
@@ -138,6 +146,8 @@ fn exec_wait_does_not_start_the_program_on_timeout() {
         "--wait",
         "--wait-timeout",
         "300ms",
+        "--settle",
+        "100ms",
         "--",
         prog.to_str().unwrap(),
     ]);
@@ -179,6 +189,8 @@ fn dpdk_args_wait_prints_the_same_arguments_once_ready() {
         "--wait",
         "--wait-timeout",
         "200ms",
+        "--settle",
+        "50ms",
     ]);
     assert_eq!(late.status.code(), Some(4));
     assert!(late.stdout.is_empty());

@@ -188,7 +188,24 @@ fn variant_pods(dir: &Path) -> Vec<(PathBuf, &'static str)> {
         })
         .collect();
     std::fs::write(&status, text).unwrap();
+    // Escape sequences, a C1 control and a bidi override in a network name,
+    // an interface name and the container name: escaped on the terminal.
+    let controls = copy("clean_full_pod", "control_characters");
+    let annotations = controls.join("etc/podnetinfo/annotations");
+    let text = std::fs::read_to_string(&annotations)
+        .unwrap()
+        .replace(r#"\"net1\""#, r#"\"net1\\u001b[2J\\u009b\\u202e\\n\""#)
+        .replace("sriov-net-a", r"sriov\\u001b]0;t\\u0007");
+    std::fs::write(&annotations, text).unwrap();
+    let environ = controls.join("proc/self/environ");
+    let text = std::fs::read_to_string(&environ)
+        .unwrap()
+        .replace("CONTAINER_NAME=dpdk-app", "CONTAINER_NAME=dpdk\u{1b}[5m");
+    std::fs::write(&environ, text).unwrap();
     vec![
+        (controls.clone(), r"  net1\x1b[2J\u{9b}\u{202e}\n  pci "),
+        (controls.clone(), r"default/sriov\x1b]0;t\x07"),
+        (controls, "this container is dpdk\\x1b[5m\n"),
         (
             no_numa.clone(),
             "\n  60-67,188-195; isolated 64-67,192-195; 8 cores: 60,188 61,189 ",

@@ -19,7 +19,7 @@ use crate::{cpus, devplugin, hugetlb, identity, sysfs, topology, userspace};
 /// Only when the root directory, or an explicitly given downward-API
 /// directory, is not a directory. Everything else is a warning in the report.
 pub fn collect(opts: &Options) -> Result<Report, Error> {
-    let pod = PodView::new(&opts.root, opts.podinfo_dir.as_deref())?;
+    let pod = PodView::from_options(opts)?;
     Ok(collect_from(&pod, opts))
 }
 

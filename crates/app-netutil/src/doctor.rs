@@ -133,7 +133,7 @@ impl Diagnosis {
 /// As [`crate::collect`]: only when the pod root (or an explicit
 /// downward-API directory) is not a directory.
 pub fn run(opts: &Options) -> Result<Diagnosis, Error> {
-    let pod = PodView::new(&opts.root, opts.podinfo_dir.as_deref())?;
+    let pod = PodView::from_options(opts)?;
     let report = crate::collect_from(&pod, opts);
     let checks = diagnose(&pod, &report);
     Ok(Diagnosis { report, checks })

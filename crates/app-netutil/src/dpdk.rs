@@ -153,8 +153,7 @@ pub fn eal_args(report: &Report, opts: &DpdkOptions) -> Result<EalArgs, DpdkErro
 /// [`DpdkError::Collect`] when the pod cannot be read at all, else as
 /// [`eal_args`].
 pub fn collect_eal_args(opts: &Options) -> Result<(Report, EalArgs), DpdkError> {
-    let pod =
-        PodView::new(&opts.root, opts.podinfo_dir.as_deref()).map_err(crate::error::Error::from)?;
+    let pod = PodView::from_options(opts).map_err(crate::error::Error::from)?;
     let report = crate::collect_from(&pod, opts);
     let eal = eal_args(&report, &opts.dpdk)?;
     Ok((report, eal))

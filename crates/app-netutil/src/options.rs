@@ -60,12 +60,21 @@ pub struct Options {
     /// The pod's root directory; `/` inside a real pod.
     pub root: PathBuf,
     /// The downward-API directory, overriding `<root>/etc/podnetinfo` (or
-    /// `<root>/etc/podinfo`). A path on the machine, not below the root.
+    /// `<root>/etc/podinfo`). A path on the machine (not taken relative to
+    /// the root); under a root other than `/`, one that lies inside the root
+    /// is the pod's own directory, any other is a root of its own, which its
+    /// links cannot leave.
     pub podinfo_dir: Option<PathBuf>,
     /// Where log messages go; none by default.
     pub logger: Option<Logger>,
     /// How to build DPDK EAL arguments.
     pub dpdk: crate::dpdk::DpdkOptions,
+    /// Resolve paths below a root other than `/` with the jailed walk in
+    /// user space even where the kernel has `openat2` (which is otherwise
+    /// used). For tests: both confine every lookup to the root; the walk
+    /// costs more system calls. The environment variable
+    /// [`crate::pod::JAILED_WALK_VAR`] does the same.
+    pub jailed_walk: bool,
 }
 
 impl Default for Options {
@@ -75,6 +84,7 @@ impl Default for Options {
             podinfo_dir: None,
             logger: None,
             dpdk: crate::dpdk::DpdkOptions::default(),
+            jailed_walk: false,
         }
     }
 }
@@ -104,6 +114,13 @@ impl Options {
     #[must_use]
     pub fn logger(mut self, max_level: LogLevel, sink: LogFn) -> Self {
         self.logger = Some(Logger { sink, max_level });
+        self
+    }
+
+    /// Forces the jailed walk (see [`Options::jailed_walk`]).
+    #[must_use]
+    pub fn jailed_walk(mut self, jailed: bool) -> Self {
+        self.jailed_walk = jailed;
         self
     }
 

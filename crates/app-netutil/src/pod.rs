@@ -1,32 +1,51 @@
 //! The pod view: every file and variable the library reads goes through it.
 //!
 //! A [`PodView`] knows the pod's root directory (`/` in a real pod, a fixture
-//! tree in tests), the downward-API directory and the environment. Paths are
-//! given as the pod sees them (`/sys/class/net/net1/device`) and read below
-//! the root.
+//! tree or a copy otherwise), the downward-API directory and the
+//! environment. Paths are given as the pod sees them
+//! (`/sys/class/net/net1/device`) and read below the root.
 //!
-//! Under a root other than `/`, the root is opened once (`O_PATH`) and every
-//! path is looked up relative to it, so the kernel walks only the pod's part
-//! of each path.
+//! # Confinement
+//!
+//! Under a root other than `/`, every lookup stays inside the root: the root
+//! is opened once (`O_PATH`) and each path is resolved relative to it with
+//! `openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)`, so that an absolute
+//! link target is taken relative to the root and `..` never climbs above
+//! it, whether it comes from a link (`../../..`), a path in the pod's data
+//! (a cgroup path, a socket path, a `dev-mount`) or the first component.
+//! Where the kernel has no `openat2` (before Linux 5.6, or a seccomp filter
+//! answering `ENOSYS` or `EPERM`), the same resolution is done in user
+//! space by the *jailed walk*: one component at a time, each opened with
+//! `O_NOFOLLOW` relative to its parent's descriptor, links read and their
+//! components walked in turn, `..` taken back to the previous descriptor and
+//! never above the root. [`crate::Options::jailed_walk`] (or the environment
+//! variable [`JAILED_WALK_VAR`]) forces the jailed walk where `openat2` works,
+//! for tests. A downward-API directory given with `--podinfo-dir` outside
+//! the root is a second such root: its files resolve inside it.
+//!
+//! Under the root `/` (the live pod), paths are looked up as they are: the
+//! whole machine is the pod's view.
 //!
 //! Reading is defensive: only regular files are opened (a FIFO or device
-//! node where a data file is expected would block or have side effects), with
-//! `O_NONBLOCK`, and never more than a cap. Symbolic links are followed, with
-//! absolute targets taken relative to the pod root (`openat2` with
-//! `RESOLVE_IN_ROOT` tells a missing file from one behind such a link) and a
-//! bound on the number of links. Under a root other than `/`, a small file that holds a relative
-//! link target instead of being a link (what `git` checks out where symlinks
-//! are disabled) is followed as the link it stands for, with a warning.
+//! node where a data file is expected would block or have side effects; the
+//! type is checked on an `O_PATH` descriptor before the open), with
+//! `O_NONBLOCK`, and never more than a cap. At most [`MAX_LINK_HOPS`] links
+//! are followed per path. Under a root other than `/`, a small file that
+//! holds a relative link target instead of being a link (what `git` checks
+//! out where symlinks are disabled) is followed as the link it stands for,
+//! inside the root, with a warning.
 
-use std::cell::Cell;
-use std::ffi::OsString;
+use std::cell::{Cell, OnceCell};
+use std::ffi::{OsStr, OsString};
 use std::fs::File;
 use std::io::{self, Read};
 use std::ops::Range;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
 
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
-use rustix::fs::{AtFlags, FileType, Mode, OFlags};
+use rustix::fs::{AtFlags, FileType, Mode, OFlags, ResolveFlags, Stat};
+use rustix::io::Errno;
 use thiserror::Error;
 
 /// The largest data file read (annotations, labels, environ), in bytes.
@@ -133,95 +152,251 @@ impl FileKind {
     }
 }
 
+/// The environment variable that forces the jailed walk (see
+/// [`crate::Options::jailed_walk`]) when set to anything but empty or `0`.
+/// Meant for tests: the walk is slower than `openat2` and confines the same
+/// way, so setting it never makes a lookup less confined.
+pub const JAILED_WALK_VAR: &str = "APP_NETUTIL_JAILED_WALK";
+
+/// How many directories the jailed walk may hold open at once (the depth of
+/// a path below the root, after links).
+pub const MAX_WALK_DEPTH: usize = 64;
+
+/// How many path components one jailed walk may visit or have pending,
+/// links included.
+pub const MAX_WALK_STEPS: usize = 4096;
+
+impl FileKind {
+    fn of(st: &Stat) -> Self {
+        match FileType::from_raw_mode(st.st_mode) {
+            FileType::RegularFile => Self::Regular,
+            FileType::Directory => Self::Directory,
+            FileType::Socket => Self::Socket,
+            FileType::CharacterDevice => Self::CharDevice,
+            FileType::BlockDevice => Self::BlockDevice,
+            FileType::Fifo => Self::Fifo,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// Where the downward-API directory is.
+#[derive(Debug)]
+enum Podinfo {
+    /// A directory of the pod: a pod path, resolved inside the root.
+    Pod(String),
+    /// A directory on the machine (`--podinfo-dir` outside the root). Under a
+    /// root other than `/` it is opened once and its files resolve inside it
+    /// (`fd`); under `/` they are looked up as they are.
+    Dir { host: PathBuf, fd: Option<OwnedFd> },
+}
+
+/// Where lookups start, and whether they must stay below that directory.
+#[derive(Clone, Copy)]
+struct Jail<'a> {
+    /// The directory relative paths start from (the current directory for
+    /// an unconfined lookup of an absolute path).
+    fd: BorrowedFd<'a>,
+    /// Whether links and `..` must stay below `fd` (and link placeholders
+    /// are followed).
+    confined: bool,
+}
+
+/// A path resolved by the jailed walk.
+struct Walked {
+    /// The open directories from below the jail to the final entry's parent.
+    dirs: Vec<OwnedFd>,
+    /// The final entry's name in its parent (`.` for the jail itself).
+    name: OsString,
+    /// The path's components below the jail, every link resolved.
+    comps: Vec<OsString>,
+    /// The final entry, opened with `O_PATH`.
+    fd: OwnedFd,
+    /// What the final entry is.
+    stat: Stat,
+}
+
+impl Walked {
+    fn parent<'a>(&'a self, jail: BorrowedFd<'a>) -> BorrowedFd<'a> {
+        self.dirs.last().map_or(jail, AsFd::as_fd)
+    }
+
+    fn is_dir(&self) -> bool {
+        FileType::from_raw_mode(self.stat.st_mode) == FileType::Directory
+    }
+
+    fn pod_path(&self) -> String {
+        let mut out = String::new();
+        for c in &self.comps {
+            out.push('/');
+            out.push_str(&c.to_string_lossy());
+        }
+        if out.is_empty() {
+            out.push('/');
+        }
+        out
+    }
+}
+
+/// A regular file opened for reading, or why not.
+enum Opened {
+    File(OwnedFd, u64),
+    NotRegular(&'static str),
+    Failed(Errno),
+}
+
 /// The pod as seen from a root directory.
 #[derive(Debug)]
 pub struct PodView {
     root: PathBuf,
     live: bool,
-    podinfo: Option<PathBuf>,
+    podinfo: Option<Podinfo>,
     podinfo_display: String,
-    /// Whether the downward-API directory is the pod's own (not an
-    /// override on the machine).
-    podinfo_in_pod: bool,
     /// The downward-API directory's names (as [`Self::list_podinfo`] gives
     /// them), listed when the view was made; `None` when it was found by
-    /// following link placeholders, and is listed on demand.
+    /// following link placeholders, or given with `--podinfo-dir`, and is
+    /// listed on demand.
     podinfo_names: Option<Vec<String>>,
+    /// The downward-API directory on the machine, found on first use.
+    podinfo_host: OnceCell<Option<PathBuf>>,
     env: Environment,
     env_warnings: Vec<String>,
     placeholder_seen: Cell<bool>,
     /// The root with every link resolved, to map kernel-resolved paths back
     /// to pod paths.
-    root_real: std::cell::OnceCell<Option<PathBuf>>,
-    /// The root directory, opened once (`O_PATH`): paths below it are looked
-    /// up relative to it, so the kernel walks only the pod's part of them.
-    /// `None` for the live root, whose paths are short already.
+    root_real: OnceCell<Option<PathBuf>>,
+    /// The root directory, opened once (`O_PATH`): paths below it are
+    /// resolved relative to it and inside it. `None` for the live root.
     root_fd: Option<OwnedFd>,
+    /// Whether lookups below the root use the jailed walk instead of
+    /// `openat2` (no `openat2`, or forced).
+    jailed: bool,
 }
 
 impl PodView {
     /// A view of the pod at `root`. `podinfo_dir` overrides the
-    /// downward-API directory (a path on the machine, not below the root).
+    /// downward-API directory: a path on the machine (a directory inside
+    /// `root` is read as the pod's own).
     ///
     /// With root `/` the environment is this process's; otherwise it is read
     /// from `<root>/proc/self/environ`.
+    ///
+    /// The jailed walk is used where `openat2` is missing, or when the
+    /// environment variable [`JAILED_WALK_VAR`] asks for it.
     ///
     /// # Errors
     ///
     /// Fails when `root` is not a directory, or `podinfo_dir` is given and is
     /// not a directory.
     pub fn new(root: &Path, podinfo_dir: Option<&Path>) -> Result<Self, PodViewError> {
+        Self::open(root, podinfo_dir, false)
+    }
+
+    /// A view of the pod that `opts` names ([`crate::Options::root`],
+    /// [`crate::Options::podinfo_dir`], [`crate::Options::jailed_walk`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::new`].
+    pub fn from_options(opts: &crate::Options) -> Result<Self, PodViewError> {
+        Self::open(&opts.root, opts.podinfo_dir.as_deref(), opts.jailed_walk)
+    }
+
+    fn open(
+        root: &Path,
+        podinfo_dir: Option<&Path>,
+        force_jailed: bool,
+    ) -> Result<Self, PodViewError> {
         // The live pod is `/` (spelled `/`, `//` or `/.`); any other
         // directory is a copy or fixture, even a link to `/`.
         let live = root.has_root()
             && root
                 .components()
                 .all(|c| matches!(c, Component::RootDir | Component::CurDir));
+        let forced = force_jailed
+            || std::env::var_os(JAILED_WALK_VAR).is_some_and(|v| !v.is_empty() && v != "0");
         let mut view = Self {
             root: root.to_path_buf(),
             live,
             podinfo: None,
             podinfo_display: PODNETINFO_DIR.to_owned(),
-            podinfo_in_pod: false,
             podinfo_names: None,
+            podinfo_host: OnceCell::new(),
             env: Environment::default(),
             env_warnings: Vec::new(),
             placeholder_seen: Cell::new(false),
-            root_real: std::cell::OnceCell::new(),
+            root_real: OnceCell::new(),
             root_fd: None,
+            jailed: forced,
         };
         if !live {
-            // Opening it also proves it is a directory.
-            let fd = rustix::fs::open(
+            // Opening it proves it is a directory, and tells whether the
+            // kernel has `openat2` (the root is the caller's own path: its
+            // links are followed as usual).
+            let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            let not_dir = |_| PodViewError::RootNotADirectory(root.to_path_buf());
+            let fd = match rustix::fs::openat2(
+                rustix::fs::CWD,
                 root,
-                OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                flags,
                 Mode::empty(),
-            )
-            .map_err(|_| PodViewError::RootNotADirectory(root.to_path_buf()))?;
+                ResolveFlags::empty(),
+            ) {
+                Ok(fd) => fd,
+                Err(e) if openat2_missing(e) => {
+                    view.jailed = true;
+                    rustix::fs::open(root, flags, Mode::empty()).map_err(not_dir)?
+                }
+                Err(e) => return Err(not_dir(e)),
+            };
             view.root_fd = Some(fd);
         }
         if let Some(dir) = podinfo_dir {
-            if !dir.is_dir() {
-                return Err(PodViewError::PodinfoNotADirectory(dir.to_path_buf()));
-            }
-            view.podinfo = Some(dir.to_path_buf());
             view.podinfo_display = dir.display().to_string();
+            let podinfo = match view.pod_path_of(dir) {
+                // Inside the root: the pod's own directory.
+                Some(pod_path) => {
+                    if !view.is_dir(&pod_path) {
+                        return Err(PodViewError::PodinfoNotADirectory(dir.to_path_buf()));
+                    }
+                    Podinfo::Pod(pod_path)
+                }
+                None if live => {
+                    if !dir.is_dir() {
+                        return Err(PodViewError::PodinfoNotADirectory(dir.to_path_buf()));
+                    }
+                    Podinfo::Dir {
+                        host: dir.to_path_buf(),
+                        fd: None,
+                    }
+                }
+                None => {
+                    let fd = rustix::fs::open(
+                        dir,
+                        OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                        Mode::empty(),
+                    )
+                    .map_err(|_| PodViewError::PodinfoNotADirectory(dir.to_path_buf()))?;
+                    Podinfo::Dir {
+                        host: dir.to_path_buf(),
+                        fd: Some(fd),
+                    }
+                }
+            };
+            view.podinfo = Some(podinfo);
         } else {
             for candidate in [PODNETINFO_DIR, PODINFO_DIR] {
                 // Listing the directory is also the check that it is one.
-                let (at, path) = view.at_pod(candidate);
-                let (host, names) = match list_names_at(at, path) {
-                    Ok(names) => (view.host_path(candidate), Some(podinfo_names(names))),
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-                    Err(_) => match view.resolve_dir(candidate) {
-                        Some(host) => (host, None),
-                        None => continue,
-                    },
+                let names = match view.list_in(view.root_jail(), view.rel(candidate)) {
+                    Ok(names) => Some(podinfo_names(names)),
+                    Err(Errno::NOENT) => continue,
+                    // Unreadable: known to exist, listed on demand.
+                    Err(_) if view.is_dir(candidate) => None,
+                    Err(_) => continue,
                 };
-                view.podinfo = Some(host);
+                view.podinfo = Some(Podinfo::Pod(candidate.to_owned()));
                 view.podinfo_names = names;
                 view.podinfo_display = candidate.to_owned();
-                view.podinfo_in_pod = true;
                 break;
             }
         }
@@ -231,6 +406,32 @@ impl PodView {
             view.load_environ_file();
         }
         Ok(view)
+    }
+
+    /// The pod path of a machine path that lies (by its spelling) inside
+    /// the root; `None` under the live root or for a path outside it.
+    fn pod_path_of(&self, dir: &Path) -> Option<String> {
+        if self.live {
+            return None;
+        }
+        let cwd = std::env::current_dir().ok()?;
+        let dir = normalize(&cwd.join(dir));
+        let mut roots = vec![normalize(&cwd.join(&self.root))];
+        if let Ok(real) = self.root.canonicalize() {
+            roots.push(real);
+        }
+        roots.iter().find_map(|root| {
+            let rest = dir.strip_prefix(root).ok()?;
+            let mut out = String::new();
+            for c in rest.components() {
+                out.push('/');
+                out.push_str(c.as_os_str().to_str()?);
+            }
+            if out.is_empty() {
+                out.push('/');
+            }
+            Some(out)
+        })
     }
 
     /// The root directory.
@@ -246,10 +447,34 @@ impl PodView {
         self.live
     }
 
-    /// The downward-API directory on the machine, when it exists.
+    /// Whether lookups below the root use the jailed walk in user space
+    /// instead of `openat2` (always `false` for the live root, where nothing
+    /// is confined).
+    #[must_use]
+    pub fn uses_jailed_walk(&self) -> bool {
+        !self.live && self.jailed
+    }
+
+    /// The downward-API directory on the machine, when it exists. For the
+    /// pod's own directory under a root other than `/`, links are resolved
+    /// inside the root.
     #[must_use]
     pub fn podinfo_dir(&self) -> Option<&Path> {
-        self.podinfo.as_deref()
+        self.podinfo_host
+            .get_or_init(|| match self.podinfo.as_ref()? {
+                Podinfo::Pod(p) if !self.live => {
+                    Some(self.resolve(p).unwrap_or_else(|| self.host_path(p)))
+                }
+                Podinfo::Pod(p) => Some(self.host_path(p)),
+                Podinfo::Dir { host, .. } => Some(host.clone()),
+            })
+            .as_deref()
+    }
+
+    /// Whether the downward-API directory is the pod's own (below the root)
+    /// rather than a directory given on the machine.
+    pub(crate) fn podinfo_in_pod(&self) -> bool {
+        matches!(self.podinfo, Some(Podinfo::Pod(_)))
     }
 
     /// The downward-API directory as named in messages.
@@ -312,59 +537,274 @@ impl PodView {
         self.env_warnings.extend(warnings);
     }
 
-    /// Where the kernel should look a machine path up: relative to the root
-    /// descriptor when the path is below the root, else as it is.
-    fn at<'a>(&'a self, host: &'a Path) -> (BorrowedFd<'a>, &'a Path) {
-        use std::os::unix::ffi::OsStrExt;
-        if let Some(fd) = &self.root_fd {
-            let root = self.root.as_os_str().as_bytes();
-            let root = root.strip_suffix(b"/").unwrap_or(root);
-            let bytes = host.as_os_str().as_bytes();
-            if let Some(rest) = bytes.strip_prefix(root) {
-                if rest.is_empty() || rest.starts_with(b"/") {
-                    let rest = rest.strip_prefix(b"/").unwrap_or(rest);
-                    let rel = if rest.is_empty() { b"." } else { rest };
-                    return (fd.as_fd(), Path::new(std::ffi::OsStr::from_bytes(rel)));
+    /// The jail of pod paths: the root descriptor, or the current directory
+    /// (unconfined) for the live root.
+    fn root_jail(&self) -> Jail<'_> {
+        match &self.root_fd {
+            Some(fd) => Jail {
+                fd: fd.as_fd(),
+                confined: true,
+            },
+            None => Jail {
+                fd: rustix::fs::CWD,
+                confined: false,
+            },
+        }
+    }
+
+    /// A pod path as the root jail takes it: relative to the root
+    /// descriptor, or as it is for the live root.
+    fn rel<'a>(&self, pod_path: &'a str) -> &'a Path {
+        if self.root_fd.is_some() {
+            let rel = pod_path.trim_start_matches('/');
+            Path::new(if rel.is_empty() { "." } else { rel })
+        } else {
+            Path::new(pod_path)
+        }
+    }
+
+    /// The jail of the downward-API directory's files and the path of
+    /// `name` in it.
+    fn podinfo_jail<'a>(&'a self, name: &'a str) -> Option<(Jail<'a>, PathBuf)> {
+        Some(match self.podinfo.as_ref()? {
+            Podinfo::Pod(p) => (
+                self.root_jail(),
+                self.rel(&crate::sysfile::join(p, name)).to_path_buf(),
+            ),
+            Podinfo::Dir { fd: Some(fd), .. } => (
+                Jail {
+                    fd: fd.as_fd(),
+                    confined: true,
+                },
+                PathBuf::from(if name.is_empty() { "." } else { name }),
+            ),
+            Podinfo::Dir { host, fd: None } => (
+                Jail {
+                    fd: rustix::fs::CWD,
+                    confined: false,
+                },
+                host.join(name),
+            ),
+        })
+    }
+
+    /// Opens `path` with `flags`, following links inside the jail (only
+    /// `O_PATH`, `O_DIRECTORY` and read-only flags are used here). Link
+    /// placeholders are not followed.
+    fn lookup(&self, jail: Jail<'_>, path: &Path, flags: OFlags) -> Result<OwnedFd, Errno> {
+        if !jail.confined {
+            return rustix::fs::openat(jail.fd, path, flags | OFlags::CLOEXEC, Mode::empty());
+        }
+        if !self.jailed {
+            for _ in 0..4 {
+                match rustix::fs::openat2(
+                    jail.fd,
+                    path,
+                    flags | OFlags::CLOEXEC,
+                    Mode::empty(),
+                    ResolveFlags::IN_ROOT | ResolveFlags::NO_MAGICLINKS,
+                ) {
+                    // A rename or mount raced with a `..`: try again, then
+                    // walk.
+                    Err(Errno::AGAIN) => {}
+                    other => return other,
                 }
             }
         }
-        (rustix::fs::CWD, host)
+        let walked = self.walk(jail.fd, path, false)?;
+        reopen(jail.fd, walked, flags)
     }
 
-    /// [`Self::at`] for a pod path, without building the machine path.
-    fn at_pod<'a>(&'a self, pod_path: &'a str) -> (BorrowedFd<'a>, &'a Path) {
-        match &self.root_fd {
-            Some(fd) => {
-                let rel = pod_path.trim_start_matches('/');
-                (
-                    fd.as_fd(),
-                    Path::new(if rel.is_empty() { "." } else { rel }),
-                )
+    /// The jailed walk: resolves `path` below `jail` one component at a
+    /// time, each opened with `O_NOFOLLOW` relative to its parent, links
+    /// read and walked in turn (an absolute target from the jail, `..` never
+    /// above it). With `placeholders`, a small regular file holding a
+    /// relative link target is followed as that link.
+    fn walk(&self, jail: BorrowedFd<'_>, path: &Path, placeholders: bool) -> Result<Walked, Errno> {
+        let mut pending: Vec<OsString> = Vec::new();
+        push_components(&mut pending, path);
+        let mut dirs: Vec<OwnedFd> = Vec::new();
+        let mut comps: Vec<OsString> = Vec::new();
+        let mut hops = 0usize;
+        let mut steps = 0usize;
+        loop {
+            let Some(name) = pending.pop() else {
+                // The path ends at a directory, or at the jail itself.
+                let fd = match dirs.pop() {
+                    Some(fd) => fd,
+                    None => rustix::fs::openat(
+                        jail,
+                        ".",
+                        OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                        Mode::empty(),
+                    )?,
+                };
+                let stat = rustix::fs::fstat(&fd)?;
+                let name = comps.last().cloned().unwrap_or_else(|| OsString::from("."));
+                return Ok(Walked {
+                    dirs,
+                    name,
+                    comps,
+                    fd,
+                    stat,
+                });
+            };
+            steps += 1;
+            if steps > MAX_WALK_STEPS {
+                return Err(Errno::NAMETOOLONG);
             }
-            None => (rustix::fs::CWD, Path::new(pod_path)),
+            if name == ".." {
+                dirs.pop();
+                comps.pop();
+                continue;
+            }
+            let parent = dirs.last().map_or(jail, AsFd::as_fd);
+            let fd = rustix::fs::openat(
+                parent,
+                &name,
+                OFlags::PATH | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+                Mode::empty(),
+            )?;
+            let stat = rustix::fs::fstat(&fd)?;
+            let target = match FileType::from_raw_mode(stat.st_mode) {
+                FileType::Directory => {
+                    if dirs.len() >= MAX_WALK_DEPTH {
+                        return Err(Errno::NAMETOOLONG);
+                    }
+                    dirs.push(fd);
+                    comps.push(name);
+                    continue;
+                }
+                FileType::Symlink => {
+                    Some(rustix::fs::readlinkat(&fd, "", Vec::new())?.into_bytes())
+                }
+                FileType::RegularFile if placeholders => {
+                    let target = read_placeholder(parent, &name, &stat)?;
+                    if target.is_some() {
+                        self.placeholder_seen.set(true);
+                    }
+                    target
+                }
+                _ => None,
+            };
+            match target {
+                Some(target) => {
+                    hops += 1;
+                    if hops > MAX_LINK_HOPS {
+                        return Err(Errno::LOOP);
+                    }
+                    let target = Path::new(OsStr::from_bytes(&target));
+                    if target.has_root() {
+                        dirs.clear();
+                        comps.clear();
+                    }
+                    push_components(&mut pending, target);
+                    if pending.len() > MAX_WALK_STEPS {
+                        return Err(Errno::NAMETOOLONG);
+                    }
+                }
+                None if pending.is_empty() => {
+                    comps.push(name.clone());
+                    return Ok(Walked {
+                        dirs,
+                        name,
+                        comps,
+                        fd,
+                        stat,
+                    });
+                }
+                None => return Err(Errno::NOTDIR),
+            }
         }
     }
 
-    /// Whether `pod_path` exists when links are resolved inside the root
-    /// (`openat2` with `RESOLVE_IN_ROOT`): tells a missing file from one
-    /// behind an absolute link, which the kernel otherwise resolves against
-    /// the machine's root. `true` when the kernel cannot say.
-    fn exists_in_root(&self, pod_path: &str) -> bool {
-        let (dir, rel) = self.at_pod(pod_path);
-        match rustix::fs::openat2(
-            dir,
-            rel,
-            OFlags::PATH | OFlags::CLOEXEC,
-            Mode::empty(),
-            rustix::fs::ResolveFlags::IN_ROOT | rustix::fs::ResolveFlags::NO_MAGICLINKS,
-        ) {
-            Ok(_) => true,
-            Err(rustix::io::Errno::NOENT) => false,
-            Err(_) => true,
+    /// Opens the regular file at `path` (links followed inside the jail,
+    /// placeholders not) for reading, after checking on an `O_PATH`
+    /// descriptor that it is one.
+    fn open_regular(&self, jail: Jail<'_>, path: &Path) -> Opened {
+        if self.jailed {
+            return match self.walk(jail.fd, path, false) {
+                Ok(walked) => open_walked(jail.fd, walked),
+                Err(e) => Opened::Failed(e),
+            };
+        }
+        let stat = match self
+            .lookup(jail, path, OFlags::PATH)
+            .and_then(rustix::fs::fstat)
+        {
+            Ok(st) => st,
+            Err(e) => return Opened::Failed(e),
+        };
+        if let Some(kind) = not_regular(&stat) {
+            return Opened::NotRegular(kind);
+        }
+        match self.lookup(jail, path, READ_FLAGS) {
+            Ok(fd) => Opened::File(fd, u64::try_from(stat.st_size).unwrap_or(0)),
+            Err(e) => Opened::Failed(e),
         }
     }
 
-    /// The machine path of a pod path.
+    /// Reads a regular file of a jail, at most `cap` bytes.
+    fn read_in(
+        &self,
+        jail: Jail<'_>,
+        path: &Path,
+        display: &str,
+        cap: u64,
+        sysfs: bool,
+    ) -> Result<Vec<u8>, ReadError> {
+        if !jail.confined {
+            return read_regular_at(jail.fd, path, display, cap, sysfs);
+        }
+        let not_regular = |kind| ReadError::NotRegular {
+            path: display.to_owned(),
+            kind,
+        };
+        let first = match self.open_regular(jail, path) {
+            Opened::File(fd, size) => match read_fd(fd, size, display, cap, false)? {
+                data if is_link_placeholder(&data) => Ok(data),
+                data => return Ok(data),
+            },
+            Opened::NotRegular(kind) => return Err(not_regular(kind)),
+            Opened::Failed(Errno::NOENT) => {
+                return Err(ReadError::NotFound {
+                    path: display.to_owned(),
+                });
+            }
+            Opened::Failed(e) => Err(e),
+        };
+        // A link placeholder, or a path through one.
+        let followed = match self.walk(jail.fd, path, true) {
+            Ok(walked) => open_walked(jail.fd, walked),
+            Err(e) => Opened::Failed(e),
+        };
+        match (followed, first) {
+            (Opened::File(fd, size), _) => read_fd(fd, size, display, cap, false),
+            (Opened::NotRegular(kind), _) => Err(not_regular(kind)),
+            // A placeholder whose target cannot be followed is its text.
+            (Opened::Failed(_), Ok(data)) => Ok(data),
+            (Opened::Failed(_), Err(e)) => Err(io_error(display.to_owned(), e.into())),
+        }
+    }
+
+    /// Lists a directory of a jail (sorted names, without `.` and `..`).
+    fn list_in(&self, jail: Jail<'_>, path: &Path) -> Result<Vec<String>, Errno> {
+        match self.lookup(jail, path, OFlags::RDONLY | OFlags::DIRECTORY) {
+            Ok(fd) => list_names(fd),
+            Err(e @ Errno::NOENT) => Err(e),
+            Err(e) if !jail.confined => Err(e),
+            // A path through link placeholders.
+            Err(e) => match self.walk(jail.fd, path, true) {
+                Ok(walked) if walked.is_dir() => {
+                    reopen(jail.fd, walked, OFlags::RDONLY | OFlags::DIRECTORY).and_then(list_names)
+                }
+                _ => Err(e),
+            },
+        }
+    }
+
+    /// The machine path of a pod path (the root joined with it, nothing
+    /// resolved).
     #[must_use]
     pub fn host_path(&self, pod_path: &str) -> PathBuf {
         self.root.join(pod_path.trim_start_matches('/'))
@@ -376,21 +816,9 @@ impl PodView {
     ///
     /// [`ReadError`] naming the pod path.
     pub fn read(&self, pod_path: &str, cap: u64) -> Result<Vec<u8>, ReadError> {
-        let (dir, rel) = self.at_pod(pod_path);
         // A live pod's /sys is sysfs, whose attributes read whole at once.
         let sysfs = self.live && pod_path.starts_with("/sys/");
-        match read_regular_at(dir, rel, pod_path, cap, sysfs) {
-            Ok(data) if self.live || !is_link_placeholder(&data) => Ok(data),
-            Err(e @ (ReadError::NotRegular { .. } | ReadError::TooLarge { .. })) => Err(e),
-            // Missing for the kernel and for a lookup inside the root.
-            Err(e @ ReadError::NotFound { .. }) if !self.exists_in_root(pod_path) => Err(e),
-            Err(e) if self.live => Err(e),
-            // A link placeholder, an absolute link, or a path through them.
-            _ => {
-                let host = self.host_path(pod_path);
-                self.read_following(&self.root, &host, pod_path, cap)
-            }
-        }
+        self.read_in(self.root_jail(), self.rel(pod_path), pod_path, cap, sysfs)
     }
 
     /// Reads a file of the pod as UTF-8 text (invalid sequences replaced).
@@ -413,7 +841,7 @@ impl PodView {
     ///
     /// [`ReadError`] naming the file.
     pub fn read_podinfo(&self, name: &str) -> Result<Option<Vec<u8>>, ReadError> {
-        let Some(dir) = &self.podinfo else {
+        let Some((jail, path)) = self.podinfo_jail(name) else {
             return Ok(None);
         };
         let display = format!("{}/{name}", self.podinfo_display.trim_end_matches('/'));
@@ -422,17 +850,8 @@ impl PodView {
                 return Err(ReadError::NotFound { path: display });
             }
         }
-        if self.podinfo_in_pod {
-            // The display name is the pod path.
-            return self.read(&display, MAX_DATA_FILE_BYTES).map(Some);
-        }
-        self.read_following(
-            Path::new("/"),
-            &dir.join(name),
-            &display,
-            MAX_DATA_FILE_BYTES,
-        )
-        .map(Some)
+        self.read_in(jail, &path, &display, MAX_DATA_FILE_BYTES, false)
+            .map(Some)
     }
 
     /// Names in the downward-API directory, sorted, without the entries
@@ -444,47 +863,37 @@ impl PodView {
     ///
     /// [`ReadError`] when the directory cannot be listed.
     pub fn list_podinfo(&self) -> Result<Vec<String>, ReadError> {
-        let Some(dir) = &self.podinfo else {
-            return Ok(Vec::new());
-        };
         if let Some(names) = &self.podinfo_names {
             return Ok(names.clone());
         }
-        let (at, path) = self.at(dir);
-        list_names_at(at, path)
+        let Some((jail, path)) = self.podinfo_jail("") else {
+            return Ok(Vec::new());
+        };
+        self.list_in(jail, &path)
             .map(podinfo_names)
-            .map_err(|e| io_error(self.podinfo_display.clone(), e))
+            .map_err(|e| io_error(self.podinfo_display.clone(), e.into()))
     }
 
     /// Lists a directory of the pod (sorted names); `None` when it cannot be
     /// read.
     #[must_use]
     pub fn list_dir(&self, pod_path: &str) -> Option<Vec<String>> {
-        let (at, path) = self.at_pod(pod_path);
-        match list_names_at(at, path) {
-            Ok(names) => Some(names),
-            // Absent, or a path through link placeholders.
-            Err(e) if self.live || e.kind() == io::ErrorKind::NotFound => None,
-            Err(_) => {
-                let host = self.resolve_dir(pod_path)?;
-                let (at, path) = self.at(&host);
-                list_names_at(at, path).ok()
-            }
-        }
+        self.list_in(self.root_jail(), self.rel(pod_path)).ok()
     }
 
-    /// Whether a path exists in the pod (following links).
+    /// Whether a path exists in the pod (following links inside the root).
     #[must_use]
     pub fn exists(&self, pod_path: &str) -> bool {
-        let (at, path) = self.at_pod(pod_path);
-        match rustix::fs::statat(at, path, AtFlags::SYMLINK_NOFOLLOW) {
-            // A link must lead somewhere (inside the root).
-            Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::Symlink => {
-                self.resolve(pod_path).is_some()
-            }
+        let jail = self.root_jail();
+        let path = self.rel(pod_path);
+        if !jail.confined {
+            return rustix::fs::statat(jail.fd, path, AtFlags::empty()).is_ok();
+        }
+        match self.lookup(jail, path, OFlags::PATH) {
             Ok(_) => true,
-            Err(_) if self.live => false,
-            Err(_) => self.resolve(pod_path).is_some(),
+            Err(Errno::NOENT) => false,
+            // A path through link placeholders.
+            Err(_) => self.walk(jail.fd, path, true).is_ok(),
         }
     }
 
@@ -492,123 +901,103 @@ impl PodView {
     /// the root). Usually one lookup.
     #[must_use]
     pub fn is_dir(&self, pod_path: &str) -> bool {
-        let (at, path) = self.at_pod(pod_path);
-        if !self.live {
-            // One lookup that resolves links inside the root answers both
-            // "missing" and "a directory".
-            match rustix::fs::openat2(
-                at,
-                path,
-                OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
-                Mode::empty(),
-                rustix::fs::ResolveFlags::IN_ROOT | rustix::fs::ResolveFlags::NO_MAGICLINKS,
-            ) {
-                Ok(_) => return true,
-                Err(rustix::io::Errno::NOENT) => return false,
-                // Not a directory (maybe a link placeholder), or no openat2.
-                Err(_) => {}
-            }
+        let jail = self.root_jail();
+        let path = self.rel(pod_path);
+        if !jail.confined {
+            return rustix::fs::statat(jail.fd, path, AtFlags::empty())
+                .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
         }
-        match rustix::fs::statat(at, path, AtFlags::empty()) {
-            Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::Directory => true,
-            Err(rustix::io::Errno::NOENT) if self.live || !self.exists_in_root(pod_path) => false,
-            // A file (maybe a link placeholder), or a path through one.
-            _ if self.live => false,
-            _ => self.resolve(pod_path).is_some_and(|p| p.is_dir()),
+        match self.lookup(jail, path, OFlags::PATH | OFlags::DIRECTORY) {
+            Ok(_) => true,
+            Err(Errno::NOENT) => false,
+            // Not a directory (maybe a link placeholder).
+            Err(_) => self
+                .walk(jail.fd, path, true)
+                .is_ok_and(|walked| walked.is_dir()),
         }
     }
 
-    /// What `pod_path` leads to after following every link, or `None` when
-    /// it does not exist. Nothing is opened.
+    /// What `pod_path` leads to after following every link (and, under a
+    /// root other than `/`, link placeholder) inside the root, or `None`
+    /// when it does not exist. Nothing is opened but with `O_PATH`.
     #[must_use]
     pub fn file_kind(&self, pod_path: &str) -> Option<FileKind> {
-        use std::os::unix::fs::FileTypeExt;
-        let host = self.resolve(pod_path)?;
-        let t = std::fs::symlink_metadata(host).ok()?.file_type();
-        Some(if t.is_file() {
-            FileKind::Regular
-        } else if t.is_dir() {
-            FileKind::Directory
-        } else if t.is_socket() {
-            FileKind::Socket
-        } else if t.is_char_device() {
-            FileKind::CharDevice
-        } else if t.is_block_device() {
-            FileKind::BlockDevice
-        } else if t.is_fifo() {
-            FileKind::Fifo
-        } else {
-            FileKind::Other
-        })
+        let jail = self.root_jail();
+        let path = self.rel(pod_path);
+        if !jail.confined {
+            return rustix::fs::statat(jail.fd, path, AtFlags::empty())
+                .ok()
+                .map(|st| FileKind::of(&st));
+        }
+        let walk = || {
+            self.walk(jail.fd, path, true)
+                .ok()
+                .map(|walked| FileKind::of(&walked.stat))
+        };
+        match self
+            .lookup(jail, path, OFlags::PATH)
+            .and_then(rustix::fs::fstat)
+        {
+            // A small file may be a link placeholder.
+            Ok(st)
+                if FileType::from_raw_mode(st.st_mode) == FileType::RegularFile
+                    && st.st_size < 4096 =>
+            {
+                walk()
+            }
+            Ok(st) => Some(FileKind::of(&st)),
+            Err(Errno::NOENT) => None,
+            Err(_) => walk(),
+        }
     }
 
-    /// The pod path that `pod_path` leads to after following every link,
-    /// or `None` when it does not exist.
+    /// The pod path that `pod_path` leads to after following every link
+    /// inside the root, or `None` when it does not exist.
     #[must_use]
     pub fn canonical(&self, pod_path: &str) -> Option<String> {
-        if let Some(found) = self.kernel_canonical(pod_path) {
-            return Some(found);
+        let jail = self.root_jail();
+        let path = self.rel(pod_path);
+        if !jail.confined {
+            let fd = self.lookup(jail, path, OFlags::PATH).ok();
+            return fd
+                .and_then(|fd| self.fd_pod_path(&fd))
+                .or_else(|| Some(std::fs::canonicalize(path).ok()?.to_str()?.to_owned()));
         }
-        let rel = self.resolve_rel(&self.root, Path::new(pod_path))?;
-        let mut out = String::new();
-        for c in &rel {
-            out.push('/');
-            out.push_str(&c.to_string_lossy());
+        let first = if self.jailed {
+            self.walk(jail.fd, path, false)
+                .map(|walked| walked.pod_path())
+        } else {
+            self.lookup(jail, path, OFlags::PATH).map(|fd| {
+                self.fd_pod_path(&fd).unwrap_or_else(|| {
+                    // The kernel's answer cannot be mapped to the pod: walk.
+                    self.walk(jail.fd, path, false)
+                        .map_or_else(|_| String::new(), |walked| walked.pod_path())
+                })
+            })
+        };
+        match first {
+            Ok(found) if !found.is_empty() => Some(found),
+            Ok(_) => None,
+            Err(Errno::NOENT) => None,
+            // A path through link placeholders.
+            Err(_) => self
+                .walk(jail.fd, path, true)
+                .ok()
+                .map(|walked| walked.pod_path()),
         }
-        if out.is_empty() {
-            out.push('/');
-        }
-        Some(out)
     }
 
-    /// The target of the link at `pod_path` as written, without following
-    /// it (so a link to something absent still has a target). Links in the
-    /// parent directories are followed. `None` when it is not a link.
-    #[must_use]
-    pub fn read_link(&self, pod_path: &str) -> Option<PathBuf> {
-        // The kernel resolves the parents in one call when they are real
-        // directories and links.
-        let (at, path) = self.at_pod(pod_path);
-        if let Ok(target) = rustix::fs::readlinkat(at, path, Vec::new()) {
-            return target.into_string().ok().map(PathBuf::from);
-        }
-        let path = Path::new(pod_path);
-        let name = path.file_name()?;
-        let parent = self.resolve(path.parent()?.to_str()?)?;
-        let host = parent.join(name);
-        if let Ok(target) = std::fs::read_link(&host) {
-            return Some(target);
-        }
-        if self.live {
-            return None;
-        }
-        let meta = std::fs::symlink_metadata(&host).ok()?;
-        if !meta.is_file() || meta.len() >= 4096 {
-            return None;
-        }
-        let data = std::fs::read(&host).ok()?;
-        if !is_link_placeholder(&data) {
-            return None;
-        }
-        self.placeholder_seen.set(true);
-        String::from_utf8(data).ok().map(PathBuf::from)
-    }
-
-    /// [`Self::canonical`] by the kernel: open the path without reading it
-    /// (`O_PATH`) and ask `/proc/self/fd` where it led. `None` when that is
-    /// not possible or the path left the pod root (then the caller walks the
-    /// path itself, keeping links inside the root).
-    fn kernel_canonical(&self, pod_path: &str) -> Option<String> {
+    /// Where an `O_PATH` descriptor of the root jail leads, as a pod path
+    /// (the kernel's name for it in `/proc/self/fd`, the resolved root
+    /// taken off). `None` when that cannot be said.
+    fn fd_pod_path(&self, fd: &OwnedFd) -> Option<String> {
         let root = self
             .root_real
             .get_or_init(|| self.root.canonicalize().ok())
             .as_deref()?;
-        let (at, path) = self.at_pod(pod_path);
-        let fd =
-            rustix::fs::openat(at, path, OFlags::PATH | OFlags::CLOEXEC, Mode::empty()).ok()?;
         let real = rustix::fs::readlinkat(
             rustix::fs::CWD,
-            format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&fd)),
+            format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(fd)),
             Vec::new(),
         )
         .ok()?;
@@ -619,8 +1008,13 @@ impl PodView {
         let rest = Path::new(&real).strip_prefix(root).ok()?;
         let mut out = String::with_capacity(real.len());
         for c in rest.components() {
-            out.push('/');
-            out.push_str(c.as_os_str().to_str()?);
+            match c {
+                Component::Normal(n) => {
+                    out.push('/');
+                    out.push_str(n.to_str()?);
+                }
+                _ => return None,
+            }
         }
         if out.is_empty() {
             out.push('/');
@@ -628,135 +1022,163 @@ impl PodView {
         Some(out)
     }
 
-    /// The machine path a pod path leads to, following links.
+    /// The target of the link at `pod_path` as written, without following
+    /// it (so a link to something absent still has a target). Links in the
+    /// parent directories are followed (inside the root). `None` when it is
+    /// not a link.
+    #[must_use]
+    pub fn read_link(&self, pod_path: &str) -> Option<PathBuf> {
+        let jail = self.root_jail();
+        if !jail.confined {
+            return rustix::fs::readlinkat(jail.fd, pod_path, Vec::new())
+                .ok()?
+                .into_string()
+                .ok()
+                .map(PathBuf::from);
+        }
+        let path = Path::new(pod_path);
+        let name = path.file_name()?;
+        let parent = self.rel(path.parent()?.to_str()?);
+        let dir = match self.lookup(jail, parent, OFlags::PATH | OFlags::DIRECTORY) {
+            Ok(fd) => fd,
+            Err(Errno::NOENT) => return None,
+            // A parent reached through link placeholders.
+            Err(_) => {
+                let walked = self.walk(jail.fd, parent, true).ok()?;
+                if !walked.is_dir() {
+                    return None;
+                }
+                walked.fd
+            }
+        };
+        if let Ok(target) = rustix::fs::readlinkat(&dir, name, Vec::new()) {
+            return target.into_string().ok().map(PathBuf::from);
+        }
+        let stat = rustix::fs::statat(&dir, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+        let target = read_placeholder(dir.as_fd(), name, &stat).ok()??;
+        self.placeholder_seen.set(true);
+        String::from_utf8(target).ok().map(PathBuf::from)
+    }
+
+    /// The machine path a pod path leads to, following links inside the
+    /// root (and link placeholders under a root other than `/`); `None`
+    /// when it does not exist.
     #[must_use]
     pub fn resolve(&self, pod_path: &str) -> Option<PathBuf> {
-        let rel = self.resolve_rel(&self.root, Path::new(pod_path))?;
-        Some(rel.iter().fold(self.root.clone(), |p, c| p.join(c)))
-    }
-
-    fn resolve_dir(&self, pod_path: &str) -> Option<PathBuf> {
-        let direct = self.host_path(pod_path);
-        let (at, path) = self.at(&direct);
-        match rustix::fs::statat(at, path, AtFlags::empty()) {
-            Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::Directory => {
-                return Some(direct);
-            }
-            // Absent: nothing to follow.
-            Err(rustix::io::Errno::NOENT) => return None,
-            // A file or a path through a file: maybe link placeholders.
-            _ if !self.live => {}
-            _ => return None,
+        let jail = self.root_jail();
+        if !jail.confined {
+            return std::fs::canonicalize(pod_path).ok();
         }
-        self.resolve(pod_path).filter(|p| p.is_dir())
-    }
-
-    fn read_following(
-        &self,
-        jail: &Path,
-        host: &Path,
-        display: &str,
-        cap: u64,
-    ) -> Result<Vec<u8>, ReadError> {
-        let read = |path: &Path| {
-            let (dir, path) = self.at(path);
-            read_regular_at(dir, path, display, cap, false)
-        };
-        match read(host) {
-            Ok(data) if !self.live && is_link_placeholder(&data) => {
-                match self.resolve_host(jail, host) {
-                    Some(target) if target != host => {
-                        self.placeholder_seen.set(true);
-                        read(&target)
-                    }
-                    _ => Ok(data),
-                }
-            }
-            Err(e)
-                if !self.live && matches!(e, ReadError::NotFound { .. } | ReadError::Io { .. }) =>
-            {
-                match self.resolve_host(jail, host) {
-                    Some(target) if target != host => read(&target),
-                    _ => Err(e),
-                }
-            }
-            other => other,
-        }
-    }
-
-    fn resolve_host(&self, jail: &Path, host: &Path) -> Option<PathBuf> {
-        let rel = host.strip_prefix(jail).ok()?;
-        let comps = self.resolve_rel(jail, rel)?;
-        Some(comps.iter().fold(jail.to_path_buf(), |p, c| p.join(c)))
-    }
-
-    /// Walks `rel` below `jail`, following links and placeholders; returns
-    /// the components of the final path relative to `jail`.
-    fn resolve_rel(&self, jail: &Path, rel: &Path) -> Option<Vec<OsString>> {
-        let mut pending: Vec<OsString> = Vec::new();
-        push_components(&mut pending, rel);
-        let mut current: Vec<OsString> = Vec::new();
-        let mut hops = 0usize;
-        while let Some(name) = pending.pop() {
-            if name == ".." {
-                current.pop();
-                continue;
-            }
-            if name == "." || name.is_empty() {
-                continue;
-            }
-            let candidate = current
+        let walked = self.walk(jail.fd, self.rel(pod_path), true).ok()?;
+        Some(
+            walked
+                .comps
                 .iter()
-                .fold(jail.to_path_buf(), |p, c| p.join(c))
-                .join(&name);
-            let (at, path) = self.at(&candidate);
-            let st = rustix::fs::statat(at, path, AtFlags::SYMLINK_NOFOLLOW).ok()?;
-            let kind = FileType::from_raw_mode(st.st_mode);
-            let target = if kind == FileType::Symlink {
-                let t = rustix::fs::readlinkat(at, path, Vec::new()).ok()?;
-                Some(PathBuf::from(t.into_string().ok()?))
-            } else if kind == FileType::RegularFile && !self.live && st.st_size < 4096 {
-                let data = read_regular_at(at, path, "", 4096, false).ok()?;
-                if is_link_placeholder(&data) {
-                    self.placeholder_seen.set(true);
-                    Some(PathBuf::from(String::from_utf8(data).ok()?))
-                } else if !pending.is_empty() {
-                    return None;
-                } else {
-                    None
-                }
-            } else {
-                None
-            };
-            match target {
-                Some(t) => {
-                    hops += 1;
-                    if hops > MAX_LINK_HOPS {
-                        return None;
-                    }
-                    if t.is_absolute() {
-                        current.clear();
-                    }
-                    push_components(&mut pending, &t);
-                }
-                None => current.push(name),
-            }
-        }
-        Some(current)
+                .fold(self.root.clone(), |p, c| p.join(c)),
+        )
     }
+}
+
+/// The flags every data file is opened with: read-only, never blocking
+/// (a FIFO swapped in after the check), never a controlling terminal.
+const READ_FLAGS: OFlags = OFlags::RDONLY.union(OFlags::NONBLOCK).union(OFlags::NOCTTY);
+
+/// Whether an `openat2` error says the system call is missing or filtered
+/// (not an answer about the path).
+fn openat2_missing(e: Errno) -> bool {
+    matches!(e, Errno::NOSYS | Errno::PERM | Errno::INVAL | Errno::TOOBIG)
+}
+
+/// Opens a walked entry again with `flags`: the same directory through its
+/// own descriptor, a file by name in its parent (`O_NOFOLLOW`), checked to
+/// be the same file.
+fn reopen(jail: BorrowedFd<'_>, walked: Walked, flags: OFlags) -> Result<OwnedFd, Errno> {
+    let is_dir = walked.is_dir();
+    if flags.contains(OFlags::DIRECTORY) && !is_dir {
+        return Err(Errno::NOTDIR);
+    }
+    if flags.contains(OFlags::PATH) {
+        return Ok(walked.fd);
+    }
+    if is_dir {
+        return rustix::fs::openat(&walked.fd, ".", flags | OFlags::CLOEXEC, Mode::empty());
+    }
+    let fd = rustix::fs::openat(
+        walked.parent(jail),
+        &walked.name,
+        flags | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    let st = rustix::fs::fstat(&fd)?;
+    if st.st_dev != walked.stat.st_dev || st.st_ino != walked.stat.st_ino {
+        // Replaced between the walk and the open.
+        return Err(Errno::STALE);
+    }
+    Ok(fd)
+}
+
+/// Opens a walked entry for reading when it is a regular file.
+fn open_walked(jail: BorrowedFd<'_>, walked: Walked) -> Opened {
+    if let Some(kind) = not_regular(&walked.stat) {
+        return Opened::NotRegular(kind);
+    }
+    let size = u64::try_from(walked.stat.st_size).unwrap_or(0);
+    match reopen(jail, walked, READ_FLAGS) {
+        Ok(fd) => Opened::File(fd, size),
+        Err(e) => Opened::Failed(e),
+    }
+}
+
+/// The target a link placeholder holds: `name` in `dir`, whose `stat` is
+/// known, when it is a small regular file holding a relative link target.
+fn read_placeholder(
+    dir: BorrowedFd<'_>,
+    name: &OsStr,
+    stat: &Stat,
+) -> Result<Option<Vec<u8>>, Errno> {
+    if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile || stat.st_size >= 4096 {
+        return Ok(None);
+    }
+    let fd = rustix::fs::openat(
+        dir,
+        name,
+        READ_FLAGS | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    let st = rustix::fs::fstat(&fd)?;
+    if st.st_dev != stat.st_dev || st.st_ino != stat.st_ino {
+        return Err(Errno::STALE);
+    }
+    let data = read_fd(fd, u64::try_from(st.st_size).unwrap_or(0), "", 4096, false)
+        .map_err(|_| Errno::IO)?;
+    Ok(is_link_placeholder(&data).then_some(data))
+}
+
+/// `path` made absolute-looking without `.` and with `..` taken back
+/// lexically (links are not looked at).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 /// Pushes the components of `path` so that popping yields them in order.
 fn push_components(stack: &mut Vec<OsString>, path: &Path) {
-    let comps: Vec<OsString> = path
-        .components()
-        .filter_map(|c| match c {
-            Component::Normal(n) => Some(n.to_os_string()),
-            Component::ParentDir => Some(OsString::from("..")),
-            _ => None,
-        })
-        .collect();
-    stack.extend(comps.into_iter().rev());
+    let start = stack.len();
+    stack.extend(path.components().filter_map(|c| match c {
+        Component::Normal(n) => Some(n.to_os_string()),
+        Component::ParentDir => Some(OsString::from("..")),
+        _ => None,
+    }));
+    stack[start..].reverse();
 }
 
 /// A small file holding a relative link target, as git writes a symlink
@@ -868,14 +1290,8 @@ fn podinfo_names(mut names: Vec<String>) -> Vec<String> {
     names
 }
 
-/// Sorted entry names of a directory (without `.` and `..`).
-fn list_names_at(dir: BorrowedFd<'_>, path: &Path) -> io::Result<Vec<String>> {
-    let fd = rustix::fs::openat(
-        dir,
-        path,
-        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-        Mode::empty(),
-    )?;
+/// Sorted entry names of an open directory (without `.` and `..`).
+fn list_names(fd: OwnedFd) -> Result<Vec<String>, Errno> {
     let mut names = Vec::new();
     // One page holds any entry (names are at most 255 bytes), and on the
     // stack it costs no allocation per listing.
@@ -895,9 +1311,10 @@ fn list_names_at(dir: BorrowedFd<'_>, path: &Path) -> io::Result<Vec<String>> {
     Ok(names)
 }
 
-/// Reads a regular file (`path` relative to `dir`), refusing anything else
-/// without opening it. The open uses `O_NONBLOCK`, so even a FIFO swapped in
-/// after the check cannot block the reader.
+/// Reads a regular file (`path` relative to `dir`, links followed as the
+/// kernel does: for the live root), refusing anything else without opening
+/// it. The open uses `O_NONBLOCK`, so even a FIFO swapped in after the check
+/// cannot block the reader.
 ///
 /// `sysfs` says the file is on sysfs: an attribute there reports a size of
 /// one page (4096) whatever it holds and gives all of it to the first read,
@@ -911,17 +1328,33 @@ fn read_regular_at(
 ) -> Result<Vec<u8>, ReadError> {
     let st = rustix::fs::statat(dir, path, AtFlags::empty())
         .map_err(|e| io_error(display.to_owned(), e.into()))?;
-    check_regular(FileType::from_raw_mode(st.st_mode), display)?;
-    let fd = rustix::fs::openat(
-        dir,
-        path,
-        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC,
-        Mode::empty(),
+    if let Some(kind) = not_regular(&st) {
+        return Err(ReadError::NotRegular {
+            path: display.to_owned(),
+            kind,
+        });
+    }
+    let fd = rustix::fs::openat(dir, path, READ_FLAGS | OFlags::CLOEXEC, Mode::empty())
+        .map_err(|e| io_error(display.to_owned(), e.into()))?;
+    read_fd(
+        fd,
+        u64::try_from(st.st_size).unwrap_or(0),
+        display,
+        cap,
+        sysfs,
     )
-    .map_err(|e| io_error(display.to_owned(), e.into()))?;
+}
+
+/// Reads an open file whose `stat` gave `size`, at most `cap` bytes.
+fn read_fd(
+    fd: OwnedFd,
+    size: u64,
+    display: &str,
+    cap: u64,
+    sysfs: bool,
+) -> Result<Vec<u8>, ReadError> {
     let mut file = File::from(fd);
     // proc files report size 0, sysfs attributes 4096: start with a page.
-    let size = u64::try_from(st.st_size).unwrap_or(0);
     let initial = if size == 0 { 4096 } else { size.min(cap) + 1 };
     // Holding `cap + 1` bytes is enough to know the file is too large.
     let limit = usize::try_from(cap).unwrap_or(usize::MAX).saturating_add(1);
@@ -959,25 +1392,22 @@ fn read_regular_at(
     Ok(data)
 }
 
-/// A machine path read the same way.
+/// A machine path read the way the live root reads.
 #[cfg(test)]
 fn read_regular(host: &Path, display: &str, cap: u64) -> Result<Vec<u8>, ReadError> {
     read_regular_at(rustix::fs::CWD, host, display, cap, false)
 }
 
-fn check_regular(t: FileType, display: &str) -> Result<(), ReadError> {
-    let kind = match t {
-        FileType::RegularFile => return Ok(()),
+/// What a file is in words, when it is not a regular file.
+fn not_regular(st: &Stat) -> Option<&'static str> {
+    Some(match FileType::from_raw_mode(st.st_mode) {
+        FileType::RegularFile => return None,
         FileType::Directory => "directory",
         FileType::Fifo => "FIFO",
         FileType::Socket => "socket",
         FileType::CharacterDevice => "character device",
         FileType::BlockDevice => "block device",
         _ => "special file",
-    };
-    Err(ReadError::NotRegular {
-        path: display.to_owned(),
-        kind,
     })
 }
 

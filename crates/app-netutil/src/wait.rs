@@ -299,12 +299,17 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
     let mut last_report: Option<Report> = None;
     let mut reads = 0u64;
     loop {
-        let view = PodView::new(&opts.root, opts.podinfo_dir.as_deref());
+        let view = PodView::from_options(opts);
         // The watch is set up before the pod's files are read, so that a
         // change made while reading is not missed.
         if let Some(w) = watch.as_mut() {
-            let dir = view.as_ref().ok().and_then(PodView::podinfo_dir);
-            w.watch_dir(dir, opts);
+            let pod = view.as_ref().ok();
+            let dir = pod.and_then(PodView::podinfo_dir);
+            // The pod's own directory, resolved inside a root other than
+            // `/`, is watched where it is, without following a link that
+            // appeared since.
+            let in_root = pod.is_some_and(|p| !p.is_live() && p.podinfo_in_pod());
+            w.watch_dir(dir, in_root, opts);
             used_inotify |= w.wd.is_some();
             w.drain();
         }
@@ -431,7 +436,7 @@ struct Inotify {
 impl Inotify {
     /// Watches `dir` (dropping a watch on another directory); without a
     /// directory, or when the watch cannot be added, nothing is watched.
-    fn watch_dir(&mut self, dir: Option<&Path>, opts: &Options) {
+    fn watch_dir(&mut self, dir: Option<&Path>, dont_follow: bool, opts: &Options) {
         if self.wd.is_some() && self.dir.as_deref() == dir {
             return;
         }
@@ -453,6 +458,11 @@ impl Inotify {
             | inotify::WatchFlags::DELETE_SELF
             | inotify::WatchFlags::MOVE_SELF
             | inotify::WatchFlags::ONLYDIR;
+        let flags = if dont_follow {
+            flags | inotify::WatchFlags::DONT_FOLLOW
+        } else {
+            flags
+        };
         match inotify::add_watch(&self.fd, dir, flags) {
             Ok(wd) => {
                 opts.log(LogLevel::Debug, || {

@@ -110,9 +110,25 @@ fn fifo_where_a_file_belongs_is_never_opened() {
 #[test]
 fn device_node_where_a_file_belongs_is_never_opened() {
     let dir = pod(b"");
-    // A link to a character device is followed to something that is not a
-    // regular file: refused without opening it.
+    // A link to a character device is followed (inside the pod root) to
+    // something that is not a regular file: refused without opening it.
     symlink("/dev/zero", dir.path().join("etc/podnetinfo/annotations")).unwrap();
+    std::fs::create_dir(dir.path().join("dev")).unwrap();
+    let made = rustix::fs::mknodat(
+        rustix::fs::CWD,
+        dir.path().join("dev/zero"),
+        rustix::fs::FileType::CharacterDevice,
+        rustix::fs::Mode::from_raw_mode(0o666),
+        rustix::fs::makedev(1, 5),
+    );
+    if made.is_err() {
+        // Without the right to make device nodes, the machine's /dev is
+        // the root: its `zero` is a character device below it.
+        let view = app_netutil::pod::PodView::new(Path::new("/dev"), None).unwrap();
+        let err = view.read("/zero", 100).unwrap_err();
+        assert!(err.to_string().contains("character device"), "{err}");
+        return;
+    }
     let r = collect_in_time(dir.path());
     assert!(
         r.warnings
