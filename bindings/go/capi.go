@@ -23,7 +23,6 @@ static netutil_status appnetutil_set_go_log(netutil_options *o, uintptr_t handle
 import "C"
 
 import (
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"runtime/cgo"
@@ -167,6 +166,10 @@ func checkABI() error {
 	return nil
 }
 
+func setRoot(p *C.netutil_options, s *C.char) C.netutil_status {
+	return C.netutil_options_set_root(p, s)
+}
+
 // Version is the release of the loaded libappnetutil, such as "0.1.0".
 func Version() string {
 	return C.GoString(C.netutil_version())
@@ -200,9 +203,7 @@ func collect(opts Options, keep bool) (*Report, error) {
 		return nil, err
 	}
 	defer o.free()
-	if err := o.str("root", opts.Root, func(p *C.netutil_options, s *C.char) C.netutil_status {
-		return C.netutil_options_set_root(p, s)
-	}); err != nil {
+	if err := o.str("root", opts.Root, setRoot); err != nil {
 		return nil, err
 	}
 	if err := o.str("podinfo dir", opts.PodinfoDir, func(p *C.netutil_options, s *C.char) C.netutil_status {
@@ -226,9 +227,9 @@ func collect(opts Options, keep bool) (*Report, error) {
 	var n C.size_t
 	text := C.netutil_report_json(cr, &n)
 	var r Report
-	// encoding/json copies every string and raw value it keeps, so the
-	// report may be freed afterwards.
-	err = json.Unmarshal(unsafe.Slice((*byte)(unsafe.Pointer(text)), int(n)), &r)
+	// The decoder copies the text first, so the report may be freed
+	// afterwards.
+	err = decodeReport(unsafe.Slice((*byte)(unsafe.Pointer(text)), int(n)), &r)
 	if err != nil || !keep {
 		C.netutil_report_free(cr)
 		if err != nil {
