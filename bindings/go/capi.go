@@ -185,9 +185,9 @@ func Version() string {
 // is not the one this package was built for (ErrABIMismatch). Nothing is
 // cached: each call reads the pod anew.
 //
-// Collect is one call into libappnetutil, which returns the report as
-// contract JSON, decoded here with encoding/json. It starts no goroutine
-// and no thread, and any number of goroutines may call it at once.
+// Collect calls into libappnetutil twice: to collect, and to read the whole
+// report through its getters (tape.go); it starts no goroutine and no
+// thread, and any number of goroutines may call it at once.
 func Collect(opts Options) (*Report, error) {
 	return collect(opts, true)
 }
@@ -224,12 +224,15 @@ func collect(opts Options, keep bool) (*Report, error) {
 		o.repanic()
 	}
 
-	var n C.size_t
-	text := C.netutil_report_json(cr, &n)
 	var r Report
-	// The decoder copies the text first, so the report may be freed
-	// afterwards.
-	err = decodeReport(unsafe.Slice((*byte)(unsafe.Pointer(text)), int(n)), &r)
+	if !fromTape(cr, &r) {
+		// What the getters cannot tell apart, the JSON can. The decoder
+		// copies the text first, so the report may be freed afterwards.
+		r = Report{}
+		var n C.size_t
+		text := C.netutil_report_json(cr, &n)
+		err = decodeReport(unsafe.Slice((*byte)(unsafe.Pointer(text)), int(n)), &r)
+	}
 	if err != nil || !keep {
 		C.netutil_report_free(cr)
 		if err != nil {

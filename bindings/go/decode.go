@@ -44,6 +44,7 @@ func quickDecode(data []byte) (Report, bool) {
 type quick struct {
 	s string
 	i int
+	b []byte // when not nil, the same text: raw values are cut from it
 }
 
 func (d *quick) ws() {
@@ -381,6 +382,9 @@ func (d *quick) raw() (json.RawMessage, bool) {
 	start := d.i
 	if !d.skip(0) {
 		return nil, false
+	}
+	if d.b != nil {
+		return json.RawMessage(d.b[start:d.i:d.i]), true
 	}
 	return json.RawMessage(d.s[start:d.i]), true
 }

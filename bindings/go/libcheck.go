@@ -53,3 +53,19 @@ func libraryCollectOnly(o *cOptions) bool {
 	C.netutil_report_free(cr)
 	return true
 }
+
+// libraryTape is the report read through the getters (fromTape), and
+// whether that path could be taken.
+func (r *Report) libraryTape() (Report, bool) {
+	var t Report
+	ok := fromTape(r.c.p, &t)
+	runtime.KeepAlive(r.c)
+	return t, ok
+}
+
+// libraryDecoded is the report decoded from the library's JSON.
+func (r *Report) libraryDecoded() (Report, error) {
+	var d Report
+	err := decodeReport(r.libraryJSON(), &d)
+	return d, err
+}
