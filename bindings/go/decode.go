@@ -8,16 +8,19 @@ import (
 )
 
 // decodeReport decodes contract JSON into r: quickly for JSON shaped as the
-// library writes it, with encoding/json for anything else.
+// library writes it, with encoding/json for anything else. Collect uses it
+// when the library's getters cannot say exactly what the JSON says (see
+// tape.go), and the quick decoder also reads each device-plugin-info the
+// getters give as JSON text.
 //
-// The quick decoder below (Collect spends most of its Go time here; it is
-// several times faster than encoding/json's reflection) accepts only what
-// it is sure encoding/json decodes to the same value: every key exactly one
-// of the type's field names, each once, every value of the field's JSON
-// type, numbers as plain non-negative integers, strings that are valid
-// UTF-8 without lone surrogates. On anything else it gives up and
-// encoding/json decodes the whole document, so the result, and any error,
-// are always encoding/json's. FuzzQuickDecode checks exactly that.
+// The quick decoder below (several times faster than encoding/json's
+// reflection) accepts only what it is sure encoding/json decodes to the
+// same value: every key exactly one of the type's field names, each once,
+// every value of the field's JSON type, numbers as plain non-negative
+// integers, strings that are valid UTF-8 without lone surrogates. On
+// anything else it gives up and encoding/json decodes the whole document,
+// so the result, and any error, are always encoding/json's.
+// FuzzQuickDecode checks exactly that.
 //
 // Strings are substrings of one copy of the document, so decoding
 // allocates little.

@@ -126,6 +126,12 @@ func checkQuick(t *testing.T, name string, data []byte, want *bool) {
 			t.Errorf("%s: quick decoding differs from encoding/json on %q:\n%#v\n%#v", name, data, q, std)
 		}
 	}
+	// With raw values cut from a []byte copy (the getters' path), the same.
+	d := quick{s: string(data), b: append([]byte(nil), data...)}
+	var withBytes Report
+	if d.report(&withBytes) != ok || ok && !reflect.DeepEqual(withBytes, q) {
+		t.Errorf("%s: the quick decoder over bytes differs", name)
+	}
 	var got Report
 	err := decodeReport(data, &got)
 	if (err == nil) != (stdErr == nil) || err == nil && !reflect.DeepEqual(got, std) {

@@ -5,11 +5,11 @@
 // arguments from that.
 //
 // It is a thin cgo binding over libappnetutil, the C library of
-// app-netutil: Collect makes one call into the library, which reads the
-// pod and returns the report as JSON (contract v1, docs/report.md), and
-// decodes it into a Report with encoding/json. json.Marshal of the Report
-// gives the contract JSON back, the same report `app-netutil show --json`
-// prints.
+// app-netutil. Collect has the library read the pod and returns its report
+// as a Report, whose types follow the report's JSON contract (contract v1,
+// docs/report.md) key by key: json.Marshal of a Report gives the contract
+// JSON back, the same report `app-netutil show --json` prints, and
+// json.Unmarshal reads one (a report an init container saved, say).
 //
 //	r, err := appnetutil.Collect(appnetutil.Options{})
 //	if err != nil {

@@ -27,6 +27,11 @@ import (
 //     all: absent, or given as {};
 //   - a device-plugin-info the quick decoder does not take.
 //
+// A key added to the contract needs its Go field, its case in the quick
+// decoder (decode.go), and its getter read in tape.c and here;
+// TestRoundTripEveryPod, TestQuickDecodeEveryPod and
+// TestTapeEqualsJSONEveryPod fail until all three are done.
+//
 // One difference remains, in a pod whose sysfs contradicts itself: when
 // NUMA node directories exist but none lists one of the pod's CPUs, the
 // JSON has "numa-nodes": {} and the getters give no node, so CPUs.NUMANodes

@@ -38,7 +38,7 @@ func TestTapeEqualsJSONEveryPod(t *testing.T) {
 			t.Fatal(err)
 		}
 		if d := testpods.Diff(testpods.Parse(t, "JSON path", a), testpods.Parse(t, "getters' path", b)); len(d) > 0 {
-			t.Errorf("%s: the getters' path differs from the JSON:\n%s", name, testpods.Summary(d))
+			t.Errorf("%s: the getters' path differs from the JSON (a key tape.c and tape.go do not read yet?):\n%s", name, testpods.Summary(d))
 		}
 	}
 }
