@@ -4,6 +4,7 @@ package appnetutil
 #cgo pkg-config: appnetutil
 #include <stdlib.h>
 #include <appnetutil.h>
+#include "tape.h"
 
 // Defined in callback.go (cgo export).
 extern void appnetutilGoLog(uintptr_t user_data, uint32_t level, char *message);
@@ -27,6 +28,7 @@ import (
 	"runtime"
 	"runtime/cgo"
 	"strings"
+	"sync"
 	"unsafe"
 )
 
@@ -52,18 +54,43 @@ type Options struct {
 	LogLevel Level
 }
 
-// cReport owns the library's report. It is freed by a finalizer once no
-// Report refers to it (runtime.SetFinalizer: the Go runtime's finalizer
-// goroutine, which exists from program start, runs it; nothing here
-// starts a goroutine).
+// cReport owns the library's report, for EALArgs. Report.Close frees it;
+// otherwise a finalizer does, once no Report refers to it
+// (runtime.SetFinalizer: the Go runtime's finalizer goroutine, which
+// exists from program start, runs it; nothing here starts a goroutine).
 type cReport struct {
-	p *C.netutil_report
+	mu sync.RWMutex // EALArgs read-lock it; Close locks it
+	p  *C.netutil_report
 }
 
 func newCReport(p *C.netutil_report) *cReport {
 	c := &cReport{p: p}
-	runtime.SetFinalizer(c, func(c *cReport) { C.netutil_report_free(c.p) })
+	runtime.SetFinalizer(c, (*cReport).free)
 	return c
+}
+
+func (c *cReport) free() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.p != nil {
+		C.netutil_report_free(c.p)
+		c.p = nil
+	}
+}
+
+// Close frees the library's copy of the report now instead of when the
+// garbage collector finds it unreachable; afterwards EALArgs fails with
+// ErrClosed. The Go fields stay as they are. A program that collects
+// repeatedly (polling a pod, say) should Close the reports it is done
+// with: the Go garbage collector does not see the library's memory, so
+// it frees it late. Close may be called more than once, and from any
+// goroutine; copies of the Report share the library's copy.
+func (r *Report) Close() {
+	if r == nil || r.c == nil {
+		return
+	}
+	r.c.free()
+	runtime.SetFinalizer(r.c, nil)
 }
 
 // cOptions is one call's netutil_options and its log callback.
@@ -214,18 +241,23 @@ func collect(opts Options, keep bool) (*Report, error) {
 
 	var cr *C.netutil_report
 	var cerr *C.netutil_error
-	if st := C.netutil_report_collect(o.p, &cr, &cerr); st != 0 {
+	var tape C.struct_appnetutil_go_tape
+	var tapeOK C.int
+	if st := C.appnetutil_go_collect(o.p, &cr, &cerr, &tape, &tapeOK); st != 0 {
 		err := takeError(st, cerr)
 		o.repanic()
 		return nil, err
 	}
 	if o.log != nil && o.log.panicked {
+		if tapeOK != 0 {
+			C.appnetutil_go_tape_free(&tape)
+		}
 		C.netutil_report_free(cr)
 		o.repanic()
 	}
 
 	var r Report
-	if !fromTape(cr, &r) {
+	if tapeOK == 0 || !readTape(&tape, &r) {
 		// What the getters cannot tell apart, the JSON can. The decoder
 		// copies the text first, so the report may be freed afterwards.
 		r = Report{}

@@ -491,3 +491,53 @@ func TestSeedCalls(t *testing.T) {
 		t.Errorf("no CPUs on a machine with /proc")
 	}
 }
+
+func TestClose(t *testing.T) {
+	r, err := Collect(Options{Root: testpods.Pod(t, "clean_full_pod")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := *r
+	want, _, err := copied.EALArgs(EALOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := fmt.Sprint(r.Interfaces, r.CPUs.List)
+	r.Close()
+	r.Close()
+	if _, _, err := r.EALArgs(EALOptions{}); !errors.Is(err, ErrClosed) {
+		t.Errorf("after Close: %v", err)
+	}
+	if _, _, err := copied.EALArgs(EALOptions{}); !errors.Is(err, ErrClosed) {
+		t.Errorf("a copy after Close: %v", err)
+	}
+	if fmt.Sprint(r.Interfaces, r.CPUs.List) != before || len(want) == 0 {
+		t.Errorf("Close changed the Go fields")
+	}
+	var none *Report
+	none.Close()
+	(&Report{}).Close()
+
+	// Close while other goroutines build: each build either succeeds or
+	// says the report is closed.
+	r, err = Collect(Options{Root: testpods.Pod(t, "clean_full_pod")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				args, _, err := r.EALArgs(EALOptions{})
+				if err != nil && !errors.Is(err, ErrClosed) || err == nil && !reflect.DeepEqual(args, want) {
+					t.Errorf("%q, %v", args, err)
+					return
+				}
+			}
+		}()
+	}
+	r.Close()
+	wg.Wait()
+}

@@ -98,8 +98,9 @@ func (w Warning) String() string { return w.Message }
 // that could not be made well is a Warning.
 //
 // It fails with ErrEALOptions when the options are invalid or do not fit
-// the report, ErrInvalidArgument when an option cannot be used, and
-// ErrNotCollected for a Report that Collect did not make. Any number of
+// the report, ErrInvalidArgument when an option cannot be used,
+// ErrNotCollected for a Report that Collect did not make, and ErrClosed
+// after Close. Any number of
 // goroutines may build arguments from one report at once.
 func (r *Report) EALArgs(opts EALOptions) ([]string, []Warning, error) {
 	if r == nil || r.c == nil {
@@ -116,7 +117,13 @@ func (r *Report) EALArgs(opts EALOptions) ([]string, []Warning, error) {
 
 	var a *C.netutil_eal_args
 	var cerr *C.netutil_error
+	r.c.mu.RLock()
+	if r.c.p == nil {
+		r.c.mu.RUnlock()
+		return nil, nil, ErrClosed
+	}
 	st := C.netutil_eal_args_build(r.c.p, o.p, &a, &cerr)
+	r.c.mu.RUnlock()
 	runtime.KeepAlive(r.c)
 	if st != 0 {
 		err := takeError(st, cerr)

@@ -98,6 +98,8 @@ var (
 	// ErrNotCollected: EALArgs was called on a Report that Collect did not
 	// make (one decoded from JSON, or the zero value).
 	ErrNotCollected = errors.New("appnetutil: EAL arguments need a report made by Collect")
+	// ErrClosed: EALArgs was called after Close.
+	ErrClosed = errors.New("appnetutil: EAL arguments of a closed report")
 	// ErrNoCPUs: GetCPUInfo found no readable CPU source.
 	ErrNoCPUs = errors.New("appnetutil: no CPU source could be read")
 )

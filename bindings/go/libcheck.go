@@ -17,7 +17,7 @@ import (
 // libraryJSON is the report's JSON as the library gives it (the bytes
 // `app-netutil show --json` prints); nil for a Report Collect did not make.
 func (r *Report) libraryJSON() []byte {
-	if r.c == nil {
+	if r.c == nil || r.c.p == nil {
 		return nil
 	}
 	var n C.size_t
@@ -30,7 +30,7 @@ func (r *Report) libraryJSON() []byte {
 // libraryInterface is what the library's convenience getters say about
 // interface i: its PCI address and its socket path ("" for NULL).
 func (r *Report) libraryInterface(i int) (pciAddress, socketPath string, ok bool) {
-	if r.c == nil {
+	if r.c == nil || r.c.p == nil {
 		return "", "", false
 	}
 	it := C.netutil_report_interface(r.c.p, C.size_t(i))

@@ -13,7 +13,8 @@ import (
 // A Report is plain data: read it, copy it, marshal it, from any number of
 // goroutines. A Report from Collect also holds the library's own copy of the
 // report, which EALArgs builds from; changing the Go fields does not change
-// what EALArgs builds (select devices with EALOptions instead).
+// what EALArgs builds (select devices with EALOptions instead). Close frees
+// that copy early; otherwise the garbage collector does.
 //
 // New keys may be added to the contract (never removed or changed in
 // meaning); this package gains a field for each.

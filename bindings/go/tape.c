@@ -246,3 +246,12 @@ void appnetutil_go_tape_free(struct appnetutil_go_tape *tape)
     tape->nums = NULL;
     tape->strs = NULL;
 }
+
+netutil_status appnetutil_go_collect(const netutil_options *opts, netutil_report **out,
+                                     netutil_error **err, struct appnetutil_go_tape *tape,
+                                     int *tape_ok)
+{
+    netutil_status st = netutil_report_collect(opts, out, err);
+    *tape_ok = st == NETUTIL_STATUS_OK && appnetutil_go_tape(*out, tape);
+    return st;
+}

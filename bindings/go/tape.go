@@ -174,7 +174,12 @@ func fromTape(cr *C.netutil_report, r *Report) bool {
 	if C.appnetutil_go_tape(cr, &tape) == 0 {
 		return false
 	}
-	defer C.appnetutil_go_tape_free(&tape)
+	return readTape(&tape, r)
+}
+
+// readTape builds r from a tape, and frees the tape.
+func readTape(tape *C.struct_appnetutil_go_tape, r *Report) bool {
+	defer C.appnetutil_go_tape_free(tape)
 	t := tapeReader{
 		nums: unsafe.Slice((*uint64)(unsafe.Pointer(tape.nums)), int(tape.num_len)),
 		strs: unsafe.Slice(tape.strs, int(tape.str_len)),

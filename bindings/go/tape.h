@@ -30,4 +30,11 @@ int appnetutil_go_tape(const netutil_report *r, struct appnetutil_go_tape *out);
 
 void appnetutil_go_tape_free(struct appnetutil_go_tape *tape);
 
+/* netutil_report_collect(opts, out, err), then, on success,
+ * appnetutil_go_tape(*out, tape) (*tape_ok says whether it succeeded): one
+ * cgo call instead of two. */
+netutil_status appnetutil_go_collect(const netutil_options *opts, netutil_report **out,
+                                     netutil_error **err, struct appnetutil_go_tape *tape,
+                                     int *tape_ok);
+
 #endif
