@@ -62,6 +62,7 @@ static void str(struct tape *t, const char *s)
 
 static void u32s(struct tape *t, const uint32_t *v, size_t n)
 {
+    t->out.ints += n;
     put(t, n);
     for (size_t i = 0; i < n; i++)
         put(t, v[i]);
@@ -170,6 +171,7 @@ static void interface(struct tape *t, const netutil_interface *it)
     uint64_t mtu = 0;
     put(t, netutil_interface_mtu(it, &mtu));
     put(t, (uint64_t)mtu);
+    t->out.ints++;
     STRS(t, it, netutil_interface_gateway_count, netutil_interface_gateway);
     STRS(t, it, netutil_interface_dns_nameserver_count, netutil_interface_dns_nameserver);
     str(t, netutil_interface_dns_domain(it));
@@ -206,10 +208,12 @@ static void interface(struct tape *t, const netutil_interface *it)
         uint32_t node = 0;
         put(t, netutil_interface_pcidev_numa_node(it, &node));
         put(t, node);
+        t->out.ints++;
         str(t, netutil_interface_pcidev_driver(it));
         uint32_t g = 0;
         put(t, netutil_interface_pcidev_iommu_group(it, &g));
         put(t, g);
+        t->out.ints++;
         str(t, netutil_interface_pcidev_vfio_device(it));
         STRS(t, it, netutil_interface_pcidev_netdev_count, netutil_interface_pcidev_netdev);
         str(t, netutil_interface_pcidev_vendor(it));

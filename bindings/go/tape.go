@@ -100,7 +100,7 @@ func (t *tapeReader) strings(n int) []string {
 	if n == 0 {
 		return []string{} // an empty list is [], not null
 	}
-	if len(t.strPool)+n > cap(t.strPool) {
+	if len(t.strPool)+n > cap(t.strPool) { // only when tape.c counted wrong
 		t.strPool = make([]string, 0, n+len(t.strs)-t.si)
 	}
 	start := len(t.strPool)
@@ -112,8 +112,8 @@ func (t *tapeReader) ints(n int) []int {
 	if n == 0 {
 		return []int{}
 	}
-	if len(t.intPool)+n > cap(t.intPool) {
-		t.intPool = make([]int, 0, n+len(t.nums))
+	if len(t.intPool)+n > cap(t.intPool) { // only when tape.c counted wrong
+		t.intPool = make([]int, 0, n)
 	}
 	start := len(t.intPool)
 	t.intPool = t.intPool[:start+n]
@@ -184,14 +184,18 @@ func readTape(tape *C.struct_appnetutil_go_tape, r *Report) bool {
 		nums: unsafe.Slice((*uint64)(unsafe.Pointer(tape.nums)), int(tape.num_len)),
 		strs: unsafe.Slice(tape.strs, int(tape.str_len)),
 	}
-	// Every string in one copy.
-	buf := make([]byte, 0, int(tape.bytes))
+	// Every string in one copy, and arrays for the fields that point into
+	// arrays, each sized from what tape.c counted.
+	var all strings.Builder
+	all.Grow(int(tape.bytes))
 	for _, e := range t.strs {
 		if e.p != nil {
-			buf = append(buf, unsafe.Slice((*byte)(unsafe.Pointer(e.p)), int(e.len))...)
+			all.Write(unsafe.Slice((*byte)(unsafe.Pointer(e.p)), int(e.len)))
 		}
 	}
-	t.all = string(buf)
+	t.all = all.String()
+	t.strPool = make([]string, 0, len(t.strs))
+	t.intPool = make([]int, 0, int(tape.ints))
 	if strings.Contains(t.all, "\uFFFD") {
 		return false
 	}

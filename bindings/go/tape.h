@@ -22,6 +22,7 @@ struct appnetutil_go_tape {
     struct appnetutil_go_str *strs;
     size_t str_len;
     size_t bytes; /* of all strings */
+    size_t ints;  /* numbers that are list items or optional numbers */
 };
 
 /* Fills *out with the report r (its arrays malloc'd: free them with
