@@ -66,6 +66,32 @@ func BenchmarkLibraryCollect(b *testing.B) {
 	}
 }
 
+// Collecting and decoding the library's JSON (the design Collect
+// replaced): the library's JSON writer and the decoding, instead of the
+// getters.
+func BenchmarkCollectViaJSON(b *testing.B) {
+	for _, name := range benchPods {
+		root := testpods.Pod(b, name)
+		b.Run(name, func(b *testing.B) {
+			o, err := newCOptions(nil, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer o.free()
+			if err := o.str("root", root, setRoot); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := collectViaJSON(o); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // EALArgs from a collected report.
 func BenchmarkEALArgs(b *testing.B) {
 	r, err := Collect(Options{Root: testpods.Pod(b, "clean_full_pod")})
