@@ -212,9 +212,10 @@ func Version() string {
 // is not the one this package was built for (ErrABIMismatch). Nothing is
 // cached: each call reads the pod anew.
 //
-// Collect calls into libappnetutil twice: to collect, and to read the whole
-// report through its getters (tape.go); it starts no goroutine and no
-// thread, and any number of goroutines may call it at once.
+// Collect is one cgo call, which collects and reads the whole report
+// through the library's getters (tape.go); it starts no goroutine and no
+// thread, and any number of goroutines may call it at once. Close the
+// Report when done with it if you collect repeatedly.
 func Collect(opts Options) (*Report, error) {
 	return collect(opts, true)
 }

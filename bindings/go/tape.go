@@ -12,10 +12,10 @@ import (
 )
 
 // Collect reads the library's report through its getters, all called in C
-// by tape.c in one cgo call, and builds the Report from the two streams it
-// returns: much cheaper than having the library write the report as JSON
-// and decoding that (the library's JSON writer alone costs more than
-// everything done here).
+// by tape.c in the cgo call that collects, and builds the Report from the
+// two streams it returns: much cheaper than having the library write the
+// report as JSON and decoding that (the library's JSON writer alone costs
+// more than everything done here; BenchmarkCollectViaJSON).
 //
 // The getters and the JSON say the same, with three exceptions where the
 // getters cannot tell two JSON values apart; the report is then decoded
