@@ -1,0 +1,248 @@
+package appnetutil
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/app-netutil/app-netutil/bindings/go/internal/testpods"
+)
+
+// On every fixture pod, json.Marshal of the collected Report is the
+// library's JSON, compared as parsed JSON: nothing lost, nothing added,
+// nothing changed. A key the Go types do not know yet fails here, named.
+func TestRoundTripEveryPod(t *testing.T) {
+	names, dirs := testpods.Pods(t)
+	for _, name := range names {
+		name, dir := name, dirs[name]
+		t.Run(name, func(t *testing.T) {
+			r, err := Collect(Options{Root: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			lib := r.libraryJSON()
+			checkStrict(t, lib)
+			checkNoExtra(t, r)
+			got, err := json.Marshal(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := testpods.Diff(testpods.Parse(t, "library JSON", lib), testpods.Parse(t, "json.Marshal", got)); len(d) > 0 {
+				t.Errorf("json.Marshal(report) differs from the library's JSON:\n%s", testpods.Summary(d))
+			}
+			// Decoding the marshalled report again gives the same value.
+			var again Report
+			if err := json.Unmarshal(got, &again); err != nil {
+				t.Fatal(err)
+			}
+			again.c = r.c
+			if !reflect.DeepEqual(&again, r) {
+				t.Errorf("decode(marshal(report)) differs from the report")
+			}
+		})
+	}
+}
+
+// The same, against `app-netutil show --json` run as a command.
+func TestMarshalEqualsShowJSONEveryPod(t *testing.T) {
+	testpods.CLI(t)
+	names, dirs := testpods.Pods(t)
+	for _, name := range names {
+		name, dir := name, dirs[name]
+		t.Run(name, func(t *testing.T) {
+			want := testpods.Run(t, "show", "--json", "-q", "--root", dir)
+			r, err := Collect(Options{Root: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := json.Marshal(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := testpods.Diff(testpods.Parse(t, "app-netutil show --json", want), testpods.Parse(t, "json.Marshal", got)); len(d) > 0 {
+				t.Errorf("json.Marshal(report) differs from app-netutil show --json:\n%s", testpods.Summary(d))
+			}
+		})
+	}
+}
+
+// checkStrict decodes the library's JSON refusing unknown keys: every key
+// outside the free-form parts must have its Go field.
+func checkStrict(t *testing.T, lib []byte) {
+	t.Helper()
+	d := json.NewDecoder(bytes.NewReader(lib))
+	d.DisallowUnknownFields()
+	var r Report
+	if err := d.Decode(&r); err != nil {
+		t.Errorf("the Go types do not know every key of the library's JSON (add a field for it in bindings/go/report.go): %v", err)
+	}
+}
+
+// checkNoExtra fails for every device-info key the Go types keep only as
+// raw JSON: the library writes it, so the types should know it.
+func checkNoExtra(t *testing.T, r *Report) {
+	t.Helper()
+	for i, it := range r.Interfaces {
+		d := it.DeviceInfo
+		if d == nil {
+			continue
+		}
+		extras := map[string]map[string]json.RawMessage{"device-info": d.Extra}
+		if d.PCI != nil {
+			extras["device-info.pci"] = d.PCI.Extra
+		}
+		if d.Vdpa != nil {
+			extras["device-info.vdpa"] = d.Vdpa.Extra
+		}
+		if d.VhostUser != nil {
+			extras["device-info.vhost-user"] = d.VhostUser.Extra
+		}
+		if d.Memif != nil {
+			extras["device-info.memif"] = d.Memif.Extra
+		}
+		for where, extra := range extras {
+			for k := range extra {
+				t.Errorf("interfaces[%d].%s.%s: kept only in Extra; the Go types do not know this key yet (add a field in bindings/go/devinfo.go)", i, where, k)
+			}
+		}
+	}
+}
+
+// Keys a newer library may write are kept where the contract is free-form
+// (device-info, device-plugin-info) and written back in place.
+func TestUnknownDeviceInfoKeysAreKept(t *testing.T) {
+	in := `{"type":"pci","version":"1.3.0","pci":{"pci-address":"0000:3b:02.6","future-key":{"a":[1,2]}},` +
+		`"future-payload":{"x":"y"}}`
+	var d DeviceInfo
+	if err := json.Unmarshal([]byte(in), &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.PCI == nil || d.PCI.PCIAddress != "0000:3b:02.6" || string(d.PCI.Extra["future-key"]) != `{"a":[1,2]}` {
+		t.Fatalf("pci payload: %+v", d.PCI)
+	}
+	if string(d.Extra["future-payload"]) != `{"x":"y"}` || len(d.Extra) != 1 {
+		t.Fatalf("extra: %v", d.Extra)
+	}
+	out, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := testpods.Diff(testpods.Parse(t, "in", []byte(in)), testpods.Parse(t, "out", out)); len(diff) > 0 {
+		t.Fatalf("%s\n%s", out, strings.Join(diff, "\n"))
+	}
+
+	// encoding/json fills a field from a key that differs only in case;
+	// such a key is not kept twice.
+	var p PCIInfo
+	if err := json.Unmarshal([]byte(`{"PCI-Address":"0000:00:01.0"}`), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.PCIAddress != "0000:00:01.0" || p.Extra != nil {
+		t.Fatalf("%+v", p)
+	}
+
+	var info DevicePluginInfo
+	if err := json.Unmarshal([]byte(`{"vfio":{"dev-mount":"/dev/vfio/169","n":3},"new":{"k":null}}`), &info); err != nil {
+		t.Fatal(err)
+	}
+	if s, ok := info.String("vfio", "dev-mount"); !ok || s != "/dev/vfio/169" {
+		t.Errorf("String(vfio, dev-mount) = %q, %v", s, ok)
+	}
+	if _, ok := info.String("vfio", "n"); ok {
+		t.Error("a number is not a string")
+	}
+	if _, ok := info.String("none", "k"); ok {
+		t.Error("a missing provider has no value")
+	}
+	if string(info["new"]["k"]) != "null" {
+		t.Errorf("unknown provider lost: %v", info)
+	}
+}
+
+// The optional cpus keys are left out when nil and written when empty, as
+// the library does.
+func TestCPUsOptionalKeys(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want string
+	}{
+		{`{"list":[],"cpuset":"","source":"affinity","exclusive":null}`,
+			`{"list":[],"cpuset":"","source":"affinity","exclusive":null}`},
+		{`{"list":[1],"cpuset":"1","source":"proc-status","numa-nodes":{},"exclusive":true,"isolated":[],"smt-siblings":[]}`,
+			`{"list":[1],"cpuset":"1","source":"proc-status","numa-nodes":{},"exclusive":true,"isolated":[],"smt-siblings":[]}`},
+		{`{"list":[1,2],"cpuset":"1-2","source":"cgroup-v2","numa-nodes":{"10":[1],"2":[2]},"exclusive":false,"isolated":[2],"smt-siblings":[[1,2]]}`,
+			`{"list":[1,2],"cpuset":"1-2","source":"cgroup-v2","numa-nodes":{"10":[1],"2":[2]},"exclusive":false,"isolated":[2],"smt-siblings":[[1,2]]}`},
+	} {
+		var c CPUs
+		if err := json.Unmarshal([]byte(tc.in), &c); err != nil {
+			t.Fatal(err)
+		}
+		out, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := testpods.Diff(testpods.Parse(t, "want", []byte(tc.want)), testpods.Parse(t, "got", out)); len(d) > 0 {
+			t.Errorf("%s -> %s:\n%s", tc.in, out, testpods.Summary(d))
+		}
+	}
+}
+
+func TestIsPCIAddress(t *testing.T) {
+	for s, want := range map[string]bool{
+		"0000:3b:02.6":      true,
+		"12345678:ff:1f.7":  true,
+		"0000:3b:02.8":      false,
+		"0000:3B:02.6":      false,
+		"3b:02.6":           false,
+		"000:3b:02.6":       false,
+		"0000:3b:02:6":      false,
+		"0000:3b:02.":       false,
+		"mlx5_core.sf.4":    false,
+		"":                  false,
+		"0000:3g:02.6":      false,
+		"123456789:3b:02.6": false,
+	} {
+		if got := isPCIAddress(s); got != want {
+			t.Errorf("isPCIAddress(%q) = %v", s, got)
+		}
+	}
+}
+
+// The helpers agree with the library's convenience getters on every pod.
+func TestHelpersMatchTheLibrary(t *testing.T) {
+	names, dirs := testpods.Pods(t)
+	for _, name := range names {
+		r, err := Collect(Options{Root: dirs[name]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range r.Interfaces {
+			it := &r.Interfaces[i]
+			pci, sock, ok := r.libraryInterface(i)
+			if !ok {
+				t.Fatalf("%s: the library has no interface %d", name, i)
+			}
+			where := fmt.Sprintf("%s interfaces[%d]", name, i)
+			if got := it.PCIAddress(); got != pci {
+				t.Errorf("%s: PCIAddress() = %q, library %q", where, got, pci)
+			}
+			if got := it.SocketPath(); got != sock {
+				t.Errorf("%s: SocketPath() = %q, library %q", where, got, sock)
+			}
+			if it.Name != nil && it.IfName() != *it.Name || it.Name == nil && it.IfName() != "" {
+				t.Errorf("%s: IfName() = %q", where, it.IfName())
+			}
+			for _, s := range it.Sources {
+				if !it.HasSource(s) {
+					t.Errorf("%s: HasSource(%s) false", where, s)
+				}
+			}
+			if it.HasSource("no-such-source") {
+				t.Errorf("%s: HasSource of an unknown source", where)
+			}
+		}
+	}
+}
