@@ -1,7 +1,7 @@
 //! Collecting a report from a pod view.
 
 use crate::cgroup::Layout;
-use crate::downward::{self, DownwardMap};
+use crate::downward::{self, Selected};
 use crate::error::Error;
 use crate::hugepages::{self, CONTAINER_NAME_VAR};
 use crate::interfaces::{self, Inputs};
@@ -10,7 +10,18 @@ use crate::netstatus::{self, NETWORK_STATUS_KEY, NETWORKS_STATUS_KEY, NetworkSta
 use crate::options::{LogLevel, Options};
 use crate::pci::PciAddress;
 use crate::pod::PodView;
+use crate::warnings::Warnings;
 use crate::{cpus, devplugin, hugetlb, sysfs, topology, userspace};
+
+/// Every annotation the library reads; the other keys of the annotations
+/// file are checked and counted, but their values are not kept.
+pub(crate) const ANNOTATION_KEYS: &[&str] = &[
+    NETWORK_STATUS_KEY,
+    NETWORKS_STATUS_KEY,
+    userspace::CONFIGURATION_DATA_KEY,
+    userspace::MAPPED_DIR_KEY,
+    crate::doctor::NETWORKS_KEY,
+];
 
 /// Collects the report of the pod that `opts` names.
 ///
@@ -26,7 +37,7 @@ pub fn collect(opts: &Options) -> Result<Report, Error> {
 /// Collects the report from an existing pod view.
 #[must_use]
 pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
-    let mut warnings = Vec::new();
+    let mut warnings = Warnings::new();
     opts.log(LogLevel::Debug, || {
         format!(
             "collecting from root {} (downward-API directory {})",
@@ -43,10 +54,13 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
         .map(|v| String::from_utf8_lossy(v).into_owned());
     let userspace = annotations
         .get(userspace::CONFIGURATION_DATA_KEY)
-        .map(|v| userspace::parse(v, mapped_dir.as_deref(), &mut warnings))
+        .map(|v| {
+            let source = format!("annotation {}", userspace::CONFIGURATION_DATA_KEY);
+            userspace::parse_about(v, mapped_dir.as_deref(), &mut warnings.source(&source))
+        })
         .unwrap_or_default();
 
-    let resources = devplugin::parse(pod.env().iter(), &mut warnings);
+    let resources = devplugin::parse_into(pod.env().iter(), &mut warnings);
 
     let inputs = Inputs {
         network_status,
@@ -95,6 +109,7 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
     // The NUMA nodes serve both the hugepage pools and the CPU topology.
     let node_names = if system_sysfs {
         pod.list_dir(topology::NODE_DIR)
+            .map(|names| topology::usable_node_names(names, &mut warnings))
     } else {
         None
     };
@@ -118,7 +133,7 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
     );
 
     let mut all = pod.warnings();
-    all.append(&mut warnings);
+    all.append(&mut warnings.into_vec());
     for w in &all {
         opts.log(LogLevel::Warning, || w.clone());
     }
@@ -140,18 +155,18 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
 
 /// Reads and parses the downward-API `annotations` file; an absent file or
 /// directory gives an empty map.
-pub(crate) fn read_annotations(pod: &PodView, warnings: &mut Vec<String>) -> DownwardMap {
+pub(crate) fn read_annotations(pod: &PodView, warnings: &mut Warnings) -> Selected {
     let display = format!(
         "{}/annotations",
         pod.podinfo_display().trim_end_matches('/')
     );
     match pod.read_podinfo("annotations") {
-        Ok(Some(data)) => downward::parse(&data, &display, warnings),
-        Ok(None) => DownwardMap::new(),
-        Err(e) if e.is_not_found() => DownwardMap::new(),
+        Ok(Some(data)) => downward::parse_selected(&data, &display, ANNOTATION_KEYS, warnings),
+        Ok(None) => Selected::none(ANNOTATION_KEYS),
+        Err(e) if e.is_not_found() => Selected::none(ANNOTATION_KEYS),
         Err(e) => {
             warnings.push(format!("{e}; annotations not read"));
-            DownwardMap::new()
+            Selected::none(ANNOTATION_KEYS)
         }
     }
 }
@@ -159,18 +174,23 @@ pub(crate) fn read_annotations(pod: &PodView, warnings: &mut Vec<String>) -> Dow
 /// Picks `network-status`, falling back to the deprecated `networks-status`
 /// when the current key is absent or unusable.
 fn network_status(
-    annotations: &DownwardMap,
-    warnings: &mut Vec<String>,
+    annotations: &Selected,
+    warnings: &mut Warnings,
 ) -> (Vec<NetworkStatusEntry>, Option<Source>) {
-    let mut current_warnings = Vec::new();
+    let mut current_warnings = Warnings::new();
+    let current_source = format!("annotation {NETWORK_STATUS_KEY}");
     let current = annotations.get(NETWORK_STATUS_KEY).map(|v| {
-        netstatus::parse(v, NETWORK_STATUS_KEY, &mut current_warnings)
-            .map_err(|e| format!("annotation {NETWORK_STATUS_KEY}: {e}; not used"))
+        netstatus::parse_about(
+            v,
+            NETWORK_STATUS_KEY,
+            &mut current_warnings.source(&current_source),
+        )
+        .map_err(|e| format!("annotation {NETWORK_STATUS_KEY}: {e}; not used"))
     });
     let old = annotations.get(NETWORKS_STATUS_KEY);
     match current {
         Some(Ok(entries)) => {
-            warnings.append(&mut current_warnings);
+            warnings.append(current_warnings);
             if let (Some(old), Some(new)) = (old, annotations.get(NETWORK_STATUS_KEY)) {
                 if !same_json(old, new) {
                     warnings.push(format!(
@@ -187,7 +207,12 @@ fn network_status(
             let Some(old) = old else {
                 return (Vec::new(), None);
             };
-            match netstatus::parse(old, NETWORKS_STATUS_KEY, warnings) {
+            let old_source = format!("annotation {NETWORKS_STATUS_KEY}");
+            match netstatus::parse_about(
+                old,
+                NETWORKS_STATUS_KEY,
+                &mut warnings.source(&old_source),
+            ) {
                 Ok(entries) => (entries, Some(Source::NetworksStatus)),
                 Err(e) => {
                     warnings.push(format!("annotation {NETWORKS_STATUS_KEY}: {e}; not used"));
@@ -202,6 +227,9 @@ fn same_json(a: &[u8], b: &[u8]) -> bool {
     // Producers write both keys from one value: equal bytes are the rule.
     if a == b {
         return true;
+    }
+    if a.len().max(b.len()) > netstatus::MAX_VALUE_BYTES {
+        return false;
     }
     match (
         serde_json::from_slice::<serde_json::Value>(a),
@@ -231,8 +259,8 @@ pub(crate) enum NetworkStatusState {
 
 /// What the annotations say about network-status, with the same fallback
 /// from `network-status` to `networks-status` that [`collect`] uses.
-pub(crate) fn network_status_state(annotations: &DownwardMap) -> NetworkStatusState {
-    let mut ignored = Vec::new();
+pub(crate) fn network_status_state(annotations: &Selected) -> NetworkStatusState {
+    let mut ignored = Warnings::new();
     let (entries, source) = network_status(annotations, &mut ignored);
     match source {
         Some(Source::NetworkStatus) => NetworkStatusState::Present {
@@ -248,6 +276,7 @@ pub(crate) fn network_status_state(annotations: &DownwardMap) -> NetworkStatusSt
         {
             NetworkStatusState::Unusable(
                 ignored
+                    .into_vec()
                     .into_iter()
                     .last()
                     .unwrap_or_else(|| "network-status is not usable".to_owned()),

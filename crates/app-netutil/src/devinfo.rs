@@ -15,6 +15,7 @@ use serde::de::MapAccess;
 
 use crate::json::{Field, FromJson};
 use crate::pci::PciAddress;
+use crate::warnings::{About, Warnings};
 
 /// The device-info version this library writes when it synthesizes one.
 pub const SYNTHESIZED_VERSION: &str = "1.1.0";
@@ -222,7 +223,10 @@ impl DeviceInfo {
 #[must_use]
 pub fn decode(value: &Value, context: &str, warnings: &mut Vec<String>) -> Option<DeviceInfo> {
     let fields = Field::<InfoFields>::deserialize(value).unwrap_or(Field::Wrong("invalid JSON"));
-    fields.decode(&context, warnings)
+    let mut w = Warnings::new();
+    let info = fields.decode(&context, &mut w.source(context));
+    warnings.extend(w.into_vec());
+    info
 }
 
 /// Every key any payload type has; all their values are strings.
@@ -275,7 +279,7 @@ impl PayloadFields {
         &mut self,
         key: &str,
         context: &dyn fmt::Display,
-        warnings: &mut Vec<String>,
+        warnings: &mut About<'_>,
     ) -> Option<String> {
         self.take(key).string(key, context, warnings)
     }
@@ -286,13 +290,13 @@ impl PayloadFields {
         &mut self,
         key: &str,
         context: &dyn fmt::Display,
-        warnings: &mut Vec<String>,
+        warnings: &mut About<'_>,
     ) -> Option<String> {
         let raw = self.string(key, context, warnings)?;
         if let Some(addr) = PciAddress::parse(&raw) {
             Some(addr.into_string())
         } else {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "{context}: \"{key}\" {raw:?} is not a PCI address; dropped"
             ));
             None
@@ -342,19 +346,19 @@ impl Field<InfoFields> {
     pub(crate) fn decode(
         self,
         context: &dyn fmt::Display,
-        warnings: &mut Vec<String>,
+        warnings: &mut About<'_>,
     ) -> Option<DeviceInfo> {
         let mut f = match self {
             Field::Value(f) => f,
             Field::Null | Field::Wrong(_) => {
-                warnings.push(format!(
+                warnings.push(format_args!(
                     "{context}: device-info is not an object; device-info ignored"
                 ));
                 return None;
             }
         };
         let Field::Value(kind) = std::mem::take(&mut f.kind) else {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "{context}: device-info has no string \"type\"; device-info ignored"
             ));
             return None;
@@ -364,18 +368,18 @@ impl Field<InfoFields> {
             ..DeviceInfo::default()
         };
         if info.version.is_none() {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "{context}: device-info has no \"version\"; version left null"
             ));
         }
-        let mut payload = |key: &str, warnings: &mut Vec<String>| {
+        let mut payload = |key: &str, warnings: &mut About<'_>| {
             let i = f.payloads.iter().position(|(k, _)| *k == key)?;
             let (_, value) = f.payloads.swap_remove(i);
             match value {
                 Field::Value(p) => Some(p),
                 Field::Null => None,
                 Field::Wrong(_) => {
-                    warnings.push(format!(
+                    warnings.push(format_args!(
                         "{context}: device-info \"{key}\" is not an object; dropped"
                     ));
                     None
@@ -431,7 +435,7 @@ impl Field<InfoFields> {
                 let mut dropped: Vec<&str> = f.payloads.iter().map(|(k, _)| *k).collect();
                 dropped.extend(f.other_keys.iter().map(String::as_str));
                 if !dropped.is_empty() {
-                    warnings.push(format!(
+                    warnings.push(format_args!(
                         "{context}: device-info type {other:?} is not one this library knows; kept as type only, fields {dropped:?} not reported"
                     ));
                 }
@@ -439,7 +443,7 @@ impl Field<InfoFields> {
         }
         info.kind = kind;
         if info.is_known_type() && !has_payload(&info) {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "{context}: device-info of type {:?} has no \"{}\" object; it does not identify a device",
                 info.kind, info.kind
             ));

@@ -57,6 +57,7 @@ pub mod sysfs;
 pub mod topology;
 pub mod userspace;
 pub mod wait;
+mod warnings;
 
 mod collect;
 
@@ -67,3 +68,4 @@ pub use model::{CpuSource, Cpus, DeviceType, Hugepages, Interface, PciDevice, Re
 pub use options::{LogLevel, Options};
 pub use pagesize::PageSize;
 pub use pci::{DeviceId, PciAddress};
+pub use warnings::MAX_WARNINGS_PER_SOURCE;

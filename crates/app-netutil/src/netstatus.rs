@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::devinfo::{DeviceInfo, InfoFields};
-use crate::json::{self, Elem, Field, FromJson, Obj};
+use crate::json::{self, Capped, Elem, Field, FromJson, Obj};
+use crate::warnings::{About, Warnings};
 use serde::de::MapAccess;
 use serde::de::value::MapAccessDeserializer;
 
@@ -90,6 +91,14 @@ pub enum NetworkStatusError {
         /// 1-based column of the error.
         column: usize,
     },
+    /// Longer than [`MAX_VALUE_BYTES`].
+    #[error(
+        "{bytes} bytes long, more than the {MAX_VALUE_BYTES} bytes Kubernetes allows for all annotations together"
+    )]
+    TooLarge {
+        /// The value's length.
+        bytes: usize,
+    },
     /// Valid JSON, but not an array of entries.
     #[error("expected a JSON array of network status objects, found {found}")]
     NotAnArray {
@@ -98,17 +107,45 @@ pub enum NetworkStatusError {
     },
 }
 
-/// Parses a network-status value. `key` names the annotation in warnings.
+/// The most network-status entries decoded; the rest are skipped with a
+/// warning. A value as large as Kubernetes allows (256 KiB) holds about
+/// 6,500 entries of a realistic size.
+pub const MAX_ENTRIES: usize = 8192;
+
+/// The longest value decoded, in bytes: Kubernetes' limit for all the
+/// annotations of a pod together (`TotalAnnotationSizeLimitB`, 256 KiB), so
+/// no value the API server accepted is longer.
+pub const MAX_VALUE_BYTES: usize = 256 * 1024;
+
+/// Parses a network-status value. `key` names the annotation in warnings
+/// (at most [`crate::MAX_WARNINGS_PER_SOURCE`], then a count of the rest).
+/// At most [`MAX_ENTRIES`] entries are decoded.
 ///
 /// # Errors
 ///
-/// Returns [`NetworkStatusError`] when the value is not JSON or not an array;
-/// the caller then does not use it.
+/// Returns [`NetworkStatusError`] when the value is not JSON, not an array
+/// or longer than [`MAX_VALUE_BYTES`]; the caller then does not use it.
 pub fn parse(
     value: &[u8],
     key: &str,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<NetworkStatusEntry>, NetworkStatusError> {
+    let mut w = Warnings::new();
+    let source = format!("annotation {key}");
+    let result = parse_about(value, key, &mut w.source(&source));
+    warnings.extend(w.into_vec());
+    result
+}
+
+/// [`parse`] into the warnings of a collection.
+pub(crate) fn parse_about(
+    value: &[u8],
+    key: &str,
+    warnings: &mut About<'_>,
+) -> Result<Vec<NetworkStatusEntry>, NetworkStatusError> {
+    if value.len() > MAX_VALUE_BYTES {
+        return Err(NetworkStatusError::TooLarge { bytes: value.len() });
+    }
     let text = std::str::from_utf8(value).map_err(|e| {
         let before = &value[..e.valid_up_to()];
         NetworkStatusError::InvalidJson {
@@ -132,25 +169,31 @@ pub fn parse(
 }
 
 /// The single-pass decoder; `None` when serde refuses the document.
-fn parse_typed(
-    text: &str,
-    key: &str,
-    warnings: &mut Vec<String>,
-) -> Option<Vec<NetworkStatusEntry>> {
-    let items = serde_json::from_str::<Vec<Field<EntryFields>>>(text).ok()?;
-    let mut entries = Vec::with_capacity(items.len());
-    for (index, item) in items.into_iter().enumerate() {
+fn parse_typed(text: &str, key: &str, warnings: &mut About<'_>) -> Option<Vec<NetworkStatusEntry>> {
+    let items = serde_json::from_str::<Capped<Field<EntryFields>, MAX_ENTRIES>>(text).ok()?;
+    let skipped = items.skipped();
+    let mut entries = Vec::with_capacity(items.items.len());
+    for (index, item) in items.items.into_iter().enumerate() {
         match item {
             Field::Value(fields) => entries.push(fields.decode(key, index, warnings)),
-            Field::Null => warnings.push(format!(
+            Field::Null => warnings.push(format_args!(
                 "{key} entry {index}: expected an object, found null; entry dropped"
             )),
-            Field::Wrong(found) => warnings.push(format!(
+            Field::Wrong(found) => warnings.push(format_args!(
                 "{key} entry {index}: expected an object, found {found}; entry dropped"
             )),
         }
     }
+    warn_skipped(key, skipped, warnings);
     Some(entries)
+}
+
+fn warn_skipped(key: &str, skipped: usize, warnings: &mut About<'_>) {
+    if skipped > 0 {
+        warnings.push(format_args!(
+            "{key}: {skipped} entries after the first {MAX_ENTRIES} are not read"
+        ));
+    }
 }
 
 /// The general decoder: splits each entry into raw fields first, so it
@@ -158,9 +201,9 @@ fn parse_typed(
 fn parse_general(
     text: &str,
     key: &str,
-    warnings: &mut Vec<String>,
+    warnings: &mut About<'_>,
 ) -> Result<Vec<NetworkStatusEntry>, NetworkStatusError> {
-    let items = json::parse_objects(text).map_err(|e| match e {
+    let items = json::parse_objects::<MAX_ENTRIES>(text).map_err(|e| match e {
         Ok(found) => NetworkStatusError::NotAnArray { found },
         Err(e) => NetworkStatusError::InvalidJson {
             message: json_error_message(&e),
@@ -168,12 +211,13 @@ fn parse_general(
             column: e.column(),
         },
     })?;
-    let mut entries = Vec::with_capacity(items.len());
-    for (index, item) in items.into_iter().enumerate() {
+    let skipped = items.skipped();
+    let mut entries = Vec::with_capacity(items.items.len());
+    for (index, item) in items.items.into_iter().enumerate() {
         let obj = match item {
             Elem::Obj(obj) => obj,
             Elem::Other(found) => {
-                warnings.push(format!(
+                warnings.push(format_args!(
                     "{key} entry {index}: expected an object, found {found}; entry dropped"
                 ));
                 continue;
@@ -181,6 +225,7 @@ fn parse_general(
         };
         entries.push(EntryFields::from_obj(&obj).decode(key, index, warnings));
     }
+    warn_skipped(key, skipped, warnings);
     Ok(entries)
 }
 
@@ -261,7 +306,7 @@ impl DnsFields {
         }
     }
 
-    pub(crate) fn decode(self, context: &dyn fmt::Display, warnings: &mut Vec<String>) -> Dns {
+    pub(crate) fn decode(self, context: &dyn fmt::Display, warnings: &mut About<'_>) -> Dns {
         Dns {
             nameservers: self
                 .nameservers
@@ -297,7 +342,7 @@ impl EntryFields {
         }
     }
 
-    fn decode(self, key: &str, index: usize, warnings: &mut Vec<String>) -> NetworkStatusEntry {
+    fn decode(self, key: &str, index: usize, warnings: &mut About<'_>) -> NetworkStatusEntry {
         let mut context = EntryContext {
             key,
             index,
@@ -324,7 +369,7 @@ impl EntryFields {
             Field::Value(0) | Field::Null => None,
             Field::Value(m) => Some(m),
             Field::Wrong(found) => {
-                warnings.push(format!(
+                warnings.push(format_args!(
                     "{context}: \"mtu\" should be a positive integer, found {found}; dropped"
                 ));
                 None
@@ -355,7 +400,7 @@ impl EntryFields {
 pub(crate) fn decode_dns(
     obj: &Obj<'_>,
     context: &dyn fmt::Display,
-    warnings: &mut Vec<String>,
+    warnings: &mut About<'_>,
 ) -> Dns {
     DnsFields::from_obj(obj).decode(context, warnings)
 }
@@ -441,11 +486,11 @@ mod tests {
     /// Both decoders give the same entries and warnings on every document
     /// the typed one accepts.
     fn same_both_ways(text: &str) {
-        let (mut w1, mut w2) = (Vec::new(), Vec::new());
-        if let Some(typed) = parse_typed(text, "k", &mut w1) {
-            let general = parse_general(text, "k", &mut w2).unwrap();
+        let (mut w1, mut w2) = (Warnings::new(), Warnings::new());
+        if let Some(typed) = parse_typed(text, "k", &mut w1.source("k")) {
+            let general = parse_general(text, "k", &mut w2.source("k")).unwrap();
             assert_eq!(typed, general, "{text}");
-            assert_eq!(w1, w2, "{text}");
+            assert_eq!(w1.into_vec(), w2.into_vec(), "{text}");
         }
     }
 
@@ -462,8 +507,8 @@ mod tests {
             same_both_ways(text);
         }
         // A repeated key: only the general decoder takes it; the last wins.
-        let mut w = Vec::new();
-        assert!(parse_typed(r#"[{"name":"a","name":"b"}]"#, "k", &mut w).is_none());
+        let mut w = Warnings::new();
+        assert!(parse_typed(r#"[{"name":"a","name":"b"}]"#, "k", &mut w.source("k")).is_none());
         let (r, _) = p(r#"[{"name":"a","name":"b"}]"#);
         assert_eq!(r.unwrap()[0].name.as_deref(), Some("b"));
     }

@@ -22,7 +22,6 @@ use std::cell::Cell;
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, Read};
-use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
@@ -774,33 +773,35 @@ fn is_relevant_var(name: &str) -> bool {
     name.starts_with(crate::devplugin::PREFIX) || name == crate::hugepages::CONTAINER_NAME_VAR
 }
 
-/// Environment variables, in their original order, held in one string.
+/// Environment variables, in their original order, held in one string as
+/// the kernel's `environ` holds them (`NAME=VALUE` records, each ended by a
+/// NUL): the memory is the size of the variables, whatever their number.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Environment {
     text: String,
-    /// Each variable's name and value, as ranges of `text`.
-    vars: Vec<(Range<usize>, Range<usize>)>,
+    count: usize,
 }
 
 impl Environment {
-    /// Appends a variable.
+    /// Appends a variable. A name holding `=` or NUL, or a value holding
+    /// NUL, cannot be a variable and is not stored.
     pub fn push(&mut self, name: &str, value: &str) {
-        let name_at = self.text.len();
+        if name.contains(['=', '\0']) || value.contains('\0') {
+            return;
+        }
+        self.text.reserve(name.len() + value.len() + 2);
         self.text.push_str(name);
-        let value_at = self.text.len();
+        self.text.push('=');
         self.text.push_str(value);
-        self.vars
-            .push((name_at..value_at, value_at..self.text.len()));
+        self.text.push('\0');
+        self.count += 1;
     }
 
     /// The variables as `(name, value)` pairs, in their original order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.vars.iter().map(|(name, value)| {
-            (
-                self.text.get(name.clone()).unwrap_or_default(),
-                self.text.get(value.clone()).unwrap_or_default(),
-            )
-        })
+        self.text
+            .split_terminator('\0')
+            .map(|record| record.split_once('=').unwrap_or((record, "")))
     }
 
     /// The first value of the variable `name`.
@@ -812,27 +813,27 @@ impl Environment {
     /// How many variables there are.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.vars.len()
+        self.count
     }
 
     /// Whether there are none.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.vars.is_empty()
+        self.count == 0
     }
 }
 
 /// Splits the kernel's `environ` format: NUL-terminated `KEY=VALUE` records
 /// whose values may contain `=` and newlines. Returns the UTF-8 variables
-/// and warnings about relevant records that could not be used.
+/// and warnings about relevant records that could not be used (at most
+/// [`crate::MAX_WARNINGS_PER_SOURCE`], then a count of the rest).
 #[must_use]
 pub fn parse_environ(data: &[u8]) -> (Environment, Vec<String>) {
-    let mut warnings = Vec::new();
-    // The names and values fit in the data's length: one allocation for
-    // the text, each variable a pair of ranges into it.
+    let mut warnings = crate::warnings::Warnings::new();
+    // The variables fit in the data's length: one allocation.
     let mut env = Environment {
-        text: String::with_capacity(data.len()),
-        vars: Vec::with_capacity(memchr::memchr_iter(0, data).count() + 1),
+        text: String::with_capacity(data.len() + 1),
+        count: 0,
     };
     for record in crate::sysfile::split_bytes(data, 0) {
         let Some(eq) = memchr::memchr(b'=', record) else {
@@ -844,13 +845,14 @@ pub fn parse_environ(data: &[u8]) -> (Environment, Vec<String>) {
         };
         match std::str::from_utf8(value) {
             Ok(v) => env.push(key, v),
-            Err(_) if is_relevant_var(key) => warnings.push(format!(
-                "environment variable {key}: value is not UTF-8; ignored"
-            )),
+            Err(_) if is_relevant_var(key) => warnings.about(
+                "/proc/self/environ",
+                format_args!("environment variable {key}: value is not UTF-8; ignored"),
+            ),
             Err(_) => {}
         }
     }
-    (env, warnings)
+    (env, warnings.into_vec())
 }
 
 fn io_error(path: String, source: io::Error) -> ReadError {

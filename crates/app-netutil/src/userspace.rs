@@ -10,8 +10,9 @@
 use serde_json::value::RawValue;
 
 use crate::devinfo::DeviceInfo;
-use crate::json::{self, Arr, Obj};
-use crate::netstatus::{Dns, decode_dns, json_error_message};
+use crate::json::{self, Arr, Capped, Obj};
+use crate::netstatus::{Dns, MAX_VALUE_BYTES, decode_dns, json_error_message};
+use crate::warnings::{About, Warnings};
 
 /// Annotation holding the interfaces' configuration.
 pub const CONFIGURATION_DATA_KEY: &str = "userspace/configuration-data";
@@ -51,16 +52,42 @@ pub fn socket_path(mapped_dir: &str, socketfile: &str) -> String {
     format!("{dir}/{}", socketfile.trim_start_matches("./"))
 }
 
+/// The most interfaces decoded from the configuration data; the rest are
+/// skipped with a warning.
+pub const MAX_ENTRIES: usize = crate::netstatus::MAX_ENTRIES;
+
 /// Parses the configuration data. `mapped_dir` is the decoded
 /// `userspace/mapped-dir` value, if present; without it the default
-/// directory is used, with a warning, for relative socket files.
+/// directory is used, with a warning, for relative socket files. A value
+/// longer than [`crate::netstatus::MAX_VALUE_BYTES`] (more than Kubernetes
+/// allows) is not used, and at most [`MAX_ENTRIES`] interfaces are read.
 #[must_use]
 pub fn parse(
     value: &[u8],
     mapped_dir: Option<&str>,
     warnings: &mut Vec<String>,
 ) -> Vec<UserspaceInterface> {
+    let mut w = Warnings::new();
+    let source = format!("annotation {CONFIGURATION_DATA_KEY}");
+    let out = parse_about(value, mapped_dir, &mut w.source(&source));
+    warnings.extend(w.into_vec());
+    out
+}
+
+/// [`parse`] into the warnings of a collection.
+pub(crate) fn parse_about(
+    value: &[u8],
+    mapped_dir: Option<&str>,
+    warnings: &mut About<'_>,
+) -> Vec<UserspaceInterface> {
     let key = CONFIGURATION_DATA_KEY;
+    if value.len() > MAX_VALUE_BYTES {
+        warnings.push(format_args!(
+            "annotation {key} is {} bytes long, more than the {MAX_VALUE_BYTES} bytes Kubernetes allows for all annotations together; not used",
+            value.len()
+        ));
+        return Vec::new();
+    }
     let raw = match std::str::from_utf8(value)
         .map_err(|_| "invalid UTF-8".to_owned())
         .and_then(|t| {
@@ -75,29 +102,31 @@ pub fn parse(
         }) {
         Ok(v) => v,
         Err(e) => {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "annotation {key} is not valid JSON ({e}); not used"
             ));
             return Vec::new();
         }
     };
     // A single object (one interface) is accepted as a one-element list.
-    let items = if let Ok(Arr(items)) = serde_json::from_str::<Arr<'_>>(raw.get()) {
-        items
-    } else if raw.get().trim_start().starts_with('{') {
-        vec![raw]
-    } else {
-        warnings.push(format!(
-            "annotation {key}: expected a JSON array, found {}; not used",
-            json::kind(raw)
-        ));
-        return Vec::new();
-    };
+    let (items, skipped) =
+        if let Ok(items) = serde_json::from_str::<Capped<&RawValue, MAX_ENTRIES>>(raw.get()) {
+            let skipped = items.skipped();
+            (items.items, skipped)
+        } else if raw.get().trim_start().starts_with('{') {
+            (vec![raw], 0)
+        } else {
+            warnings.push(format_args!(
+                "annotation {key}: expected a JSON array, found {}; not used",
+                json::kind(raw)
+            ));
+            return Vec::new();
+        };
     let mut warned_dir = false;
     let mut out = Vec::with_capacity(items.len());
     for (index, item) in items.into_iter().enumerate() {
         let Some(obj) = Obj::parse(item) else {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "annotation {key} entry {index}: expected an object, found {}; entry dropped",
                 json::kind(item)
             ));
@@ -117,13 +146,13 @@ pub fn parse(
             network: obj.string("name", &context, warnings),
             ..UserspaceInterface::default()
         };
-        let mut resolve = |socketfile: &str, warnings: &mut Vec<String>| {
+        let mut resolve = |socketfile: &str, warnings: &mut About<'_>| {
             let dir = match mapped_dir {
                 Some(d) if !d.trim().is_empty() => d,
                 _ => {
                     if !socketfile.starts_with('/') && !warned_dir {
                         warned_dir = true;
-                        warnings.push(format!(
+                        warnings.push(format_args!(
                             "annotation {MAPPED_DIR_KEY} is missing: socket files are taken to be in the userspace CNI default {DEFAULT_MAPPED_DIR}"
                         ));
                     }
@@ -133,14 +162,14 @@ pub fn parse(
             socket_path(dir, socketfile)
         };
         match obj.get("config") {
-            None => warnings.push(format!(
+            None => warnings.push(format_args!(
                 "{context}: no \"config\" object; the interface has no device"
             )),
             Some(_) => match obj.object("config", &context, warnings) {
                 Some(config) => {
                     entry.device_info = device_info(&config, &context, warnings, &mut resolve);
                 }
-                None => warnings.push(format!("{context}: the interface has no device")),
+                None => warnings.push(format_args!("{context}: the interface has no device")),
             },
         }
         if let Some(result) = obj.object("ipResult", &context, warnings) {
@@ -148,17 +177,22 @@ pub fn parse(
         }
         out.push(entry);
     }
+    if skipped > 0 {
+        warnings.push(format_args!(
+            "annotation {key}: {skipped} entries after the first {MAX_ENTRIES} are not read"
+        ));
+    }
     out
 }
 
 fn device_info(
     config: &Obj<'_>,
     context: &str,
-    warnings: &mut Vec<String>,
-    resolve: &mut dyn FnMut(&str, &mut Vec<String>) -> String,
+    warnings: &mut About<'_>,
+    resolve: &mut dyn FnMut(&str, &mut About<'_>) -> String,
 ) -> Option<DeviceInfo> {
     let iftype = config.string("iftype", &context, warnings);
-    let sub = |name: &str, warnings: &mut Vec<String>| {
+    let sub = |name: &str, warnings: &mut About<'_>| {
         config.object(name, &format_args!("{context} config"), warnings)
     };
     match iftype.as_deref() {
@@ -172,7 +206,7 @@ fn device_info(
                 .as_ref()
                 .and_then(|v| v.string("socketfile", &ctx, warnings))
             else {
-                warnings.push(format!(
+                warnings.push(format_args!(
                     "{context}: vhostuser interface has no socketfile; the interface has no device"
                 ));
                 return None;
@@ -195,7 +229,7 @@ fn device_info(
                 .as_ref()
                 .and_then(|m| m.string("socketfile", &ctx, warnings))
             else {
-                warnings.push(format!(
+                warnings.push(format_args!(
                     "{context}: memif interface has no socketfile; the interface has no device"
                 ));
                 return None;
@@ -207,13 +241,13 @@ fn device_info(
             ))
         }
         Some(other) => {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "{context}: iftype {other:?} is neither vhostuser nor memif; the interface has no device"
             ));
             None
         }
         None => {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "{context}: config has no \"iftype\"; the interface has no device"
             ));
             None
@@ -226,13 +260,13 @@ fn objects<'a>(
     obj: &Obj<'a>,
     key: &str,
     context: &dyn std::fmt::Display,
-    warnings: &mut Vec<String>,
+    warnings: &mut About<'_>,
 ) -> Vec<Obj<'a>> {
     let Some(raw) = obj.get(key).filter(|r| r.get().trim() != "null") else {
         return Vec::new();
     };
     let Ok(Arr(items)) = serde_json::from_str::<Arr<'a>>(raw.get()) else {
-        warnings.push(format!(
+        warnings.push(format_args!(
             "{context}: \"{key}\" should be an array, found {}; dropped",
             json::kind(raw)
         ));
@@ -242,7 +276,7 @@ fn objects<'a>(
     for item in items {
         match Obj::parse(item) {
             Some(o) => out.push(o),
-            None => warnings.push(format!(
+            None => warnings.push(format_args!(
                 "{context}: an element of \"{key}\" should be an object; dropped"
             )),
         }
@@ -256,7 +290,7 @@ fn cni_result(
     result: &Obj<'_>,
     entry: &mut UserspaceInterface,
     context: &str,
-    warnings: &mut Vec<String>,
+    warnings: &mut About<'_>,
 ) {
     let ctx = format!("{context} ipResult");
     for ip in objects(result, "ips", &ctx, warnings) {
@@ -266,7 +300,8 @@ fn cni_result(
             entry.ips.push(addr);
         }
     }
-    let mut quiet = Vec::new();
+    let mut quiet_sink = Warnings::new();
+    let mut quiet = quiet_sink.source("");
     let ifaces = objects(result, "interfaces", &ctx, &mut quiet);
     let mut chosen = None;
     for iface in &ifaces {
