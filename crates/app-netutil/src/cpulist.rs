@@ -420,7 +420,7 @@ mod tests {
                 .collect();
             let text = text.join(",");
             let expected = naive(&text).unwrap();
-            prop_assert_eq!(parse(&text).unwrap(), expected.clone());
+            prop_assert_eq!(&parse(&text).unwrap(), &expected);
             let ranges = parse_ranges(&text).unwrap();
             for pair in ranges.windows(2) {
                 prop_assert!(pair[0].end() + 1 < *pair[1].start());

@@ -870,13 +870,24 @@ fn numa_check(report: &Report, checks: &mut Vec<Check>) {
         return;
     }
     let mut problems = Vec::new();
+    let cpu_nodes_text = nodes_text(&cpu_nodes);
+    let mut unlisted = 0usize;
     for (name, node) in &devices {
         if !cpu_nodes.contains(node) {
-            problems.push(format!(
-                "{name} is on NUMA node {node}, the pod's CPUs on node {}",
-                nodes_text(&cpu_nodes)
-            ));
+            // Each problem names the CPUs' nodes: list a bounded number.
+            if problems.len() < crate::MAX_WARNINGS_PER_SOURCE {
+                problems.push(format!(
+                    "{name} is on NUMA node {node}, the pod's CPUs on node {cpu_nodes_text}"
+                ));
+            } else {
+                unlisted += 1;
+            }
         }
+    }
+    if unlisted > 0 {
+        problems.push(format!(
+            "{unlisted} more devices are on a NUMA node without the pod's CPUs"
+        ));
     }
     let device_nodes: BTreeSet<u32> = devices.iter().map(|(_, n)| *n).collect();
     for size in report.hugepages.granted_sizes() {

@@ -11,6 +11,7 @@
 //! with a warning and the rest of the entry is kept; an entry that is not an
 //! object is dropped with a warning.
 
+use std::collections::HashSet;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -353,12 +354,16 @@ impl EntryFields {
         context.interface = interface.as_deref();
         let context = &context;
         let mut gateway = self.gateway.string_list("gateway", context, warnings);
-        for gw in self
+        let routes = self
             .default_route
-            .string_list("default-route", context, warnings)
-        {
-            if !gateway.contains(&gw) {
-                gateway.push(gw);
+            .string_list("default-route", context, warnings);
+        if !routes.is_empty() {
+            // A set, so that a long list costs its length, not its square.
+            let mut listed: HashSet<String> = gateway.iter().cloned().collect();
+            for gw in routes {
+                if listed.insert(gw.clone()) {
+                    gateway.push(gw);
+                }
             }
         }
         // Warnings come in the order of the fields below.

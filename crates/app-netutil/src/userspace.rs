@@ -7,6 +7,8 @@
 //! {`role`, `mode`, `socketfile`} and `ipResult`, a CNI result of any version
 //! (CNI 1.0 results carry no `version` in their IP entries).
 
+use std::collections::HashSet;
+
 use serde_json::value::RawValue;
 
 use crate::devinfo::DeviceInfo;
@@ -316,11 +318,12 @@ fn cni_result(
         }
     }
     entry.mac = chosen.and_then(|i| i.string("mac", &ctx, warnings));
+    let mut listed: HashSet<String> = entry.gateway.iter().cloned().collect();
     for route in objects(result, "routes", &ctx, &mut quiet) {
         let dst = route.string("dst", &ctx, &mut quiet);
         let gw = route.string("gw", &ctx, &mut quiet);
         if let (Some("0.0.0.0/0" | "::/0"), Some(gw)) = (dst.as_deref(), gw) {
-            if !entry.gateway.contains(&gw) {
+            if listed.insert(gw.clone()) {
                 entry.gateway.push(gw);
             }
         }

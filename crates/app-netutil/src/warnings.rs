@@ -241,8 +241,8 @@ mod tests {
         for _ in 0..MAX_WARNINGS_PER_SOURCE {
             w.about("s", format_args!("x"));
         }
-        w.about("s", format_args!("{}", Bomb));
-        w.about("s", format_args!("{}", Bomb));
+        w.about("s", format_args!("{Bomb}"));
+        w.about("s", format_args!("{Bomb}"));
         assert_eq!(w.len(), MAX_WARNINGS_PER_SOURCE + 1);
         assert_eq!(
             w.into_vec().last().map(String::as_str),

@@ -1,6 +1,6 @@
 //! Lcores: `-l` / `--lcores` and `--main-lcore`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
 
 use super::devices::join_nodes;
@@ -8,6 +8,7 @@ use super::version::Spelling;
 use super::{DpdkError, DpdkOptions, Given};
 use crate::cpulist;
 use crate::model::Report;
+use crate::topology::MAX_NUMA_NODES;
 
 /// Pushes the lcore arguments.
 pub(super) fn push(
@@ -78,11 +79,18 @@ pub(super) fn push(
 
     // Workers: CPUs on the devices' NUMA nodes first, then the others,
     // each in ascending order.
-    let node_of = |cpu: u32| {
-        cpus.numa_nodes
-            .as_ref()
-            .and_then(|m| m.iter().find(|(_, cs)| cs.contains(&cpu)).map(|(n, _)| *n))
-    };
+    // CPU -> its node (the lowest node that lists it), built once: looking
+    // each CPU up in every node's list costs the square of the CPUs.
+    let mut cpu_node: HashMap<u32, u32> = HashMap::new();
+    for (&node, node_cpus) in cpus.numa_nodes.iter().flatten() {
+        if node >= MAX_NUMA_NODES {
+            continue;
+        }
+        for &cpu in node_cpus {
+            cpu_node.entry(cpu).or_insert(node);
+        }
+    }
+    let node_of = |cpu: u32| cpu_node.get(&cpu).copied();
     let local = |cpu: u32| node_of(cpu).is_some_and(|n| device_nodes.contains(&n));
     let mut others: Vec<u32> = list.iter().copied().filter(|&c| c != main).collect();
     others.sort_by_key(|&c| (!local(c), c));
