@@ -38,7 +38,13 @@ pub(crate) fn run(args: &ShowArgs) -> ExitCode {
     args.pod.finish(&report)
 }
 
-/// A plain-text table: columns padded to their widest cell.
+/// Columns are padded to their widest cell, but never wider than this: one
+/// huge cell (a hostile socket path) would otherwise pad every row to its
+/// width.
+const MAX_PAD: usize = 256;
+
+/// A plain-text table: columns padded to their widest cell (up to
+/// [`MAX_PAD`] characters).
 pub(crate) struct Table {
     rows: Vec<Vec<String>>,
 }
@@ -61,7 +67,7 @@ impl Table {
                 self.rows
                     .iter()
                     .filter_map(|r| r.get(c))
-                    .map(|s| s.chars().count())
+                    .map(|s| s.chars().count().min(MAX_PAD))
                     .max()
                     .unwrap_or(0)
             })
@@ -69,10 +75,10 @@ impl Table {
         for row in &self.rows {
             let mut line = String::from(indent);
             for (c, cell) in row.iter().enumerate() {
-                if c + 1 == row.len() {
-                    line.push_str(cell);
-                } else {
-                    let _ = write!(line, "{cell:<w$}  ", w = widths[c]);
+                line.push_str(cell);
+                if c + 1 < row.len() {
+                    let pad = widths[c].saturating_sub(cell.chars().count());
+                    line.extend(std::iter::repeat_n(' ', pad + 2));
                 }
             }
             out.push_str(line.trim_end());
