@@ -165,7 +165,7 @@ fn nul_in_a_socket_path_never_reaches_an_argument() {
         &["exec", "-q", "--", script.to_str().unwrap(), "app-arg"],
     );
     assert!(out.status.success(), "{out:?}");
-    let mut want_exec = want.clone();
+    let mut want_exec = want;
     want_exec.extend(["--".to_owned(), "app-arg".to_owned()]);
     assert_eq!(stdout(&out).lines().collect::<Vec<_>>(), want_exec);
 }
