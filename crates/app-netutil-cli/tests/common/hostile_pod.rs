@@ -42,8 +42,24 @@ pub(crate) fn go_quote(s: &str) -> String {
 impl Pod {
     /// The base pod.
     pub(crate) fn new() -> Self {
+        Self::with_dir(tempfile::tempdir().unwrap())
+    }
+
+    /// The base pod in `/dev/shm` when there is one (large generated pods
+    /// are written and removed much faster in memory).
+    pub(crate) fn in_memory() -> Self {
+        let shm = Path::new("/dev/shm");
+        if shm.is_dir() {
+            if let Ok(dir) = tempfile::tempdir_in(shm) {
+                return Self::with_dir(dir);
+            }
+        }
+        Self::new()
+    }
+
+    fn with_dir(dir: tempfile::TempDir) -> Self {
         let pod = Self {
-            dir: tempfile::tempdir().unwrap(),
+            dir,
             annotations: BTreeMap::new(),
         };
         pod.write("proc/self/environ", b"CONTAINER_NAME=app\0HOSTNAME=pod-1\0");
