@@ -49,12 +49,10 @@ impl Pod {
     /// are written and removed much faster in memory).
     pub(crate) fn in_memory() -> Self {
         let shm = Path::new("/dev/shm");
-        if shm.is_dir() {
-            if let Ok(dir) = tempfile::tempdir_in(shm) {
-                return Self::with_dir(dir);
-            }
+        match tempfile::tempdir_in(shm) {
+            Ok(dir) if shm.is_dir() => Self::with_dir(dir),
+            _ => Self::new(),
         }
-        Self::new()
     }
 
     fn with_dir(dir: tempfile::TempDir) -> Self {
