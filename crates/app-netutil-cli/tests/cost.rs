@@ -39,6 +39,10 @@ const ATTR_CAP: usize = 4 << 20;
 struct Measured {
     code: Option<i32>,
     max_rss_kib: i64,
+    /// User plus system CPU time, and wall time, in milliseconds: printed
+    /// for `docs/performance.md`, never asserted.
+    cpu_ms: f64,
+    wall_ms: f64,
     stdout: Vec<u8>,
 }
 
@@ -81,10 +85,12 @@ fn measure(root: &Path, args: &[&str]) -> Measured {
         .unwrap();
     assert!(status.success(), "probe: {status}");
     let result = std::fs::read_to_string(dir.path().join("result")).unwrap();
-    let (code, rss) = result.split_once(' ').unwrap();
+    let fields: Vec<&str> = result.split_whitespace().collect();
     Measured {
-        code: code.parse().ok(),
-        max_rss_kib: rss.trim().parse().unwrap(),
+        code: fields[0].parse().ok(),
+        max_rss_kib: fields[1].parse().unwrap(),
+        cpu_ms: fields[2].parse().unwrap(),
+        wall_ms: fields[3].parse().unwrap(),
         stdout: std::fs::read(dir.path().join("stdout")).unwrap(),
     }
 }
@@ -98,6 +104,7 @@ fn peak_rss_probe() {
     let dir = Path::new(&dir);
     let args = std::fs::read_to_string(dir.join("args")).unwrap();
     let args: Vec<&str> = args.split('\0').collect();
+    let start = std::time::Instant::now();
     let status = Command::new(args[0])
         .args(&args[1..])
         .stdin(Stdio::null())
@@ -105,6 +112,7 @@ fn peak_rss_probe() {
         .stderr(Stdio::null())
         .status()
         .unwrap();
+    let wall_ms = start.elapsed().as_secs_f64() * 1000.0;
     // SAFETY: an all-zero rusage is a valid value of the plain C struct.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: `usage` is a valid, writable rusage.
@@ -113,7 +121,13 @@ fn peak_rss_probe() {
     let code = status
         .code()
         .map_or_else(|| "signal".to_owned(), |c| c.to_string());
-    std::fs::write(dir.join("result"), format!("{code} {}", usage.ru_maxrss)).unwrap();
+    let ms = |t: libc::timeval| t.tv_sec as f64 * 1000.0 + t.tv_usec as f64 / 1000.0;
+    let cpu_ms = ms(usage.ru_utime) + ms(usage.ru_stime);
+    std::fs::write(
+        dir.join("result"),
+        format!("{code} {} {cpu_ms:.1} {wall_ms:.1}", usage.ru_maxrss),
+    )
+    .unwrap();
 }
 
 /// Runs every subcommand that reads the pod and checks its peak RSS.
@@ -127,9 +141,11 @@ fn assert_bounded(name: &str, p: &Pod) {
     ] {
         let m = measure(p.root(), args);
         println!(
-            "{name}: {}: peak RSS {} KiB, {} bytes out, exit {:?}",
+            "{name}: {}: peak RSS {} KiB, CPU {:.0} ms, wall {:.0} ms, {} bytes out, exit {:?}",
             args.join(" "),
             m.max_rss_kib,
+            m.cpu_ms,
+            m.wall_ms,
             m.stdout.len(),
             m.code
         );
