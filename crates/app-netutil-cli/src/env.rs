@@ -240,13 +240,15 @@ pub(crate) fn render(
             .collect::<Vec<_>>()
             .join(" "),
     );
+    let mounts = hp.mounts_by_size();
+    let grants = hp.grants();
     for size in &sizes {
         let key = shell_key(&size.to_string());
-        if let Some(mib) = hp.grant_mib(*size) {
+        if let Some(mib) = grants.get(size) {
             v.set(&format!("HUGEPAGES_{key}_MIB"), mib.to_string());
         }
-        if let Some(m) = hp.mounts.iter().find(|m| m.page_size == *size) {
-            v.set(&format!("HUGE_DIR_{key}"), m.path.clone());
+        if let Some(path) = mounts.get(size).and_then(|m| m.first()) {
+            v.set(&format!("HUGE_DIR_{key}"), (*path).to_owned());
         }
     }
     let names: Vec<&str> = report

@@ -292,20 +292,21 @@ fn render_hugepages(hp: &Hugepages, out: &mut String) {
             "HUGETLBFS",
             "HOST FREE/TOTAL PAGES",
         ]);
+        // Found once: a hostile mountinfo can give thousands of sizes.
+        let by_size = hp.mounts_by_size();
+        let grants = hp.grants();
+        let own = hp.own();
         for size in sizes {
-            let granted = match hp.grant_mib(size) {
-                Some(mib) if hp.own_mib(SizeKey::Size(size)).is_some() => {
-                    format!("{mib} (downward API)")
-                }
+            let from_own = own.is_some_and(|o| {
+                let k = SizeKey::Size(size);
+                o.limit_mib.contains_key(&k) || o.request_mib.contains_key(&k)
+            });
+            let granted = match grants.get(&size) {
+                Some(mib) if from_own => format!("{mib} (downward API)"),
                 Some(mib) => format!("{mib} (cgroup)"),
                 None => "-".to_owned(),
             };
-            let mounts: Vec<&str> = hp
-                .mounts
-                .iter()
-                .filter(|m| m.page_size == size)
-                .map(|m| m.path.as_str())
-                .collect();
+            let mounts: &[&str] = by_size.get(&size).map_or(&[], Vec::as_slice);
             let pool = hp.host_pools.get(&size).map_or("-".to_owned(), |p| {
                 let mut s = format!("{}/{}", p.free, p.total);
                 if !p.numa_nodes.is_empty() {

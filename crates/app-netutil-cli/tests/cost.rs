@@ -570,3 +570,37 @@ fn growth_smt_siblings() {
         }
     });
 }
+
+/// Page sizes by the thousand (a hostile mountinfo, and for `env` a
+/// downward-API directory of grants): each size's mounts and grant were
+/// searched for in the whole list.
+fn many_page_sizes(p: &Pod, n: usize, grants: bool) {
+    let mut lines = String::new();
+    for i in 0..n {
+        let kib = 4 * (i + 1);
+        lines.push_str(&format!(
+            "{i} 1 0:1 / /h{i} rw - hugetlbfs nodev rw,pagesize={kib}K\n"
+        ));
+        if grants {
+            p.write(
+                &format!("etc/podnetinfo/hugepages_{kib}Ki_limit_app"),
+                b"64\n",
+            );
+        }
+    }
+    p.write("proc/self/mountinfo", lines.as_bytes());
+}
+
+#[test]
+fn growth_page_sizes_show() {
+    assert_linear("hugetlbfs page sizes", 1500, &["show"], |p, n| {
+        many_page_sizes(p, n, false);
+    });
+}
+
+#[test]
+fn growth_page_sizes_env() {
+    assert_linear("granted page sizes", 400, &["env"], |p, n| {
+        many_page_sizes(p, n, true);
+    });
+}

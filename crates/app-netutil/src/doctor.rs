@@ -398,15 +398,12 @@ fn hugepage_checks(report: &Report, checks: &mut Vec<Check>) {
         });
         return;
     }
+    let by_size = hp.mounts_by_size();
+    let grants = hp.grants();
     for size in sizes {
         let subject = size.to_string();
-        let mib = hp.grant_mib(size).unwrap_or(0);
-        let at: Vec<&str> = hp
-            .mounts
-            .iter()
-            .filter(|m| m.page_size == size)
-            .map(|m| m.path.as_str())
-            .collect();
+        let mib = grants.get(&size).copied().unwrap_or(0);
+        let at: &[&str] = by_size.get(&size).map_or(&[], Vec::as_slice);
         checks.push(if at.is_empty() {
             Check::new(
                 "hugetlbfs-mounts",
