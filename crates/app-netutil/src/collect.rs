@@ -55,8 +55,11 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
     let userspace = annotations
         .get(userspace::CONFIGURATION_DATA_KEY)
         .map(|v| {
-            let source = format!("annotation {}", userspace::CONFIGURATION_DATA_KEY);
-            userspace::parse_about(v, mapped_dir.as_deref(), &mut warnings.source(&source))
+            userspace::parse_about(
+                v,
+                mapped_dir.as_deref(),
+                &mut warnings.source(userspace::CONFIGURATION_DATA_SOURCE),
+            )
         })
         .unwrap_or_default();
 
@@ -178,12 +181,11 @@ fn network_status(
     warnings: &mut Warnings,
 ) -> (Vec<NetworkStatusEntry>, Option<Source>) {
     let mut current_warnings = Warnings::new();
-    let current_source = format!("annotation {NETWORK_STATUS_KEY}");
     let current = annotations.get(NETWORK_STATUS_KEY).map(|v| {
         netstatus::parse_about(
             v,
             NETWORK_STATUS_KEY,
-            &mut current_warnings.source(&current_source),
+            &mut current_warnings.source(netstatus::NETWORK_STATUS_SOURCE),
         )
         .map_err(|e| format!("annotation {NETWORK_STATUS_KEY}: {e}; not used"))
     });
@@ -207,11 +209,10 @@ fn network_status(
             let Some(old) = old else {
                 return (Vec::new(), None);
             };
-            let old_source = format!("annotation {NETWORKS_STATUS_KEY}");
             match netstatus::parse_about(
                 old,
                 NETWORKS_STATUS_KEY,
-                &mut warnings.source(&old_source),
+                &mut warnings.source(netstatus::NETWORKS_STATUS_SOURCE),
             ) {
                 Ok(entries) => (entries, Some(Source::NetworksStatus)),
                 Err(e) => {

@@ -104,7 +104,9 @@ where
     let mut seen: BTreeMap<DeviceId, &str> = BTreeMap::new();
     let mut vars = Vec::with_capacity(lists.len());
     for (&name, &value) in &lists {
-        let source = format!("environment variable {name}");
+        // Named only when there is something to say about the variable.
+        let named = std::cell::OnceCell::new();
+        let source = || -> &str { named.get_or_init(|| format!("environment variable {name}")) };
         let mut var = ResourceVar {
             name: name.to_owned(),
             ..ResourceVar::default()
@@ -119,16 +121,17 @@ where
                 let item_no = pos + 1;
                 if item.trim().is_empty() {
                     warnings.about(
-                        &source,
-                        format_args!("{source}: item {item_no} is empty; ignored"),
+                        source(),
+                        format_args!("{}: item {item_no} is empty; ignored", source()),
                     );
                     continue;
                 }
                 let Some(id) = DeviceId::parse(item) else {
                     warnings.about(
-                        &source,
+                        source(),
                         format_args!(
-                            "{source}: item {item_no} {:?} is neither a PCI address nor an auxiliary device name; ignored",
+                            "{}: item {item_no} {:?} is neither a PCI address nor an auxiliary device name; ignored",
+                            source(),
                             item.trim()
                         ),
                     );
@@ -136,9 +139,10 @@ where
                 };
                 if let Some(first) = seen.get(&id) {
                     warnings.about(
-                        &source,
+                        source(),
                         format_args!(
-                            "{source}: device {id} is already listed by {first}; ignored here"
+                            "{}: device {id} is already listed by {first}; ignored here",
+                            source()
                         ),
                     );
                     continue;
@@ -152,7 +156,8 @@ where
             }
             if over > 0 {
                 warnings.push(format!(
-                    "{source}: {over} devices past the first {MAX_DEVICES} of all device-plugin variables are not used"
+                    "{}: {over} devices past the first {MAX_DEVICES} of all device-plugin variables are not used",
+                    source()
                 ));
             }
         }

@@ -257,6 +257,9 @@ pub(crate) fn mounts(
             page_size: size,
         });
     }
+    if found.len() < 2 {
+        return found;
+    }
     // The last listing of each mount point is the one on top.
     let mut last: HashMap<&str, usize> = HashMap::with_capacity(found.len());
     for (i, m) in found.iter().enumerate() {

@@ -53,13 +53,10 @@ pub(crate) fn build(
     } = inputs;
     let source = network_status_source.unwrap_or(Source::NetworkStatus);
     // Warnings about the network-status entries are about its annotation.
-    let status_source = format!(
-        "annotation {}",
-        match source {
-            Source::NetworksStatus => crate::netstatus::NETWORKS_STATUS_KEY,
-            _ => crate::netstatus::NETWORK_STATUS_KEY,
-        }
-    );
+    let status_source = match source {
+        Source::NetworksStatus => crate::netstatus::NETWORKS_STATUS_SOURCE,
+        _ => crate::netstatus::NETWORK_STATUS_SOURCE,
+    };
     // Rule 1: network-status entries first, in annotation order.
     let mut ifs: Vec<Interface> = network_status
         .into_iter()
@@ -82,7 +79,7 @@ pub(crate) fn build(
             ..Interface::default()
         })
         .collect();
-    warn_duplicate_names(&ifs, &status_source, warnings);
+    warn_duplicate_names(&ifs, status_source, warnings);
     merge_userspace(&mut ifs, userspace, warnings);
 
     let mut pending: Vec<Pending<'_>> = resources
@@ -103,7 +100,7 @@ pub(crate) fn build(
         };
         if let Some(&first) = by_address.get(&addr.key()) {
             warnings.about(
-                &status_source,
+                status_source,
                 format_args!(
                     "interfaces {} and {} both name PCI device {addr} in their device-info",
                     label(&ifs[first]),
@@ -120,7 +117,7 @@ pub(crate) fn build(
         };
         match by_address.get(&addr.key()) {
             Some(&index) => {
-                attach(&mut ifs[index], p.var, p.id, None, &status_source, warnings);
+                attach(&mut ifs[index], p.var, p.id, None, status_source, warnings);
                 false
             }
             None => true,
@@ -128,7 +125,7 @@ pub(crate) fn build(
     });
     // Each id is listed once (the variables' duplicates were dropped), so
     // a PCI address finds at most one pending device.
-    let mut pending_by_address: HashMap<u64, usize> = pending
+    let mut pending_by_address: BTreeMap<u64, usize> = pending
         .iter()
         .enumerate()
         .filter_map(|(i, p)| match p.id {
@@ -158,7 +155,7 @@ pub(crate) fn build(
                 if let Some(di_addr) = di_addr {
                     if di_addr != addr.as_str() {
                         warnings.about(
-                            &status_source,
+                            status_source,
                             format_args!(
                                 "interface {name}: device-info names PCI device {di_addr}, but sysfs shows {addr}; the device-info is kept"
                             ),
@@ -174,7 +171,7 @@ pub(crate) fn build(
                         p.var,
                         p.id,
                         Some(Source::Sysfs),
-                        &status_source,
+                        status_source,
                         warnings,
                     );
                 }
@@ -216,7 +213,7 @@ pub(crate) fn build(
             p.var,
             p.id,
             Some(Source::Positional),
-            &status_source,
+            status_source,
             warnings,
         );
     }
@@ -224,7 +221,7 @@ pub(crate) fn build(
     // Rule 6: ids left over become interfaces of their own.
     for p in rest {
         let mut iface = Interface::default();
-        attach(&mut iface, p.var, p.id, None, &status_source, warnings);
+        attach(&mut iface, p.var, p.id, None, status_source, warnings);
         ifs.push(iface);
     }
 
@@ -304,7 +301,10 @@ fn merge_userspace(
     userspace: Vec<UserspaceInterface>,
     warnings: &mut Warnings,
 ) {
-    let source = format!("annotation {}", userspace::CONFIGURATION_DATA_KEY);
+    if userspace.is_empty() {
+        return;
+    }
+    let source = userspace::CONFIGURATION_DATA_SOURCE;
     // The first interface of each name, as the list grows.
     let mut by_name: HashMap<String, usize> = HashMap::new();
     for (index, iface) in ifs.iter().enumerate() {
@@ -340,7 +340,7 @@ fn merge_userspace(
             (Some(ns), Some(us)) if ns.is_usable() => {
                 if !same_device(ns, us) {
                     warnings.about(
-                        &source,
+                        source,
                         format_args!(
                             "interface {}: userspace CNI data describes a different device ({}) than network-status ({}); the network-status device-info is used",
                             label(iface),

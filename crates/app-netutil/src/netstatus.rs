@@ -29,6 +29,11 @@ pub const NETWORK_STATUS_KEY: &str = "k8s.v1.cni.cncf.io/network-status";
 /// beside the current one until NAD client v1.3.0.
 pub const NETWORKS_STATUS_KEY: &str = "k8s.v1.cni.cncf.io/networks-status";
 
+/// The warnings source of [`NETWORK_STATUS_KEY`].
+pub(crate) const NETWORK_STATUS_SOURCE: &str = "annotation k8s.v1.cni.cncf.io/network-status";
+/// The warnings source of [`NETWORKS_STATUS_KEY`].
+pub(crate) const NETWORKS_STATUS_SOURCE: &str = "annotation k8s.v1.cni.cncf.io/networks-status";
+
 /// DNS settings of an attachment.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -422,6 +427,22 @@ mod tests {
     ) {
         let mut w = Vec::new();
         (parse(s.as_bytes(), NETWORK_STATUS_KEY, &mut w), w)
+    }
+
+    #[test]
+    fn sources_name_the_annotations() {
+        assert_eq!(
+            NETWORK_STATUS_SOURCE,
+            format!("annotation {NETWORK_STATUS_KEY}")
+        );
+        assert_eq!(
+            NETWORKS_STATUS_SOURCE,
+            format!("annotation {NETWORKS_STATUS_KEY}")
+        );
+        assert_eq!(
+            crate::userspace::CONFIGURATION_DATA_SOURCE,
+            format!("annotation {}", crate::userspace::CONFIGURATION_DATA_KEY)
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! answer unknown without a warning; a file that cannot be parsed is a
 //! warning naming it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 
 use crate::cpulist;
@@ -93,10 +93,27 @@ fn group_sibling_ranges(
     pod_cpus: &[u32],
     mut siblings: impl FnMut(u32) -> Option<Vec<RangeInclusive<u32>>>,
 ) -> Vec<Vec<u32>> {
-    let mut unplaced: BTreeSet<u32> = pod_cpus.iter().copied().collect();
+    // The pod's CPUs in order, and the placed ones skipped by "next
+    // unplaced position" links with path halving: each CPU is passed over
+    // a near-constant number of times, however the ranges overlap.
+    let mut order: Vec<u32> = pod_cpus.to_vec();
+    order.sort_unstable();
+    order.dedup();
+    let mut next: Vec<usize> = (0..=order.len()).collect();
+    let find = |next: &mut Vec<usize>, mut i: usize| {
+        while next[i] != i {
+            next[i] = next[next[i]];
+            i = next[i];
+        }
+        i
+    };
+    let position = |cpu: u32| order.binary_search(&cpu).ok();
     let mut groups = Vec::new();
     for &cpu in pod_cpus {
-        if !unplaced.contains(&cpu) {
+        let Some(at) = position(cpu) else {
+            continue;
+        };
+        if find(&mut next, at) != at {
             continue;
         }
         let Some(ranges) = siblings(cpu) else {
@@ -104,17 +121,21 @@ fn group_sibling_ranges(
         };
         let mut group = Vec::new();
         for r in ranges {
-            group.extend(unplaced.range(r));
+            let from = order.partition_point(|&c| c < *r.start());
+            let to = order.partition_point(|&c| c <= *r.end());
+            let mut i = find(&mut next, from);
+            while i < to {
+                group.push(order[i]);
+                next[i] = i + 1;
+                i = find(&mut next, i + 1);
+            }
         }
-        for c in &group {
-            unplaced.remove(c);
-        }
-        if unplaced.remove(&cpu) {
+        if find(&mut next, at) == at {
             // A sibling list should hold the CPU itself; keep it anyway.
             group.push(cpu);
+            next[at] = at + 1;
         }
         group.sort_unstable();
-        group.dedup();
         groups.push(group);
     }
     groups.sort_by_key(|g| g.first().copied());
@@ -158,15 +179,16 @@ fn is_node_dir_name(name: &str) -> bool {
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// The elements of the ascending list `pod` that lie in `ranges`.
+/// The positions in the ascending list `pod` of its elements that lie in
+/// `ranges`.
 fn in_ranges<'a>(
     ranges: &'a [RangeInclusive<u32>],
     pod: &'a [u32],
-) -> impl Iterator<Item = u32> + 'a {
+) -> impl Iterator<Item = usize> + 'a {
     ranges.iter().flat_map(move |r| {
         let from = pod.partition_point(|&c| c < *r.start());
         let to = pod.partition_point(|&c| c <= *r.end());
-        pod[from..to.max(from)].iter().copied()
+        from..to.max(from)
     })
 }
 
@@ -184,7 +206,8 @@ pub(crate) fn numa_nodes(
     let names = node_names?;
     let mut nodes = BTreeMap::new();
     let mut any = false;
-    let mut placed: BTreeSet<u32> = BTreeSet::new();
+    // Which of the pod's CPUs (by position in `cpus`) a node already has.
+    let mut placed = vec![false; cpus.len()];
     for name in names {
         let Some(node) = node_number(name) else {
             continue;
@@ -195,11 +218,12 @@ pub(crate) fn numa_nodes(
                 any = true;
                 let mut mine = Vec::new();
                 let mut again = 0usize;
-                for cpu in in_ranges(&ranges, cpus) {
-                    if placed.insert(cpu) {
-                        mine.push(cpu);
-                    } else {
+                for i in in_ranges(&ranges, cpus) {
+                    if placed[i] {
                         again += 1;
+                    } else {
+                        placed[i] = true;
+                        mine.push(cpus[i]);
                     }
                 }
                 if again > 0 {

@@ -18,6 +18,8 @@ use crate::warnings::{About, Warnings};
 
 /// Annotation holding the interfaces' configuration.
 pub const CONFIGURATION_DATA_KEY: &str = "userspace/configuration-data";
+/// The warnings source of [`CONFIGURATION_DATA_KEY`].
+pub(crate) const CONFIGURATION_DATA_SOURCE: &str = "annotation userspace/configuration-data";
 /// Annotation holding the container directory of the socket files.
 pub const MAPPED_DIR_KEY: &str = "userspace/mapped-dir";
 /// The userspace CNI's default container directory (`DefaultBaseCNIDir`).

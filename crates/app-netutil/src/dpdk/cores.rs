@@ -1,6 +1,6 @@
 //! Lcores: `-l` / `--lcores` and `--main-lcore`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use super::devices::join_nodes;
@@ -81,16 +81,21 @@ pub(super) fn push(
     // each in ascending order.
     // CPU -> its node (the lowest node that lists it), built once: looking
     // each CPU up in every node's list costs the square of the CPUs.
-    let mut cpu_node: HashMap<u32, u32> = HashMap::new();
-    for (&node, node_cpus) in cpus.numa_nodes.iter().flatten() {
-        if node >= MAX_NUMA_NODES {
-            continue;
-        }
-        for &cpu in node_cpus {
-            cpu_node.entry(cpu).or_insert(node);
-        }
-    }
-    let node_of = |cpu: u32| cpu_node.get(&cpu).copied();
+    let mut cpu_node: Vec<(u32, u32)> = cpus
+        .numa_nodes
+        .iter()
+        .flatten()
+        .filter(|&(&node, _)| node < MAX_NUMA_NODES)
+        .flat_map(|(&node, node_cpus)| node_cpus.iter().map(move |&cpu| (cpu, node)))
+        .collect();
+    cpu_node.sort_unstable();
+    cpu_node.dedup_by_key(|&mut (cpu, _)| cpu);
+    let node_of = |cpu: u32| {
+        cpu_node
+            .binary_search_by_key(&cpu, |&(c, _)| c)
+            .ok()
+            .map(|i| cpu_node[i].1)
+    };
     let local = |cpu: u32| node_of(cpu).is_some_and(|n| device_nodes.contains(&n));
     let mut others: Vec<u32> = list.iter().copied().filter(|&c| c != main).collect();
     others.sort_by_key(|&c| (!local(c), c));
