@@ -14,7 +14,7 @@
 //! `NETUTIL_NET_1_*` and `NETUTIL_NET_1_2_*`). Every field a group could
 //! have counts, so the outcome does not depend on which values are known.
 
-use std::collections::BTreeSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -88,7 +88,8 @@ pub(crate) fn shell_key(name: &str) -> String {
 }
 
 /// `'value'` for a POSIX shell: a `'` becomes `'\''`; NUL bytes, which no
-/// shell variable can hold, are dropped.
+/// shell variable can hold, are dropped (`render` leaves out a variable
+/// whose value holds one).
 pub(crate) fn single_quote(value: &str) -> String {
     format!("'{}'", value.replace('\0', "").replace('\'', r"'\''"))
 }
@@ -96,27 +97,46 @@ pub(crate) fn single_quote(value: &str) -> String {
 /// The variables, in order.
 struct Vars {
     list: Vec<(String, String)>,
-    taken: BTreeSet<String>,
+    taken: HashSet<String>,
+    /// Per group key, the first suffix number not yet found taken: names
+    /// are only ever taken, so a number that was taken stays taken and
+    /// the search for a repeated key resumes where it stopped (linear in
+    /// the groups, not quadratic in a repeated name).
+    next_suffix: HashMap<String, u32>,
+    /// Variables left out because their value holds a NUL byte.
+    left_out: Vec<String>,
 }
 
 impl Vars {
     fn new() -> Self {
         Self {
             list: Vec::new(),
-            taken: BTreeSet::new(),
+            taken: HashSet::new(),
+            next_suffix: HashMap::new(),
+            left_out: Vec::new(),
+        }
+    }
+
+    /// Adds a variable, unless its value holds a NUL byte, which no
+    /// environment variable can carry.
+    fn add(&mut self, name: String, value: String) {
+        if value.contains('\0') {
+            self.left_out.push(name);
+        } else {
+            self.list.push((name, value));
         }
     }
 
     fn set(&mut self, name: &str, value: impl Into<String>) {
         let name = format!("NETUTIL_{name}");
         self.taken.insert(name.clone());
-        self.list.push((name, value.into()));
+        self.add(name, value.into());
     }
 
     /// The key for a group: `key`, else `key_2`, `key_3`, ... whichever
     /// leaves every possible variable of the group unused; reserves them.
     fn group_key(&mut self, key: &str) -> String {
-        let mut n = 1u32;
+        let mut n = self.next_suffix.get(key).copied().unwrap_or(1);
         loop {
             let candidate = if n == 1 {
                 key.to_owned()
@@ -129,6 +149,7 @@ impl Vars {
                 .collect();
             if names.iter().all(|v| !self.taken.contains(v)) {
                 self.taken.extend(names);
+                self.next_suffix.insert(key.to_owned(), n + 1);
                 return candidate;
             }
             n += 1;
@@ -138,7 +159,7 @@ impl Vars {
     fn group(&mut self, key: &str, iface: &Interface) {
         let mut field = |f: &str, v: Option<String>| {
             if let Some(v) = v {
-                self.list.push((format!("NETUTIL_{key}_{f}"), v));
+                self.add(format!("NETUTIL_{key}_{f}"), v);
             }
         };
         let pci = iface.pci_device.as_ref();
@@ -176,7 +197,13 @@ impl Vars {
 /// The `export` lines for `report` and its EAL arguments; `main_cpu` is
 /// the main lcore's CPU when one was chosen (else the lowest CPU, DPDK's
 /// default).
-pub(crate) fn render(report: &Report, eal: &EalArgs, main_cpu: Option<u32>) -> String {
+/// Also returns the variables left out because their value holds a NUL
+/// byte.
+pub(crate) fn render(
+    report: &Report,
+    eal: &EalArgs,
+    main_cpu: Option<u32>,
+) -> (String, Vec<String>) {
     let mut v = Vars::new();
     if let Some(cpus) = &report.cpus {
         v.set("CPUS", cpus.cpuset.clone());
@@ -211,13 +238,15 @@ pub(crate) fn render(report: &Report, eal: &EalArgs, main_cpu: Option<u32>) -> S
             .collect::<Vec<_>>()
             .join(" "),
     );
+    let mounts = hp.mounts_by_size();
+    let grants = hp.grants();
     for size in &sizes {
         let key = shell_key(&size.to_string());
-        if let Some(mib) = hp.grant_mib(*size) {
+        if let Some(mib) = grants.get(size) {
             v.set(&format!("HUGEPAGES_{key}_MIB"), mib.to_string());
         }
-        if let Some(m) = hp.mounts.iter().find(|m| m.page_size == *size) {
-            v.set(&format!("HUGE_DIR_{key}"), m.path.clone());
+        if let Some(path) = mounts.get(size).and_then(|m| m.first()) {
+            v.set(&format!("HUGE_DIR_{key}"), (*path).to_owned());
         }
     }
     let names: Vec<&str> = report
@@ -227,12 +256,13 @@ pub(crate) fn render(report: &Report, eal: &EalArgs, main_cpu: Option<u32>) -> S
         .collect();
     v.set("INTERFACES", names.join(" "));
     let mut networks: Vec<&str> = Vec::new();
+    let mut listed: HashSet<&str> = HashSet::new();
     for n in report
         .interfaces
         .iter()
         .filter_map(|i| i.network.as_deref())
     {
-        if !n.is_empty() && !networks.contains(&n) {
+        if !n.is_empty() && listed.insert(n) {
             networks.push(n);
         }
     }
@@ -276,7 +306,7 @@ pub(crate) fn render(report: &Report, eal: &EalArgs, main_cpu: Option<u32>) -> S
         out.push_str(&single_quote(value));
         out.push('\n');
     }
-    out
+    (out, v.left_out)
 }
 
 pub(crate) fn run(args: &EnvArgs) -> ExitCode {
@@ -284,8 +314,22 @@ pub(crate) fn run(args: &EnvArgs) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
+    let mut strict = strict;
     let text = match args.format {
-        EnvFormat::Env => render(&report, &eal, args.dpdk.main_cpu),
+        EnvFormat::Env => {
+            let (text, left_out) = render(&report, &eal, args.dpdk.main_cpu);
+            for name in &left_out {
+                if !args.pod.quiet {
+                    eprintln!(
+                        "app-netutil: warning: {name}: the value holds a NUL byte, which no environment variable can carry; left out"
+                    );
+                }
+                if args.pod.strict {
+                    strict = Some(ExitCode::from(crate::common::EXIT_STRICT));
+                }
+            }
+            text
+        }
         EnvFormat::Json => {
             let mut s = report.to_json_pretty();
             s.push('\n');

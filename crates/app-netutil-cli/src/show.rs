@@ -40,7 +40,13 @@ pub(crate) fn run(args: &ShowArgs) -> ExitCode {
     args.pod.finish(&report)
 }
 
-/// A plain-text table: columns padded to their widest cell.
+/// Columns are padded to their widest cell, but never wider than this: one
+/// huge cell (a hostile socket path) would otherwise pad every row to its
+/// width.
+const MAX_PAD: usize = 256;
+
+/// A plain-text table: columns padded to their widest cell (up to
+/// [`MAX_PAD`] characters).
 pub(crate) struct Table {
     rows: Vec<Vec<String>>,
 }
@@ -73,7 +79,7 @@ impl Table {
                 self.rows
                     .iter()
                     .filter_map(|r| r.get(c))
-                    .map(|s| s.chars().count())
+                    .map(|s| s.chars().count().min(MAX_PAD))
                     .max()
                     .unwrap_or(0)
             })
@@ -81,10 +87,10 @@ impl Table {
         for row in &self.rows {
             let mut line = String::from(indent);
             for (c, cell) in row.iter().enumerate() {
-                if c + 1 == row.len() {
-                    line.push_str(cell);
-                } else {
-                    let _ = write!(line, "{cell:<w$}  ", w = widths[c]);
+                line.push_str(cell);
+                if c + 1 < row.len() {
+                    let pad = widths[c].saturating_sub(cell.chars().count());
+                    line.extend(std::iter::repeat_n(' ', pad + 2));
                 }
             }
             out.push_str(line.trim_end());
@@ -298,20 +304,21 @@ fn render_hugepages(hp: &Hugepages, out: &mut String) {
             "HUGETLBFS",
             "HOST FREE/TOTAL PAGES",
         ]);
+        // Found once: a hostile mountinfo can give thousands of sizes.
+        let by_size = hp.mounts_by_size();
+        let grants = hp.grants();
+        let own = hp.own();
         for size in sizes {
-            let granted = match hp.grant_mib(size) {
-                Some(mib) if hp.own_mib(SizeKey::Size(size)).is_some() => {
-                    format!("{mib} (downward API)")
-                }
+            let from_own = own.is_some_and(|o| {
+                let k = SizeKey::Size(size);
+                o.limit_mib.contains_key(&k) || o.request_mib.contains_key(&k)
+            });
+            let granted = match grants.get(&size) {
+                Some(mib) if from_own => format!("{mib} (downward API)"),
                 Some(mib) => format!("{mib} (cgroup)"),
                 None => "-".to_owned(),
             };
-            let mounts: Vec<&str> = hp
-                .mounts
-                .iter()
-                .filter(|m| m.page_size == size)
-                .map(|m| m.path.as_str())
-                .collect();
+            let mounts: &[&str] = by_size.get(&size).map_or(&[], Vec::as_slice);
             let pool = hp.host_pools.get(&size).map_or("-".to_owned(), |p| {
                 let mut s = format!("{}/{}", p.free, p.total);
                 if !p.numa_nodes.is_empty() {

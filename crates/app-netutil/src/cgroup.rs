@@ -17,6 +17,7 @@
 use crate::mountinfo::{self, MountEntry};
 use crate::pod::PodView;
 use crate::sysfile::{self, FileError, ValueError, join};
+use crate::warnings::Warnings;
 
 /// The file this module reads besides mountinfo.
 pub const PATH: &str = "/proc/self/cgroup";
@@ -282,24 +283,26 @@ impl Layout {
     /// Reads the pod's mountinfo and `/proc/self/cgroup`. Absent files give
     /// an empty layout without a warning; malformed lines and deleted
     /// cgroups are warnings.
-    pub(crate) fn read(pod: &PodView, warnings: &mut Vec<String>) -> Self {
-        let (mounts, errors) = mountinfo::read(pod);
-        warnings.extend(errors.iter().map(|e| format!("{e}; line ignored")));
+    pub(crate) fn read(pod: &PodView, warnings: &mut Warnings) -> Self {
+        let mounts = mountinfo::read(pod, warnings);
         let mut cgroups = Vec::new();
         match sysfile::read_optional(pod, PATH) {
             Ok(Some(text)) => {
-                let (entries, errors) = parse(&text);
-                warnings.extend(
-                    errors
-                        .into_iter()
-                        .map(|e| format!("{}; line ignored", FileError::value(PATH, e))),
-                );
+                let entries = sysfile::parse_lines_with(&text, parse_line, |e| {
+                    warnings.about(
+                        PATH,
+                        format_args!("{}; line ignored", FileError::value(PATH, e)),
+                    );
+                });
                 for e in entries {
                     if e.deleted {
-                        warnings.push(format!(
-                            "{PATH}: cgroup {} has been removed (\"(deleted)\"); its files are not read",
-                            e.path
-                        ));
+                        warnings.about(
+                            PATH,
+                            format_args!(
+                                "{PATH}: cgroup {} has been removed (\"(deleted)\"); its files are not read",
+                                e.path
+                            ),
+                        );
                     } else {
                         cgroups.push(e);
                     }
@@ -322,7 +325,7 @@ impl Layout {
                 }
             }
         }
-        warnings.append(&mut errors);
+        warnings.extend(errors);
         layout
     }
 }

@@ -1,7 +1,7 @@
 //! Collecting a report from a pod view.
 
 use crate::cgroup::Layout;
-use crate::downward::{self, DownwardMap};
+use crate::downward::{self, Selected};
 use crate::error::Error;
 use crate::hugepages::{self, CONTAINER_NAME_VAR};
 use crate::interfaces::{self, Inputs};
@@ -10,7 +10,19 @@ use crate::netstatus::{self, NETWORK_STATUS_KEY, NETWORKS_STATUS_KEY, NetworkSta
 use crate::options::{LogLevel, Options};
 use crate::pci::PciAddress;
 use crate::pod::PodView;
+use crate::warnings::Warnings;
 use crate::{cpus, devplugin, hugetlb, identity, sysfs, topology, userspace};
+
+/// Every annotation the library reads; the other keys of the annotations
+/// file are checked and counted, but their values are not kept.
+pub(crate) const ANNOTATION_KEYS: &[&str] = &[
+    NETWORK_STATUS_KEY,
+    NETWORKS_STATUS_KEY,
+    userspace::CONFIGURATION_DATA_KEY,
+    userspace::MAPPED_DIR_KEY,
+    userspace::MAPPED_DIR_ALIAS_KEY,
+    crate::doctor::NETWORKS_KEY,
+];
 
 /// Collects the report of the pod that `opts` names.
 ///
@@ -26,7 +38,7 @@ pub fn collect(opts: &Options) -> Result<Report, Error> {
 /// Collects the report from an existing pod view.
 #[must_use]
 pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
-    let mut warnings = Vec::new();
+    let mut warnings = Warnings::new();
     opts.log(LogLevel::Debug, || {
         format!(
             "collecting from root {} (downward-API directory {})",
@@ -42,7 +54,7 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
     let mut userspace_data = userspace::read(pod, &annotations, &mut warnings);
     let userspace = std::mem::take(&mut userspace_data.interfaces);
 
-    let resources = devplugin::parse(pod.env().iter(), &mut warnings);
+    let resources = devplugin::parse_into(pod.env().iter(), &mut warnings);
 
     let inputs = Inputs {
         network_status,
@@ -92,6 +104,7 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
     // The NUMA nodes serve both the hugepage pools and the CPU topology.
     let node_names = if system_sysfs {
         pod.list_dir(topology::NODE_DIR)
+            .map(|names| topology::usable_node_names(names, &mut warnings))
     } else {
         None
     };
@@ -115,7 +128,7 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
     );
 
     let mut all = pod.warnings();
-    all.append(&mut warnings);
+    all.append(&mut warnings.into_vec());
     for w in &all {
         opts.log(LogLevel::Warning, || w.clone());
     }
@@ -138,18 +151,18 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
 
 /// Reads and parses the downward-API `annotations` file; an absent file or
 /// directory gives an empty map.
-pub(crate) fn read_annotations(pod: &PodView, warnings: &mut Vec<String>) -> DownwardMap {
+pub(crate) fn read_annotations(pod: &PodView, warnings: &mut Warnings) -> Selected {
     let display = format!(
         "{}/annotations",
         pod.podinfo_display().trim_end_matches('/')
     );
     match pod.read_podinfo("annotations") {
-        Ok(Some(data)) => downward::parse(&data, &display, warnings),
-        Ok(None) => DownwardMap::new(),
-        Err(e) if e.is_not_found() => DownwardMap::new(),
+        Ok(Some(data)) => downward::parse_selected(&data, &display, ANNOTATION_KEYS, warnings),
+        Ok(None) => Selected::none(ANNOTATION_KEYS),
+        Err(e) if e.is_not_found() => Selected::none(ANNOTATION_KEYS),
         Err(e) => {
             warnings.push(format!("{e}; annotations not read"));
-            DownwardMap::new()
+            Selected::none(ANNOTATION_KEYS)
         }
     }
 }
@@ -157,18 +170,22 @@ pub(crate) fn read_annotations(pod: &PodView, warnings: &mut Vec<String>) -> Dow
 /// Picks `network-status`, falling back to the deprecated `networks-status`
 /// when the current key is absent or unusable.
 fn network_status(
-    annotations: &DownwardMap,
-    warnings: &mut Vec<String>,
+    annotations: &Selected,
+    warnings: &mut Warnings,
 ) -> (Vec<NetworkStatusEntry>, Option<Source>) {
-    let mut current_warnings = Vec::new();
+    let mut current_warnings = Warnings::new();
     let current = annotations.get(NETWORK_STATUS_KEY).map(|v| {
-        netstatus::parse(v, NETWORK_STATUS_KEY, &mut current_warnings)
-            .map_err(|e| format!("annotation {NETWORK_STATUS_KEY}: {e}; not used"))
+        netstatus::parse_about(
+            v,
+            NETWORK_STATUS_KEY,
+            &mut current_warnings.source(netstatus::NETWORK_STATUS_SOURCE),
+        )
+        .map_err(|e| format!("annotation {NETWORK_STATUS_KEY}: {e}; not used"))
     });
     let old = annotations.get(NETWORKS_STATUS_KEY);
     match current {
         Some(Ok(entries)) => {
-            warnings.append(&mut current_warnings);
+            warnings.append(current_warnings);
             if let (Some(old), Some(new)) = (old, annotations.get(NETWORK_STATUS_KEY)) {
                 if !same_json(old, new) {
                     warnings.push(format!(
@@ -185,7 +202,11 @@ fn network_status(
             let Some(old) = old else {
                 return (Vec::new(), None);
             };
-            match netstatus::parse(old, NETWORKS_STATUS_KEY, warnings) {
+            match netstatus::parse_about(
+                old,
+                NETWORKS_STATUS_KEY,
+                &mut warnings.source(netstatus::NETWORKS_STATUS_SOURCE),
+            ) {
                 Ok(mut entries) => {
                     // Multus 3.x wrote only this key, and no `default` key
                     // at all: its first entry is always the cluster network.
@@ -209,6 +230,9 @@ fn same_json(a: &[u8], b: &[u8]) -> bool {
     // Producers write both keys from one value: equal bytes are the rule.
     if a == b {
         return true;
+    }
+    if a.len().max(b.len()) > netstatus::MAX_VALUE_BYTES {
+        return false;
     }
     match (
         serde_json::from_slice::<serde_json::Value>(a),
@@ -238,8 +262,8 @@ pub(crate) enum NetworkStatusState {
 
 /// What the annotations say about network-status, with the same fallback
 /// from `network-status` to `networks-status` that [`collect`] uses.
-pub(crate) fn network_status_state(annotations: &DownwardMap) -> NetworkStatusState {
-    let mut ignored = Vec::new();
+pub(crate) fn network_status_state(annotations: &Selected) -> NetworkStatusState {
+    let mut ignored = Warnings::new();
     let (entries, source) = network_status(annotations, &mut ignored);
     match source {
         Some(Source::NetworkStatus) => NetworkStatusState::Present {
@@ -255,6 +279,7 @@ pub(crate) fn network_status_state(annotations: &DownwardMap) -> NetworkStatusSt
         {
             NetworkStatusState::Unusable(
                 ignored
+                    .into_vec()
                     .into_iter()
                     .last()
                     .unwrap_or_else(|| "network-status is not usable".to_owned()),
@@ -268,11 +293,8 @@ pub(crate) fn network_status_state(annotations: &DownwardMap) -> NetworkStatusSt
 mod tests {
     use super::*;
 
-    fn annotations(pairs: &[(&str, &str)]) -> DownwardMap {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), v.as_bytes().to_vec()))
-            .collect()
+    fn annotations(pairs: &[(&str, &str)]) -> Selected {
+        Selected::from_pairs(pairs, ANNOTATION_KEYS)
     }
 
     /// What Multus 3.4 wrote (types.go: no `default` field, `default-route`;
@@ -281,7 +303,7 @@ mod tests {
 
     #[test]
     fn multus_3_networks_status_first_entry_is_the_default() {
-        let mut w = Vec::new();
+        let mut w = Warnings::new();
         let (entries, source) =
             network_status(&annotations(&[(NETWORKS_STATUS_KEY, MULTUS_34)]), &mut w);
         assert!(w.is_empty(), "{w:?}");
@@ -295,7 +317,7 @@ mod tests {
     fn a_default_key_anywhere_is_taken_as_written() {
         // NAD-client era copies of the status carry `default` themselves.
         let nad = r#"[{"name":"a","interface":"net1","default":false},{"name":"cbr0","interface":"eth0","default":true}]"#;
-        let mut w = Vec::new();
+        let mut w = Warnings::new();
         let (entries, _) = network_status(&annotations(&[(NETWORKS_STATUS_KEY, nad)]), &mut w);
         assert_eq!(
             entries.iter().map(|e| e.default).collect::<Vec<_>>(),
@@ -320,7 +342,7 @@ mod tests {
 
     #[test]
     fn fallback_to_networks_status_also_infers_the_default() {
-        let mut w = Vec::new();
+        let mut w = Warnings::new();
         let (entries, source) = network_status(
             &annotations(&[(NETWORK_STATUS_KEY, "[{"), (NETWORKS_STATUS_KEY, MULTUS_34)]),
             &mut w,

@@ -12,6 +12,7 @@
 use crate::cgroup::Layout;
 use crate::model::{CpuSource, Cpus};
 use crate::pod::{MAX_ATTR_FILE_BYTES, PodView};
+use crate::warnings::Warnings;
 use crate::{cpulist, sysfile, topology};
 
 /// The `Cpus_allowed_list` value of a `/proc/<pid>/status` file.
@@ -40,7 +41,7 @@ pub fn process_affinity() -> Option<Vec<u32>> {
 }
 
 /// Reads `Cpus_allowed_list` of the pod's `/proc/self/status`.
-fn proc_status(pod: &PodView, warnings: &mut Vec<String>) -> Option<Vec<u32>> {
+fn proc_status(pod: &PodView, warnings: &mut Warnings) -> Option<Vec<u32>> {
     let path = "/proc/self/status";
     let status = match pod.read_string(path, MAX_ATTR_FILE_BYTES) {
         Ok(s) => s,
@@ -90,7 +91,7 @@ enum CpusetFile {
 
 /// Reads a cpuset file; unreadable, malformed or empty content is a
 /// warning.
-fn read_cpuset_file(pod: &PodView, path: &str, warnings: &mut Vec<String>) -> CpusetFile {
+fn read_cpuset_file(pod: &PodView, path: &str, warnings: &mut Warnings) -> CpusetFile {
     match sysfile::read_cpulist(pod, path) {
         Ok(None) => CpusetFile::Absent,
         Ok(Some(list)) if list.is_empty() => {
@@ -113,7 +114,7 @@ fn read_cpuset_file(pod: &PodView, path: &str, warnings: &mut Vec<String>) -> Cp
 pub(crate) fn cgroup_cpuset(
     pod: &PodView,
     layout: &Layout,
-    warnings: &mut Vec<String>,
+    warnings: &mut Warnings,
 ) -> Option<CgroupCpus> {
     // Directories that cannot be located were warned about by
     // `Layout::read`.
@@ -208,7 +209,7 @@ pub(crate) fn collect(
     pod: &PodView,
     layout: &Layout,
     topology: Option<Option<&[String]>>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Warnings,
 ) -> Option<Cpus> {
     let affinity = if pod.is_live() {
         match process_affinity() {

@@ -23,6 +23,7 @@ use serde::de::MapAccess;
 
 use crate::json::{Field, FromJson};
 use crate::pci::PciAddress;
+use crate::warnings::{About, Warnings};
 
 /// The device-info version this library writes when it synthesizes one.
 pub const SYNTHESIZED_VERSION: &str = "1.1.0";
@@ -246,7 +247,10 @@ impl DeviceInfo {
 #[must_use]
 pub fn decode(value: &Value, context: &str, warnings: &mut Vec<String>) -> Option<DeviceInfo> {
     let fields = Field::<InfoFields>::deserialize(value).unwrap_or(Field::Wrong("invalid JSON"));
-    fields.decode(&context, warnings)
+    let mut w = Warnings::new();
+    let info = fields.decode(&context, &mut w.source(context));
+    warnings.extend(w.into_vec());
+    info
 }
 
 /// Every key any payload type has (and the multi-net-spec v1.3 vDPA
@@ -317,10 +321,10 @@ impl PayloadFields {
     }
 
     /// Warns about [`PayloadFields::leftover`] keys of a `kind` payload.
-    fn warn_leftover(&self, kind: &str, context: &dyn fmt::Display, warnings: &mut Vec<String>) {
+    fn warn_leftover(&self, kind: &str, context: &dyn fmt::Display, warnings: &mut About<'_>) {
         let keys = self.leftover();
         if !keys.is_empty() {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "{context}: device-info {kind} keys {keys:?} are not part of a {kind} device-info; not reported"
             ));
         }
@@ -339,7 +343,7 @@ impl PayloadFields {
         &mut self,
         key: &str,
         context: &dyn fmt::Display,
-        warnings: &mut Vec<String>,
+        warnings: &mut About<'_>,
     ) -> Option<String> {
         self.take(key).string(key, context, warnings)
     }
@@ -350,13 +354,13 @@ impl PayloadFields {
         &mut self,
         key: &str,
         context: &dyn fmt::Display,
-        warnings: &mut Vec<String>,
+        warnings: &mut About<'_>,
     ) -> Option<String> {
         let raw = self.string(key, context, warnings)?;
         if let Some(addr) = PciAddress::parse(&raw) {
             Some(addr.into_string())
         } else {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "{context}: \"{key}\" {raw:?} is not a PCI address; dropped"
             ));
             None
@@ -417,20 +421,20 @@ impl Field<InfoFields> {
     pub(crate) fn decode(
         self,
         context: &dyn fmt::Display,
-        warnings: &mut Vec<String>,
+        warnings: &mut About<'_>,
     ) -> Option<DeviceInfo> {
         let mut f = match self {
             Field::Value(f) if f.is_empty() => return None,
             Field::Value(f) => f,
             Field::Null | Field::Wrong(_) => {
-                warnings.push(format!(
+                warnings.push(format_args!(
                     "{context}: device-info is not an object; device-info ignored"
                 ));
                 return None;
             }
         };
         let Field::Value(kind) = std::mem::take(&mut f.kind) else {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "{context}: device-info has no string \"type\"; device-info ignored"
             ));
             return None;
@@ -440,18 +444,18 @@ impl Field<InfoFields> {
             ..DeviceInfo::default()
         };
         if info.version.is_none() {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "{context}: device-info has no \"version\"; version left null"
             ));
         }
-        let mut payload = |key: &str, warnings: &mut Vec<String>| {
+        let mut payload = |key: &str, warnings: &mut About<'_>| {
             let i = f.payloads.iter().position(|(k, _)| *k == key)?;
             let (_, value) = f.payloads.swap_remove(i);
             match value {
                 Field::Value(p) => Some(p),
                 Field::Null => None,
                 Field::Wrong(_) => {
-                    warnings.push(format!(
+                    warnings.push(format_args!(
                         "{context}: device-info \"{key}\" is not an object; dropped"
                     ));
                     None
@@ -518,7 +522,7 @@ impl Field<InfoFields> {
                 let mut dropped: Vec<&str> = f.payloads.iter().map(|(k, _)| *k).collect();
                 dropped.extend(f.other_keys.iter().map(String::as_str));
                 if !dropped.is_empty() {
-                    warnings.push(format!(
+                    warnings.push(format_args!(
                         "{context}: device-info type {other:?} is not one this library knows; kept as type only, fields {dropped:?} not reported"
                     ));
                 }
@@ -535,14 +539,14 @@ impl Field<InfoFields> {
                 .collect();
             dropped.extend(f.other_keys.iter().map(String::as_str));
             if !dropped.is_empty() {
-                warnings.push(format!(
+                warnings.push(format_args!(
                     "{context}: device-info keys {dropped:?} do not belong to a {} device-info; not reported",
                     info.kind
                 ));
             }
         }
         if info.is_known_type() && !has_payload(&info) {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "{context}: device-info of type {:?} has no \"{}\" object; it does not identify a device",
                 info.kind, info.kind
             ));
@@ -559,20 +563,20 @@ fn vdpa_parent(
     parent: Option<String>,
     device: Option<String>,
     context: &dyn fmt::Display,
-    warnings: &mut Vec<String>,
+    warnings: &mut About<'_>,
 ) -> Option<String> {
     let is_bus_dir = |p: &str| p.trim_end_matches('/') == VDPA_BUS_DIR;
     match (parent, device) {
         (None, device) => device,
         (Some(p), None) if is_bus_dir(&p) => {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "{context}: \"parent-device\" {p:?} is the vDPA bus directory, not a device, and no \"device\" names one; dropped"
             ));
             None
         }
         (Some(p), Some(d)) if is_bus_dir(&p) => Some(d),
         (Some(p), Some(d)) if p != d => {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "{context}: \"device\" {d:?} differs from \"parent-device\" {p:?}; \"parent-device\" is used"
             ));
             Some(p)

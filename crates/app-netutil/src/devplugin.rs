@@ -7,13 +7,14 @@
 //! `{id: {provider: {key: value}}}` that describes the devices but does not
 //! list them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
 use crate::devinfo::json_type;
 use crate::netstatus::json_error_message;
 use crate::pci::DeviceId;
+use crate::warnings::{About, Warnings};
 
 /// The prefix of every device-plugin variable.
 pub const PREFIX: &str = "PCIDEVICE_";
@@ -32,17 +33,56 @@ pub struct ResourceVar {
     pub info: BTreeMap<String, Map<String, Value>>,
 }
 
+/// The longest variable value read, in bytes: the kernel's
+/// `MAX_ARG_STRLEN` (32 pages), so no variable of a real process
+/// environment is longer.
+pub const MAX_VALUE_BYTES: usize = 128 * 1024;
+
+/// The most device-plugin variables read (id lists and `_INFO` together,
+/// in environment order); the rest are counted in one warning.
+pub const MAX_VARIABLES: usize = 1024;
+
+/// The most device ids taken from all device-plugin variables together;
+/// the rest are counted in a warning per variable.
+pub const MAX_DEVICES: usize = 8192;
+
 /// Finds the device-plugin variables in an environment and returns them
-/// sorted by name (byte order), as contract rule 4 takes them.
+/// sorted by name (byte order), as contract rule 4 takes them. Warnings go
+/// to `warnings`, at most [`crate::MAX_WARNINGS_PER_SOURCE`] per variable.
+/// See [`MAX_VALUE_BYTES`], [`MAX_VARIABLES`] and [`MAX_DEVICES`] for the
+/// bounds.
 #[must_use]
 pub fn parse<'a, I>(env: I, warnings: &mut Vec<String>) -> Vec<ResourceVar>
 where
     I: IntoIterator<Item = (&'a str, &'a str)>,
 {
+    let mut w = Warnings::new();
+    let vars = parse_into(env, &mut w);
+    warnings.extend(w.into_vec());
+    vars
+}
+
+/// [`parse`] into the warnings of a collection.
+pub(crate) fn parse_into<'a, I>(env: I, warnings: &mut Warnings) -> Vec<ResourceVar>
+where
+    I: IntoIterator<Item = (&'a str, &'a str)>,
+{
     let mut lists: BTreeMap<&str, &str> = BTreeMap::new();
     let mut infos: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
+    let mut not_read = 0u64;
     for (name, value) in env {
         if !name.starts_with(PREFIX) || name.len() == PREFIX.len() {
+            continue;
+        }
+        if lists.len() + infos.len() >= MAX_VARIABLES {
+            not_read += 1;
+            continue;
+        }
+        if value.len() > MAX_VALUE_BYTES {
+            warnings.push(format!(
+                "environment variable {name} is {} bytes long, more than a process environment can hold ({MAX_VALUE_BYTES}); ignored",
+                value.len()
+            ));
             continue;
         }
         // `_INFO` holds JSON; a resource whose own name ends in `_INFO` still
@@ -55,10 +95,18 @@ where
         }
         lists.insert(name, value);
     }
+    if not_read > 0 {
+        warnings.push(format!(
+            "{not_read} more {PREFIX} variables after the first {MAX_VARIABLES} are not read"
+        ));
+    }
 
     let mut seen: BTreeMap<DeviceId, &str> = BTreeMap::new();
     let mut vars = Vec::with_capacity(lists.len());
     for (&name, &value) in &lists {
+        // Named only when there is something to say about the variable.
+        let named = std::cell::OnceCell::new();
+        let source = || -> &str { named.get_or_init(|| format!("environment variable {name}")) };
         let mut var = ResourceVar {
             name: name.to_owned(),
             ..ResourceVar::default()
@@ -68,33 +116,59 @@ where
                 "environment variable {name} is empty: it lists no device"
             ));
         } else {
+            let mut over = 0u64;
             for (pos, item) in value.split(',').enumerate() {
                 let item_no = pos + 1;
                 if item.trim().is_empty() {
-                    warnings.push(format!(
-                        "environment variable {name}: item {item_no} is empty; ignored"
-                    ));
+                    warnings.about(
+                        source(),
+                        format_args!("{}: item {item_no} is empty; ignored", source()),
+                    );
                     continue;
                 }
                 let Some(id) = DeviceId::parse(item) else {
-                    warnings.push(format!(
-                        "environment variable {name}: item {item_no} {:?} is neither a PCI address nor an auxiliary device name; ignored",
-                        item.trim()
-                    ));
+                    warnings.about(
+                        source(),
+                        format_args!(
+                            "{}: item {item_no} {:?} is neither a PCI address nor an auxiliary device name; ignored",
+                            source(),
+                            item.trim()
+                        ),
+                    );
                     continue;
                 };
                 if let Some(first) = seen.get(&id) {
-                    warnings.push(format!(
-                        "environment variable {name}: device {id} is already listed by {first}; ignored here"
-                    ));
+                    warnings.about(
+                        source(),
+                        format_args!(
+                            "{}: device {id} is already listed by {first}; ignored here",
+                            source()
+                        ),
+                    );
+                    continue;
+                }
+                if seen.len() >= MAX_DEVICES {
+                    over += 1;
                     continue;
                 }
                 seen.insert(id.clone(), name);
                 var.ids.push(id);
             }
+            if over > 0 {
+                warnings.push(format!(
+                    "{}: {over} devices past the first {MAX_DEVICES} of all device-plugin variables are not used",
+                    source()
+                ));
+            }
         }
         if let Some((info_name, info_value)) = infos.remove(name) {
-            var.info = parse_info(info_name, info_value, &var.ids, warnings);
+            let info_source = format!("environment variable {info_name}");
+            var.info = parse_info(
+                info_name,
+                info_value,
+                &var.ids,
+                &mut warnings.source(&info_source),
+            );
         }
         vars.push(var);
     }
@@ -113,13 +187,13 @@ fn parse_info(
     name: &str,
     value: &str,
     ids: &[DeviceId],
-    warnings: &mut Vec<String>,
+    warnings: &mut About<'_>,
 ) -> BTreeMap<String, Map<String, Value>> {
     let mut out = BTreeMap::new();
     let json: Value = match serde_json::from_str(value) {
         Ok(v) => v,
         Err(e) => {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "environment variable {name} is not valid JSON ({} at line {} column {}); device-plugin-info not reported",
                 json_error_message(&e),
                 e.line(),
@@ -129,16 +203,17 @@ fn parse_info(
         }
     };
     let Value::Object(devices) = json else {
-        warnings.push(format!(
+        warnings.push(format_args!(
             "environment variable {name}: expected a JSON object, found {}; ignored",
             json_type(&json)
         ));
         return out;
     };
+    let listed: BTreeSet<&str> = ids.iter().map(DeviceId::as_str).collect();
     for (id, providers) in devices {
         let key = DeviceId::parse(&id).map_or_else(|| id.clone(), |d| d.as_str().to_owned());
         let Value::Object(providers) = providers else {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "environment variable {name}: entry for {id} should be an object, found {}; ignored",
                 json_type(&providers)
             ));
@@ -148,15 +223,15 @@ fn parse_info(
         providers.retain(|provider, inner| {
             let keep = inner.is_object();
             if !keep {
-                warnings.push(format!(
+                warnings.push(format_args!(
                     "environment variable {name}: provider {provider:?} of {id} should be an object, found {}; dropped",
                     json_type(inner)
                 ));
             }
             keep
         });
-        if !ids.iter().any(|d| d.as_str() == key) {
-            warnings.push(format!(
+        if !listed.contains(key.as_str()) {
+            warnings.push(format_args!(
                 "environment variable {name} describes {id}, which its id list does not hold; ignored"
             ));
             continue;

@@ -19,14 +19,15 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::collect::{NetworkStatusState, network_status_state, read_annotations};
-use crate::downward::DownwardMap;
+use crate::downward::Selected;
 use crate::error::Error;
 use crate::model::{DeviceType, Interface, Report};
 use crate::options::Options;
 use crate::pod::{FileKind, PodView};
+use crate::warnings::Warnings;
 
 /// The request annotation Multus reads.
-const NETWORKS_KEY: &str = "k8s.v1.cni.cncf.io/networks";
+pub(crate) const NETWORKS_KEY: &str = "k8s.v1.cni.cncf.io/networks";
 
 /// The outcome of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -158,7 +159,7 @@ pub fn diagnose(pod: &PodView, report: &Report) -> Vec<Check> {
 
 /// The downward-API volume and its `annotations` file; returns the
 /// annotations when they could be read.
-fn podinfo_checks(pod: &PodView, checks: &mut Vec<Check>) -> Option<DownwardMap> {
+fn podinfo_checks(pod: &PodView, checks: &mut Vec<Check>) -> Option<Selected> {
     let display = pod.podinfo_display().trim_end_matches('/').to_owned();
     if pod.podinfo_dir().is_none() {
         checks.push(
@@ -187,13 +188,13 @@ fn podinfo_checks(pod: &PodView, checks: &mut Vec<Check>) -> Option<DownwardMap>
     let file = format!("{display}/annotations");
     match pod.read_podinfo("annotations") {
         Ok(Some(_)) => {
-            let mut ignored = Vec::new();
+            let mut ignored = Warnings::new();
             let map = read_annotations(pod, &mut ignored);
             checks.push(Check::new(
                 "annotations-file",
                 None,
                 Status::Pass,
-                format!("{file}: {} annotations", map.len()),
+                format!("{file}: {} annotations", map.key_count()),
             ));
             Some(map)
         }
@@ -220,7 +221,7 @@ fn podinfo_checks(pod: &PodView, checks: &mut Vec<Check>) -> Option<DownwardMap>
     }
 }
 
-fn network_status_check(annotations: Option<&DownwardMap>, checks: &mut Vec<Check>) {
+fn network_status_check(annotations: Option<&Selected>, checks: &mut Vec<Check>) {
     let Some(annotations) = annotations else {
         checks.push(Check::new(
             "network-status",
@@ -397,15 +398,12 @@ fn hugepage_checks(report: &Report, checks: &mut Vec<Check>) {
         });
         return;
     }
+    let by_size = hp.mounts_by_size();
+    let grants = hp.grants();
     for size in sizes {
         let subject = size.to_string();
-        let mib = hp.grant_mib(size).unwrap_or(0);
-        let at: Vec<&str> = hp
-            .mounts
-            .iter()
-            .filter(|m| m.page_size == size)
-            .map(|m| m.path.as_str())
-            .collect();
+        let mib = grants.get(&size).copied().unwrap_or(0);
+        let at: &[&str] = by_size.get(&size).map_or(&[], Vec::as_slice);
         checks.push(if at.is_empty() {
             Check::new(
                 "hugetlbfs-mounts",
@@ -889,13 +887,24 @@ fn numa_check(report: &Report, checks: &mut Vec<Check>) {
         return;
     }
     let mut problems = Vec::new();
+    let cpu_nodes_text = nodes_text(&cpu_nodes);
+    let mut unlisted = 0usize;
     for (name, node) in &devices {
         if !cpu_nodes.contains(node) {
-            problems.push(format!(
-                "{name} is on NUMA node {node}, the pod's CPUs on node {}",
-                nodes_text(&cpu_nodes)
-            ));
+            // Each problem names the CPUs' nodes: list a bounded number.
+            if problems.len() < crate::MAX_WARNINGS_PER_SOURCE {
+                problems.push(format!(
+                    "{name} is on NUMA node {node}, the pod's CPUs on node {cpu_nodes_text}"
+                ));
+            } else {
+                unlisted += 1;
+            }
         }
+    }
+    if unlisted > 0 {
+        problems.push(format!(
+            "{unlisted} more devices are on a NUMA node without the pod's CPUs"
+        ));
     }
     let device_nodes: BTreeSet<u32> = devices.iter().map(|(_, n)| *n).collect();
     for size in report.hugepages.granted_sizes() {

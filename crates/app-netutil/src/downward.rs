@@ -13,6 +13,7 @@
 use std::collections::BTreeMap;
 
 use crate::goquote;
+use crate::warnings::Warnings;
 
 /// The entries of one downward-API map file: key -> decoded value bytes.
 ///
@@ -21,13 +22,98 @@ use crate::goquote;
 pub type DownwardMap = BTreeMap<String, Vec<u8>>;
 
 /// Parses a downward-API map file. `file` names the file in warnings, which
-/// are appended to `warnings`.
+/// are appended to `warnings` (at most [`crate::MAX_WARNINGS_PER_SOURCE`]
+/// about the file, then a count of the rest).
 #[must_use]
 pub fn parse(data: &[u8], file: &str, warnings: &mut Vec<String>) -> DownwardMap {
+    let mut w = Warnings::new();
+    let (map, _) = scan(data, file, &mut w, |_| true);
+    warnings.extend(w.into_vec());
+    map
+}
+
+/// The entries of a downward-API map file that the library reads.
+#[derive(Debug)]
+pub(crate) struct Selected {
+    /// The kept keys and their values.
+    map: DownwardMap,
+    /// How many lines held a key, repeats of a kept key counted once.
+    keys: usize,
+    /// The keys that were asked for.
+    wanted: &'static [&'static str],
+}
+
+impl Selected {
+    /// No entries (no file).
+    pub(crate) fn none(wanted: &'static [&'static str]) -> Self {
+        Self {
+            map: DownwardMap::new(),
+            keys: 0,
+            wanted,
+        }
+    }
+
+    /// The value of `key`, which must be one of the keys asked for.
+    pub(crate) fn get(&self, key: &str) -> Option<&Vec<u8>> {
+        debug_assert!(
+            self.wanted.contains(&key),
+            "annotation {key} is read but was not asked for"
+        );
+        self.map.get(key)
+    }
+
+    /// Whether `key` (one of the keys asked for) is present.
+    pub(crate) fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Entries given as pairs (for tests).
+    #[cfg(test)]
+    pub(crate) fn from_pairs(pairs: &[(&str, &str)], wanted: &'static [&'static str]) -> Self {
+        Self {
+            map: pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.as_bytes().to_vec()))
+                .collect(),
+            keys: pairs.len(),
+            wanted,
+        }
+    }
+
+    /// How many keys the file holds (a repeated key that is not read counts
+    /// each time).
+    pub(crate) fn key_count(&self) -> usize {
+        self.keys
+    }
+}
+
+/// Parses a downward-API map file keeping only the values of `wanted`:
+/// every line is still checked (and warned about), but the memory kept is
+/// that of the wanted values, whatever the number of other keys.
+pub(crate) fn parse_selected(
+    data: &[u8],
+    file: &str,
+    wanted: &'static [&'static str],
+    warnings: &mut Warnings,
+) -> Selected {
+    let (map, keys) = scan(data, file, warnings, |k| wanted.contains(&k));
+    Selected { map, keys, wanted }
+}
+
+/// The parser: every line is decoded and checked; the entries whose key
+/// `keep` accepts are returned, with the number of lines that held a key
+/// (a repeated kept key counted once).
+fn scan(
+    data: &[u8],
+    file: &str,
+    warnings: &mut Warnings,
+    keep: impl Fn(&str) -> bool,
+) -> (DownwardMap, usize) {
     let mut map = DownwardMap::new();
-    // Where each key was first seen, to name both lines of a repeat; the
-    // keys borrow from `data`.
-    let mut first_line: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut keys = 0usize;
+    // Where each kept key was last seen, to name both lines of a repeat;
+    // the keys borrow from `data`.
+    let mut seen_on: BTreeMap<&str, usize> = BTreeMap::new();
     for (index, raw) in crate::sysfile::split_bytes(data, b'\n').enumerate() {
         let line_no = index + 1;
         let line = raw.strip_suffix(b"\r").unwrap_or(raw);
@@ -35,20 +121,25 @@ pub fn parse(data: &[u8], file: &str, warnings: &mut Vec<String>) -> DownwardMap
             continue;
         }
         let Some(eq) = memchr::memchr(b'=', line) else {
-            warnings.push(format!(
-                "{file} line {line_no}: no '=' in the line; line ignored"
-            ));
+            warnings.about(
+                file,
+                format_args!("{file} line {line_no}: no '=' in the line; line ignored"),
+            );
             continue;
         };
         let Ok(key) = std::str::from_utf8(&line[..eq]) else {
-            warnings.push(format!(
-                "{file} line {line_no}: key is not UTF-8; line ignored"
-            ));
+            warnings.about(
+                file,
+                format_args!("{file} line {line_no}: key is not UTF-8; line ignored"),
+            );
             continue;
         };
         let key = key.trim();
         if key.is_empty() {
-            warnings.push(format!("{file} line {line_no}: empty key; line ignored"));
+            warnings.about(
+                file,
+                format_args!("{file} line {line_no}: empty key; line ignored"),
+            );
             continue;
         }
         let raw_value = &line[eq + 1..];
@@ -56,26 +147,40 @@ pub fn parse(data: &[u8], file: &str, warnings: &mut Vec<String>) -> DownwardMap
             match goquote::unquote(raw_value) {
                 Ok(v) => v,
                 Err(e) => {
-                    warnings.push(format!(
-                        "{file} line {line_no}: value of {key} is not a valid quoted string ({e}); annotation skipped"
-                    ));
+                    warnings.about(
+                        file,
+                        format_args!(
+                            "{file} line {line_no}: value of {key} is not a valid quoted string ({e}); annotation skipped"
+                        ),
+                    );
                     continue;
                 }
             }
         } else {
-            warnings.push(format!(
-                "{file} line {line_no}: value of {key} is not quoted as kubelet writes it; taken as it is"
-            ));
+            warnings.about(
+                file,
+                format_args!(
+                    "{file} line {line_no}: value of {key} is not quoted as kubelet writes it; taken as it is"
+                ),
+            );
             raw_value.to_vec()
         };
-        if let Some(previous) = first_line.insert(key, line_no) {
-            warnings.push(format!(
-                "{file} line {line_no}: key {key} repeats line {previous}; the last value is used"
-            ));
+        if !keep(key) {
+            keys += 1;
+            continue;
+        }
+        match seen_on.insert(key, line_no) {
+            Some(previous) => warnings.about(
+                file,
+                format_args!(
+                    "{file} line {line_no}: key {key} repeats line {previous}; the last value is used"
+                ),
+            ),
+            None => keys += 1,
         }
         map.insert(key.to_owned(), value);
     }
-    map
+    (map, keys)
 }
 
 #[cfg(test)]

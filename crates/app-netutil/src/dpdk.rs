@@ -49,7 +49,7 @@ use crate::model::Report;
 use crate::options::Options;
 use crate::pod::PodView;
 
-pub use options::{DEFAULT_MAX_LCORE, DpdkOptions};
+pub use options::{DEFAULT_MAX_LCORE, DpdkOptions, MAX_MEMORY_MIB};
 pub use version::DpdkVersion;
 
 use version::Spelling;

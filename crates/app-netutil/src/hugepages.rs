@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::pagesize::PageSize;
 use crate::pod::PodView;
+use crate::warnings::Warnings;
 
 /// The variable the injector sets to the container's name.
 pub const CONTAINER_NAME_VAR: &str = "CONTAINER_NAME";
@@ -175,7 +176,7 @@ pub struct ContainerHugepages {
 }
 
 /// Reads every hugepage file of the downward-API directory.
-pub(crate) fn read_downward(pod: &PodView, warnings: &mut Vec<String>) -> Vec<ContainerHugepages> {
+pub(crate) fn read_downward(pod: &PodView, warnings: &mut Warnings) -> Vec<ContainerHugepages> {
     let names = match pod.list_podinfo() {
         Ok(n) => n,
         Err(e) => {
@@ -183,13 +184,18 @@ pub(crate) fn read_downward(pod: &PodView, warnings: &mut Vec<String>) -> Vec<Co
             return Vec::new();
         }
     };
+    // The directory is the source: it can hold any number of files.
+    let dir = pod.podinfo_display().trim_end_matches('/').to_owned();
     let mut containers: BTreeMap<String, ContainerHugepages> = BTreeMap::new();
     for name in names {
         let parsed = match parse_file_name(&name) {
             Ok(Some(p)) => p,
             Ok(None) => continue,
             Err(reason) => {
-                warnings.push(format!("{}/{reason}; ignored", pod.podinfo_display()));
+                warnings.about(
+                    &dir,
+                    format_args!("{}/{reason}; ignored", pod.podinfo_display()),
+                );
                 continue;
             }
         };
@@ -213,7 +219,7 @@ pub(crate) fn read_downward(pod: &PodView, warnings: &mut Vec<String>) -> Vec<Co
                 };
                 map.insert(parsed.size, mib);
             }
-            Err(w) => warnings.push(w),
+            Err(w) => warnings.about_string(&dir, w),
         }
     }
     containers.into_values().collect()

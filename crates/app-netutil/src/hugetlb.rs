@@ -22,7 +22,7 @@
 //! **Host pools.** `/sys/kernel/mm/hugepages/hugepages-<kB>kB/{nr,free}_hugepages`,
 //! and per NUMA node `/sys/devices/system/node/node<N>/hugepages/...`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::cgroup::{CgroupDir, Layout, Version};
 use crate::model::{HostPool, HugetlbfsMount, NodePool};
@@ -31,6 +31,7 @@ use crate::pagesize::PageSize;
 use crate::pod::PodView;
 use crate::sysfile::{self, FileError, ValueError};
 use crate::topology::{NODE_DIR, node_number};
+use crate::warnings::Warnings;
 
 /// The host's pool directory.
 pub const POOL_DIR: &str = "/sys/kernel/mm/hugepages";
@@ -125,7 +126,7 @@ fn mib(bytes: u64) -> u64 {
 fn read_limits(
     pod: &PodView,
     dir: &CgroupDir,
-    warnings: &mut Vec<String>,
+    warnings: &mut Warnings,
 ) -> Option<BTreeMap<PageSize, Option<u64>>> {
     let names = pod.list_dir(&dir.dir)?;
     let mut limits = BTreeMap::new();
@@ -143,7 +144,7 @@ fn read_limits(
             Ok(v) => {
                 limits.insert(size, v);
             }
-            Err(e) => warnings.push(format!("{e}; that limit is left out")),
+            Err(e) => warnings.about(&dir.dir, format_args!("{e}; that limit is left out")),
         }
     }
     Some(limits)
@@ -179,7 +180,7 @@ pub fn combine_limits(
 pub(crate) fn cgroup_limits(
     pod: &PodView,
     layout: &Layout,
-    warnings: &mut Vec<String>,
+    warnings: &mut Warnings,
 ) -> BTreeMap<PageSize, u64> {
     // The controller is bound to one hierarchy: v2 when its files are in
     // the v2 directory, else the v1 `hugetlb` hierarchy. (Directories that
@@ -203,21 +204,25 @@ pub(crate) fn cgroup_limits(
     BTreeMap::new()
 }
 
-/// The hugetlbfs mounts of mountinfo.
+/// The hugetlbfs mounts of mountinfo. A mount point listed more than once
+/// is kept once, where it was last listed.
 pub(crate) fn mounts(
     pod: &PodView,
     layout: &Layout,
-    warnings: &mut Vec<String>,
+    warnings: &mut Warnings,
 ) -> Vec<HugetlbfsMount> {
+    let source = mountinfo::PATH;
     let mut default: Option<Option<PageSize>> = None;
-    let mut out: Vec<HugetlbfsMount> = Vec::new();
+    let mut found: Vec<HugetlbfsMount> = Vec::new();
     for m in layout.mounts.iter().filter(|m| m.fs_type == "hugetlbfs") {
         if m.deleted {
-            warnings.push(format!(
-                "{}: hugetlbfs at {} is marked deleted; mount left out",
-                mountinfo::PATH,
-                m.mount_point
-            ));
+            warnings.about(
+                source,
+                format_args!(
+                    "{source}: hugetlbfs at {} is marked deleted; mount left out",
+                    m.mount_point
+                ),
+            );
             continue;
         }
         let size = match mount_page_size(m) {
@@ -225,35 +230,53 @@ pub(crate) fn mounts(
             Ok(None) => {
                 let d = *default.get_or_insert_with(|| default_size(pod, warnings));
                 let Some(d) = d else {
-                    warnings.push(format!(
-                        "{}: hugetlbfs at {} has no pagesize= option and {MEMINFO} gives no Hugepagesize; mount left out",
-                        mountinfo::PATH,
-                        m.mount_point
-                    ));
+                    warnings.about(
+                        source,
+                        format_args!(
+                            "{source}: hugetlbfs at {} has no pagesize= option and {MEMINFO} gives no Hugepagesize; mount left out",
+                            m.mount_point
+                        ),
+                    );
                     continue;
                 };
                 d
             }
             Err(e) => {
-                warnings.push(format!(
-                    "{}: hugetlbfs at {}: pagesize={}; mount left out",
-                    mountinfo::PATH,
-                    m.mount_point,
-                    e
-                ));
+                warnings.about(
+                    source,
+                    format_args!(
+                        "{source}: hugetlbfs at {}: pagesize={e}; mount left out",
+                        m.mount_point
+                    ),
+                );
                 continue;
             }
         };
-        out.retain(|o| o.path != m.mount_point);
-        out.push(HugetlbfsMount {
+        found.push(HugetlbfsMount {
             path: m.mount_point.clone(),
             page_size: size,
         });
     }
-    out
+    if found.len() < 2 {
+        return found;
+    }
+    // The last listing of each mount point is the one on top.
+    let mut last: HashMap<&str, usize> = HashMap::with_capacity(found.len());
+    for (i, m) in found.iter().enumerate() {
+        last.insert(m.path.as_str(), i);
+    }
+    let keep: Vec<bool> = (0..found.len())
+        .map(|i| last.get(found[i].path.as_str()) == Some(&i))
+        .collect();
+    drop(last);
+    found
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(m, keep)| keep.then_some(m))
+        .collect()
 }
 
-fn default_size(pod: &PodView, warnings: &mut Vec<String>) -> Option<PageSize> {
+fn default_size(pod: &PodView, warnings: &mut Warnings) -> Option<PageSize> {
     match sysfile::read_optional(pod, MEMINFO) {
         Ok(Some(text)) => meminfo_hugepagesize(&text),
         Ok(None) => None,
@@ -265,13 +288,18 @@ fn default_size(pod: &PodView, warnings: &mut Vec<String>) -> Option<PageSize> {
 }
 
 /// Reads `nr_hugepages` and `free_hugepages` of one pool directory.
-fn read_pool(pod: &PodView, dir: &str, warnings: &mut Vec<String>) -> Option<(u64, u64)> {
+fn read_pool(
+    pod: &PodView,
+    dir: &str,
+    source: &str,
+    warnings: &mut Warnings,
+) -> Option<(u64, u64)> {
     let mut read = |name: &str| {
         let path = format!("{dir}/{name}");
         match sysfile::read_u64(pod, &path) {
             Ok(v) => v,
             Err(e) => {
-                warnings.push(format!("{e}; that pool is left out"));
+                warnings.about(source, format_args!("{e}; that pool is left out"));
                 None
             }
         }
@@ -282,18 +310,30 @@ fn read_pool(pod: &PodView, dir: &str, warnings: &mut Vec<String>) -> Option<(u6
 }
 
 /// The host's hugepage pools, with their per-node parts (`node_names`
-/// lists [`NODE_DIR`]).
+/// lists [`NODE_DIR`]). Kernel page sizes are powers of two, so there are
+/// at most a few dozen pools, each read once per node.
 pub(crate) fn host_pools(
     pod: &PodView,
     node_names: Option<&[String]>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Warnings,
 ) -> BTreeMap<PageSize, HostPool> {
     let mut pools = BTreeMap::new();
     for name in pod.list_dir(POOL_DIR).unwrap_or_default() {
         let Some(size) = pool_dir_size(&name) else {
             continue;
         };
-        if let Some((total, free)) = read_pool(pod, &format!("{POOL_DIR}/{name}"), warnings) {
+        if !size.bytes().is_power_of_two() {
+            warnings.about(
+                POOL_DIR,
+                format_args!(
+                    "{POOL_DIR}/{name}: {size} is not a power of two, which no kernel page size is; ignored"
+                ),
+            );
+            continue;
+        }
+        if let Some((total, free)) =
+            read_pool(pod, &format!("{POOL_DIR}/{name}"), POOL_DIR, warnings)
+        {
             pools.insert(
                 size,
                 HostPool {
@@ -318,7 +358,7 @@ pub(crate) fn host_pools(
                 "{NODE_DIR}/{node_name}/hugepages/hugepages-{}kB",
                 size.kib()
             );
-            if let Some((total, free)) = read_pool(pod, &dir, warnings) {
+            if let Some((total, free)) = read_pool(pod, &dir, NODE_DIR, warnings) {
                 pool.numa_nodes.insert(node, NodePool { total, free });
             }
         }

@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+use crate::warnings::About;
+
 /// The canonical form of an Ethernet MAC address: six hex octets separated
 /// by `:` or `-` (one separator throughout, two digits per octet),
 /// surrounding white space ignored, written lower-case with `:`. `None` when
@@ -42,7 +44,7 @@ pub fn infiniband_guid(text: &str) -> Option<String> {
 pub(crate) fn checked_mac(
     raw: Option<String>,
     context: &dyn fmt::Display,
-    warnings: &mut Vec<String>,
+    warnings: &mut About<'_>,
 ) -> Option<String> {
     checked(
         raw,
@@ -58,7 +60,7 @@ pub(crate) fn checked_mac(
 pub(crate) fn checked_guid(
     raw: Option<String>,
     context: &dyn fmt::Display,
-    warnings: &mut Vec<String>,
+    warnings: &mut About<'_>,
 ) -> Option<String> {
     checked(
         raw,
@@ -76,7 +78,7 @@ fn checked(
     canonical: fn(&str) -> Option<String>,
     what: &str,
     context: &dyn fmt::Display,
-    warnings: &mut Vec<String>,
+    warnings: &mut About<'_>,
 ) -> Option<String> {
     let raw = raw?;
     if raw.trim().is_empty() {
@@ -84,7 +86,7 @@ fn checked(
     }
     let value = canonical(&raw);
     if value.is_none() {
-        warnings.push(format!(
+        warnings.push(format_args!(
             "{context}: \"{key}\" {raw:?} is not {what}; left null"
         ));
     }

@@ -10,6 +10,7 @@
 
 use crate::model::PodIdentity;
 use crate::pod::PodView;
+use crate::warnings::Warnings;
 
 /// The downward-API file holding `metadata.name`.
 pub const NAME_FILE: &str = "name";
@@ -25,11 +26,16 @@ pub const MAX_VALUE_BYTES: usize = 253;
 /// cannot be read or holds something that cannot be a name is unknown with
 /// a warning.
 #[must_use]
-pub fn read(pod: &PodView, warnings: &mut Vec<String>) -> PodIdentity {
+pub(crate) fn read(pod: &PodView, warnings: &mut Warnings) -> PodIdentity {
     let mut file = |name: &str| {
         let display = format!("{}/{name}", pod.podinfo_display().trim_end_matches('/'));
         match pod.read_podinfo(name) {
-            Ok(Some(data)) => parse_value(&data, &display, warnings),
+            Ok(Some(data)) => {
+                let mut w = Vec::new();
+                let value = parse_value(&data, &display, &mut w);
+                warnings.extend(w);
+                value
+            }
             Ok(None) => None,
             Err(e) if e.is_not_found() => None,
             Err(e) => {

@@ -1,14 +1,15 @@
 //! Assembling the interface list and matching devices to interfaces
 //! (contract "Order and matching rules" 1-8).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::devinfo::DeviceInfo;
 use crate::devplugin::ResourceVar;
 use crate::model::{DeviceType, Interface, Source};
 use crate::netstatus::NetworkStatusEntry;
 use crate::pci::{DeviceId, PciAddress};
-use crate::userspace::UserspaceInterface;
+use crate::userspace::{self, UserspaceInterface};
+use crate::warnings::Warnings;
 
 /// What the pod's sysfs says backs a kernel interface.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +43,7 @@ struct Pending<'a> {
 pub(crate) fn build(
     inputs: Inputs,
     backing: &mut dyn FnMut(&str) -> Backing,
-    warnings: &mut Vec<String>,
+    warnings: &mut Warnings,
 ) -> Vec<Interface> {
     let Inputs {
         network_status,
@@ -55,6 +56,11 @@ pub(crate) fn build(
     // still the cluster network (Multus attaches it first), so it never
     // receives a device by guess.
     let guard_first = !network_status.is_empty() && !network_status.iter().any(|e| e.default);
+    // Warnings about the network-status entries are about its annotation.
+    let status_source = match source {
+        Source::NetworksStatus => crate::netstatus::NETWORKS_STATUS_SOURCE,
+        _ => crate::netstatus::NETWORK_STATUS_SOURCE,
+    };
     // Rule 1: network-status entries first, in annotation order.
     let mut ifs: Vec<Interface> = network_status
         .into_iter()
@@ -78,7 +84,7 @@ pub(crate) fn build(
             ..Interface::default()
         })
         .collect();
-    warn_duplicate_names(&ifs, warnings);
+    warn_duplicate_names(&ifs, status_source, warnings);
     merge_userspace(&mut ifs, userspace, warnings);
 
     let mut pending: Vec<Pending<'_>> = resources
@@ -98,11 +104,14 @@ pub(crate) fn build(
             continue;
         };
         if let Some(&first) = by_address.get(&addr.key()) {
-            warnings.push(format!(
-                "interfaces {} and {} both name PCI device {addr} in their device-info",
-                label(&ifs[first]),
-                label(iface)
-            ));
+            warnings.about(
+                status_source,
+                format_args!(
+                    "interfaces {} and {} both name PCI device {addr} in their device-info",
+                    label(&ifs[first]),
+                    label(iface)
+                ),
+            );
         } else {
             by_address.insert(addr.key(), index);
         }
@@ -113,12 +122,23 @@ pub(crate) fn build(
         };
         match by_address.get(&addr.key()) {
             Some(&index) => {
-                attach(&mut ifs[index], p.var, p.id, None, warnings);
+                attach(&mut ifs[index], p.var, p.id, None, status_source, warnings);
                 false
             }
             None => true,
         }
     });
+    // Each id is listed once (the variables' duplicates were dropped), so
+    // a PCI address finds at most one pending device.
+    let mut pending_by_address: BTreeMap<u64, usize> = pending
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match p.id {
+            DeviceId::Pci(a) => Some((a.key(), i)),
+            DeviceId::Auxiliary(_) => None,
+        })
+        .collect();
+    let mut taken = vec![false; pending.len()];
 
     // Rule 3: sysfs shows which PCI device backs a kernel interface.
     let mut virtual_ifs = vec![false; ifs.len()];
@@ -139,18 +159,26 @@ pub(crate) fn build(
                     .map(str::to_owned);
                 if let Some(di_addr) = di_addr {
                     if di_addr != addr.as_str() {
-                        warnings.push(format!(
-                            "interface {name}: device-info names PCI device {di_addr}, but sysfs shows {addr}; the device-info is kept"
-                        ));
+                        warnings.about(
+                            status_source,
+                            format_args!(
+                                "interface {name}: device-info names PCI device {di_addr}, but sysfs shows {addr}; the device-info is kept"
+                            ),
+                        );
                     }
                     continue;
                 }
-                if let Some(pos) = pending
-                    .iter()
-                    .position(|p| matches!(p.id, DeviceId::Pci(a) if *a == addr))
-                {
-                    let p = pending.remove(pos);
-                    attach(&mut ifs[index], p.var, p.id, Some(Source::Sysfs), warnings);
+                if let Some(pos) = pending_by_address.remove(&addr.key()) {
+                    taken[pos] = true;
+                    let p = &pending[pos];
+                    attach(
+                        &mut ifs[index],
+                        p.var,
+                        p.id,
+                        Some(Source::Sysfs),
+                        status_source,
+                        warnings,
+                    );
                 }
             }
             Backing::Unknown | Backing::Other => {}
@@ -159,7 +187,10 @@ pub(crate) fn build(
 
     // Rules 4 and 5: remaining ids, in order, to non-default interfaces
     // without a usable device-info, never to a virtual kernel interface.
-    let mut rest = pending.into_iter();
+    let mut rest = pending
+        .into_iter()
+        .zip(taken)
+        .filter_map(|(p, taken)| (!taken).then_some(p));
     for index in 0..ifs.len() {
         let iface = &ifs[index];
         // The first entry of a status that marks none default counts as
@@ -176,17 +207,21 @@ pub(crate) fn build(
             continue;
         }
         let Some(p) = rest.next() else { break };
-        warnings.push(format!(
-            "{}: device {} given to interface {} by position: a guess, since nothing in the pod ties this device to a network",
-            p.var.name,
-            p.id,
-            label(&ifs[index])
-        ));
+        warnings.about(
+            &format!("environment variable {}", p.var.name),
+            format_args!(
+                "{}: device {} given to interface {} by position: a guess, since nothing in the pod ties this device to a network",
+                p.var.name,
+                p.id,
+                label(&ifs[index])
+            ),
+        );
         attach(
             &mut ifs[index],
             p.var,
             p.id,
             Some(Source::Positional),
+            status_source,
             warnings,
         );
     }
@@ -194,7 +229,7 @@ pub(crate) fn build(
     // Rule 6: ids left over become interfaces of their own.
     for p in rest {
         let mut iface = Interface::default();
-        attach(&mut iface, p.var, p.id, None, warnings);
+        attach(&mut iface, p.var, p.id, None, status_source, warnings);
         ifs.push(iface);
     }
 
@@ -235,7 +270,8 @@ fn attach(
     var: &ResourceVar,
     id: &DeviceId,
     how: Option<Source>,
-    warnings: &mut Vec<String>,
+    status_source: &str,
+    warnings: &mut Warnings,
 ) {
     iface.device_id = Some(id.as_str().to_owned());
     iface.resource_env = Some(var.name.clone());
@@ -250,12 +286,15 @@ fn attach(
     match &mut iface.device_info {
         None => iface.device_info = Some(DeviceInfo::synthesized_pci(addr)),
         Some(info) if info.pci_address().is_none() => {
-            warnings.push(format!(
-                "interface {}: its device-info of type {:?} names no PCI address; completed with {addr} from {}",
-                label_parts(iface.interface.as_deref(), iface.network.as_deref()),
-                info.kind,
-                var.name
-            ));
+            warnings.about(
+                status_source,
+                format_args!(
+                    "interface {}: its device-info of type {:?} names no PCI address; completed with {addr} from {}",
+                    label_parts(iface.interface.as_deref(), iface.network.as_deref()),
+                    info.kind,
+                    var.name
+                ),
+            );
             info.complete_with_address(addr);
         }
         Some(_) => {}
@@ -268,14 +307,28 @@ fn attach(
 fn merge_userspace(
     ifs: &mut Vec<Interface>,
     userspace: Vec<UserspaceInterface>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Warnings,
 ) {
+    if userspace.is_empty() {
+        return;
+    }
+    let source = userspace::CONFIGURATION_DATA_SOURCE;
+    // The first interface of each name, as the list grows.
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    for (index, iface) in ifs.iter().enumerate() {
+        if let Some(name) = &iface.interface {
+            by_name.entry(name.clone()).or_insert(index);
+        }
+    }
     for u in userspace {
-        let existing = u.interface.as_deref().and_then(|name| {
-            ifs.iter()
-                .position(|i| i.interface.as_deref() == Some(name))
-        });
+        let existing = u
+            .interface
+            .as_deref()
+            .and_then(|name| by_name.get(name).copied());
         let Some(index) = existing else {
+            if let Some(name) = &u.interface {
+                by_name.entry(name.clone()).or_insert(ifs.len());
+            }
             ifs.push(Interface {
                 interface: u.interface,
                 network: u.network,
@@ -295,12 +348,15 @@ fn merge_userspace(
         match (&iface.device_info, &u.device_info) {
             (Some(ns), Some(us)) if ns.is_usable() => {
                 if !same_device(ns, us) {
-                    warnings.push(format!(
-                        "interface {}: userspace CNI data describes a different device ({}) than network-status ({}); the network-status device-info is used",
-                        label(iface),
-                        describe(us),
-                        describe(ns)
-                    ));
+                    warnings.about(
+                        source,
+                        format_args!(
+                            "interface {}: userspace CNI data describes a different device ({}) than network-status ({}); the network-status device-info is used",
+                            label(iface),
+                            describe(us),
+                            describe(ns)
+                        ),
+                    );
                 }
             }
             (_, Some(_)) => iface.device_info = u.device_info,
@@ -356,14 +412,15 @@ fn describe(d: &DeviceInfo) -> String {
     }
 }
 
-fn warn_duplicate_names(ifs: &[Interface], warnings: &mut Vec<String>) {
+fn warn_duplicate_names(ifs: &[Interface], source: &str, warnings: &mut Warnings) {
     let mut seen = BTreeMap::new();
     for iface in ifs {
         if let Some(name) = &iface.interface {
             if seen.insert(name.as_str(), ()).is_some() {
-                warnings.push(format!(
-                    "network-status lists interface {name} more than once"
-                ));
+                warnings.about(
+                    source,
+                    format_args!("network-status lists interface {name} more than once"),
+                );
             }
         }
     }
@@ -405,7 +462,7 @@ mod tests {
         entries: Vec<NetworkStatusEntry>,
         env: &[(&str, &str)],
     ) -> (Vec<Interface>, Vec<String>) {
-        let mut w = Vec::new();
+        let mut w = Warnings::new();
         let ifs = build(
             Inputs {
                 network_status: entries,
@@ -416,7 +473,7 @@ mod tests {
             &mut |_| Backing::Unknown,
             &mut w,
         );
-        (ifs, w)
+        (ifs, w.into_vec())
     }
 
     #[test]

@@ -16,6 +16,8 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
+use crate::warnings::About;
+
 /// The JSON type of a raw value, as warnings name it.
 pub(crate) fn kind(raw: &RawValue) -> &'static str {
     match raw.get().trim_start().as_bytes().first() {
@@ -145,9 +147,6 @@ pub(crate) enum Elem<'a> {
     Other(&'static str),
 }
 
-/// A JSON array whose object elements are split in the same pass.
-pub(crate) struct Objs<'a>(pub(crate) Vec<Elem<'a>>);
-
 impl<'de> Deserialize<'de> for Elem<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
@@ -186,34 +185,60 @@ impl<'de> Deserialize<'de> for Elem<'de> {
     }
 }
 
-impl<'de> Deserialize<'de> for Objs<'de> {
+/// The first `MAX` elements of a JSON array, and how many it held: the
+/// elements past the cap are checked and skipped, never stored.
+pub(crate) struct Capped<T, const MAX: usize> {
+    /// The first `MAX` elements.
+    pub(crate) items: Vec<T>,
+    /// How many elements the array held.
+    pub(crate) total: usize,
+}
+
+impl<T, const MAX: usize> Capped<T, MAX> {
+    /// How many elements were skipped.
+    pub(crate) fn skipped(&self) -> usize {
+        self.total - self.items.len()
+    }
+}
+
+impl<'de, T: Deserialize<'de>, const MAX: usize> Deserialize<'de> for Capped<T, MAX> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Objs<'de>;
+        struct V<T, const MAX: usize>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>, const MAX: usize> Visitor<'de> for V<T, MAX> {
+            type Value = Capped<T, MAX>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a JSON array")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(8));
-                while let Some(v) = seq.next_element::<Elem<'de>>()? {
-                    items.push(v);
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(8).min(MAX));
+                while items.len() < MAX {
+                    match seq.next_element::<T>()? {
+                        Some(v) => items.push(v),
+                        None => {
+                            let total = items.len();
+                            return Ok(Capped { items, total });
+                        }
+                    }
                 }
-                Ok(Objs(items))
+                let mut total = items.len();
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {
+                    total += 1;
+                }
+                Ok(Capped { items, total })
             }
         }
-        d.deserialize_seq(V)
+        d.deserialize_seq(V::<T, MAX>(std::marker::PhantomData))
     }
 }
 
-/// Parses `text` as an array of objects in one pass. A value that is valid
-/// JSON but not an array gives `Err(Ok(kind))`; invalid JSON gives
-/// `Err(Err(error))`.
-pub(crate) fn parse_objects(
+/// Parses `text` as an array of objects in one pass, keeping the first
+/// `MAX` elements. A value that is valid JSON but not an array gives
+/// `Err(Ok(kind))`; invalid JSON gives `Err(Err(error))`.
+pub(crate) fn parse_objects<const MAX: usize>(
     text: &str,
-) -> Result<Vec<Elem<'_>>, Result<&'static str, serde_json::Error>> {
-    match serde_json::from_str::<Objs<'_>>(text) {
-        Ok(Objs(items)) => Ok(items),
+) -> Result<Capped<Elem<'_>, MAX>, Result<&'static str, serde_json::Error>> {
+    match serde_json::from_str::<Capped<Elem<'_>, MAX>>(text) {
+        Ok(items) => Ok(items),
         Err(e) => match serde_json::from_str::<&RawValue>(text) {
             // Valid JSON after all: the top level is not an array.
             Ok(raw) if !raw.get().trim_start().starts_with('[') => Err(Ok(kind(raw))),
@@ -360,13 +385,13 @@ impl Field<String> {
         self,
         key: &str,
         context: &dyn fmt::Display,
-        warnings: &mut Vec<String>,
+        warnings: &mut About<'_>,
     ) -> Option<String> {
         match self {
             Field::Value(s) if !s.is_empty() => Some(s),
             Field::Value(_) | Field::Null => None,
             Field::Wrong(found) => {
-                warnings.push(format!(
+                warnings.push(format_args!(
                     "{context}: \"{key}\" should be a string, found {found}; dropped"
                 ));
                 None
@@ -382,12 +407,12 @@ impl Field<Vec<Field<String>>> {
         self,
         key: &str,
         context: &dyn fmt::Display,
-        warnings: &mut Vec<String>,
+        warnings: &mut About<'_>,
     ) -> Vec<String> {
         match self {
             Field::Null => Vec::new(),
             Field::Wrong(found) => {
-                warnings.push(format!(
+                warnings.push(format_args!(
                     "{context}: \"{key}\" should be an array of strings, found {found}; dropped"
                 ));
                 Vec::new()
@@ -397,10 +422,10 @@ impl Field<Vec<Field<String>>> {
                 for item in items {
                     match item {
                         Field::Value(s) => out.push(s),
-                        Field::Null => warnings.push(format!(
+                        Field::Null => warnings.push(format_args!(
                             "{context}: an element of \"{key}\" should be a string, found null; dropped"
                         )),
-                        Field::Wrong(found) => warnings.push(format!(
+                        Field::Wrong(found) => warnings.push(format_args!(
                             "{context}: an element of \"{key}\" should be a string, found {found}; dropped"
                         )),
                     }
@@ -418,13 +443,13 @@ impl Field<bool> {
         self,
         key: &str,
         context: &dyn fmt::Display,
-        warnings: &mut Vec<String>,
+        warnings: &mut About<'_>,
     ) -> bool {
         match self {
             Field::Value(b) => b,
             Field::Null => false,
             Field::Wrong(found) => {
-                warnings.push(format!(
+                warnings.push(format_args!(
                     "{context}: \"{key}\" should be a boolean, found {found}; taken as false"
                 ));
                 false
@@ -440,13 +465,13 @@ impl<T> Field<T> {
         self,
         key: &str,
         context: &dyn fmt::Display,
-        warnings: &mut Vec<String>,
+        warnings: &mut About<'_>,
     ) -> Option<T> {
         match self {
             Field::Value(v) => Some(v),
             Field::Null => None,
             Field::Wrong(found) => {
-                warnings.push(format!(
+                warnings.push(format_args!(
                     "{context}: \"{key}\" should be an object, found {found}; dropped"
                 ));
                 None
@@ -498,7 +523,7 @@ impl<'a> Obj<'a> {
         &self,
         key: &str,
         context: &dyn fmt::Display,
-        warnings: &mut Vec<String>,
+        warnings: &mut About<'_>,
     ) -> Option<String> {
         self.field::<String>(key).string(key, context, warnings)
     }
@@ -514,7 +539,7 @@ impl<'a> Obj<'a> {
         &self,
         key: &str,
         context: &dyn fmt::Display,
-        warnings: &mut Vec<String>,
+        warnings: &mut About<'_>,
     ) -> Option<Obj<'a>> {
         let raw = self.get(key)?;
         let field = match Obj::parse(raw) {
@@ -529,6 +554,7 @@ impl<'a> Obj<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::warnings::Warnings;
 
     fn raw(s: &str) -> &RawValue {
         serde_json::from_str(s).unwrap()
@@ -540,7 +566,8 @@ mod tests {
             r#"{"a":"x","b":["1","2"],"c":true,"d":null,"e":"","k\u0065y":"esc","a":"last","n":5}"#,
         );
         let o = Obj::parse(r).unwrap();
-        let mut w = Vec::new();
+        let mut sink = Warnings::new();
+        let mut w = sink.source("ctx");
         assert_eq!(o.string("a", &"ctx", &mut w).as_deref(), Some("last"));
         assert_eq!(o.string("key", &"ctx", &mut w).as_deref(), Some("esc"));
         assert_eq!(
@@ -560,6 +587,7 @@ mod tests {
         );
         assert!(!o.field::<bool>("a").boolean("a", &"ctx", &mut w));
         assert!(o.object("a", &"ctx", &mut w).is_none());
+        let w = sink.into_vec();
         assert_eq!(w.len(), 4, "{w:?}");
         assert!(w[0].contains("a number"));
     }
@@ -567,13 +595,16 @@ mod tests {
     #[test]
     fn mixed_list() {
         let o = Obj::parse(raw(r#"{"ips":["10.0.0.1",7,"fd00::1",null]}"#)).unwrap();
-        let mut w = Vec::new();
+        let mut sink = Warnings::new();
         assert_eq!(
-            o.field::<Vec<Field<String>>>("ips")
-                .string_list("ips", &"net1", &mut w),
+            o.field::<Vec<Field<String>>>("ips").string_list(
+                "ips",
+                &"net1",
+                &mut sink.source("net1")
+            ),
             ["10.0.0.1", "fd00::1"]
         );
-        assert_eq!(w.len(), 2);
+        assert_eq!(sink.len(), 2);
     }
 
     #[test]
@@ -596,7 +627,8 @@ mod tests {
             r#"{"ifName":"a","IFNAME":"b","Config":{"IfType":"memif"},"name":"n","Name":"N"}"#,
         ))
         .unwrap();
-        let mut w = Vec::new();
+        let mut sink = Warnings::new();
+        let mut w = sink.source("ctx");
         assert_eq!(o.string("ifName", &"ctx", &mut w).as_deref(), Some("b"));
         assert_eq!(o.string("name", &"ctx", &mut w).as_deref(), Some("N"));
         let c = o.object("config", &"ctx", &mut w).unwrap();

@@ -59,6 +59,7 @@ pub mod sysfs;
 pub mod topology;
 pub mod userspace;
 pub mod wait;
+mod warnings;
 
 mod collect;
 
@@ -72,3 +73,4 @@ pub use model::{
 pub use options::{LogLevel, Options};
 pub use pagesize::PageSize;
 pub use pci::{DeviceId, PciAddress};
+pub use warnings::MAX_WARNINGS_PER_SOURCE;

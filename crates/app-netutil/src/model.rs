@@ -145,12 +145,9 @@ impl Hugepages {
     /// is given), from the downward-API files.
     #[must_use]
     pub fn own_mib(&self, size: SizeKey) -> Option<u64> {
-        let own = self.own()?;
-        own.limit_mib
-            .get(&size)
-            .or_else(|| own.request_mib.get(&size))
-            .copied()
+        own_amount(self.own()?, size)
     }
+
     /// The MiB of `size` pages this container was granted: its downward-API
     /// amount ([`Hugepages::own_mib`]) when the downward-API files name this
     /// container, else the hugetlb cgroup limit ([`Hugepages::cgroup_limit_mib`]:
@@ -161,19 +158,32 @@ impl Hugepages {
     /// This is the amount DPDK's memory options should use.
     #[must_use]
     pub fn grant_mib(&self, size: PageSize) -> Option<u64> {
-        if self.own().is_some() {
-            if let Some(mib) = self.own_mib(SizeKey::Size(size)) {
-                return Some(mib);
-            }
-        }
-        self.cgroup_limit_mib.get(&size).copied()
+        self.grant_of(self.own(), size)
+    }
+
+    /// [`Hugepages::grant_mib`] with this container's entry already found.
+    fn grant_of(&self, own: Option<&ContainerHugepages>, size: PageSize) -> Option<u64> {
+        own.and_then(|o| own_amount(o, SizeKey::Size(size)))
+            .or_else(|| self.cgroup_limit_mib.get(&size).copied())
     }
 
     /// The page sizes with a non-zero [`Hugepages::grant_mib`], ascending.
     #[must_use]
     pub fn granted_sizes(&self) -> Vec<PageSize> {
+        self.grants()
+            .into_iter()
+            .filter_map(|(s, mib)| (mib > 0).then_some(s))
+            .collect()
+    }
+
+    /// [`Hugepages::grant_mib`] of every page size that has one (zero
+    /// included), found at once: this container's entry is looked up once,
+    /// however many sizes there are.
+    #[must_use]
+    pub fn grants(&self) -> BTreeMap<PageSize, u64> {
+        let own = self.own();
         let mut sizes: Vec<PageSize> = self.cgroup_limit_mib.keys().copied().collect();
-        if let Some(own) = self.own() {
+        if let Some(own) = own {
             sizes.extend(
                 own.limit_mib
                     .keys()
@@ -184,11 +194,31 @@ impl Hugepages {
                     }),
             );
         }
-        sizes.sort_unstable();
-        sizes.dedup();
-        sizes.retain(|s| self.grant_mib(*s).is_some_and(|m| m > 0));
         sizes
+            .into_iter()
+            .filter_map(|s| self.grant_of(own, s).map(|mib| (s, mib)))
+            .collect()
     }
+
+    /// The hugetlbfs mount points by page size, each size's in listed
+    /// order: one pass over the mounts, however many sizes are asked about.
+    #[must_use]
+    pub fn mounts_by_size(&self) -> BTreeMap<PageSize, Vec<&str>> {
+        let mut by_size: BTreeMap<PageSize, Vec<&str>> = BTreeMap::new();
+        for m in &self.mounts {
+            by_size.entry(m.page_size).or_default().push(&m.path);
+        }
+        by_size
+    }
+}
+
+/// A container's downward-API amount of `size`: the limit, else the
+/// request.
+fn own_amount(own: &ContainerHugepages, size: SizeKey) -> Option<u64> {
+    own.limit_mib
+        .get(&size)
+        .or_else(|| own.request_mib.get(&size))
+        .copied()
 }
 
 /// A hugetlbfs mount.

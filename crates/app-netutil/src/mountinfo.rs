@@ -9,6 +9,7 @@
 
 use crate::pod::PodView;
 use crate::sysfile::{self, FileError, ValueError};
+use crate::warnings::Warnings;
 
 /// The file this module reads.
 pub const PATH: &str = "/proc/self/mountinfo";
@@ -191,34 +192,49 @@ pub fn parse(text: &str) -> (Vec<MountEntry>, Vec<ValueError>) {
 /// cannot be found is decoded, so that its problem is reported.
 #[must_use]
 pub fn parse_used(text: &str) -> (Vec<MountEntry>, Vec<ValueError>) {
-    let (mounts, errors) = sysfile::parse_lines(text, |line| match fs_type_of(line) {
-        Some("cgroup" | "cgroup2" | "hugetlbfs") | None => parse_line(line).map(Some),
-        Some(_) => Ok(None),
-    });
-    (mounts.into_iter().flatten().collect(), errors)
+    let mut errors = Vec::new();
+    let mounts = parse_used_with(text, |e| errors.push(e));
+    (mounts, errors)
 }
 
-/// Reads the pod's mountinfo. A missing file gives no mounts and no error
-/// (`Ok(None)`).
-///
-/// # Errors
-///
-/// The read error, and one [`FileError`] per malformed line (the other
-/// lines are still returned).
-pub(crate) fn read(pod: &PodView) -> (Option<Vec<MountEntry>>, Vec<FileError>) {
-    match sysfile::read_optional(pod, PATH) {
-        Ok(Some(text)) => {
-            let (mounts, errors) = parse_used(&text);
-            (
-                Some(mounts),
-                errors
-                    .into_iter()
-                    .map(|e| FileError::value(PATH, e))
-                    .collect(),
-            )
+/// [`parse_used`], handing each error to `on_error` as it is found; the
+/// other mounts take no memory.
+fn parse_used_with(text: &str, mut on_error: impl FnMut(ValueError)) -> Vec<MountEntry> {
+    let mut mounts = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            continue;
         }
-        Ok(None) => (None, Vec::new()),
-        Err(e) => (None, vec![e]),
+        if let Some("cgroup" | "cgroup2" | "hugetlbfs") | None = fs_type_of(line) {
+            match parse_line(line) {
+                Ok(m) => mounts.push(m),
+                Err(reason) => on_error(ValueError::Line {
+                    line: i + 1,
+                    reason,
+                }),
+            }
+        }
+    }
+    mounts
+}
+
+/// Reads the pod's mountinfo: `None` when the file is absent or cannot be
+/// read (a warning then says why). A malformed line is a warning about
+/// the file; the other lines are still used.
+pub(crate) fn read(pod: &PodView, warnings: &mut Warnings) -> Option<Vec<MountEntry>> {
+    match sysfile::read_optional(pod, PATH) {
+        Ok(Some(text)) => Some(parse_used_with(&text, |e| {
+            warnings.about(
+                PATH,
+                format_args!("{}; line ignored", FileError::value(PATH, e)),
+            );
+        })),
+        Ok(None) => None,
+        Err(e) => {
+            warnings.push(format!("{e}; line ignored"));
+            None
+        }
     }
 }
 

@@ -19,6 +19,7 @@
 //! with a warning and the rest of the entry is kept; an entry that is not an
 //! object is dropped with a warning.
 
+use std::collections::HashSet;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -26,7 +27,8 @@ use thiserror::Error;
 
 use crate::devinfo::{DeviceInfo, InfoFields};
 use crate::hwaddr;
-use crate::json::{self, Elem, Field, FromJson, Obj};
+use crate::json::{self, Capped, Elem, Field, FromJson, Obj};
+use crate::warnings::{About, Warnings};
 use serde::de::MapAccess;
 use serde::de::value::MapAccessDeserializer;
 
@@ -35,6 +37,11 @@ pub const NETWORK_STATUS_KEY: &str = "k8s.v1.cni.cncf.io/network-status";
 /// The deprecated key, the only one Multus wrote before 2020 and written
 /// beside the current one until NAD client v1.3.0.
 pub const NETWORKS_STATUS_KEY: &str = "k8s.v1.cni.cncf.io/networks-status";
+
+/// The warnings source of [`NETWORK_STATUS_KEY`].
+pub(crate) const NETWORK_STATUS_SOURCE: &str = "annotation k8s.v1.cni.cncf.io/network-status";
+/// The warnings source of [`NETWORKS_STATUS_KEY`].
+pub(crate) const NETWORKS_STATUS_SOURCE: &str = "annotation k8s.v1.cni.cncf.io/networks-status";
 
 /// DNS settings of an attachment.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,6 +111,14 @@ pub enum NetworkStatusError {
         /// 1-based column of the error.
         column: usize,
     },
+    /// Longer than [`MAX_VALUE_BYTES`].
+    #[error(
+        "{bytes} bytes long, more than the {MAX_VALUE_BYTES} bytes Kubernetes allows for all annotations together"
+    )]
+    TooLarge {
+        /// The value's length.
+        bytes: usize,
+    },
     /// Valid JSON, but not an array of entries.
     #[error("expected a JSON array of network status objects, found {found}")]
     NotAnArray {
@@ -112,17 +127,45 @@ pub enum NetworkStatusError {
     },
 }
 
-/// Parses a network-status value. `key` names the annotation in warnings.
+/// The most network-status entries decoded; the rest are skipped with a
+/// warning. A value as large as Kubernetes allows (256 KiB) holds about
+/// 6,500 entries of a realistic size.
+pub const MAX_ENTRIES: usize = 8192;
+
+/// The longest value decoded, in bytes: Kubernetes' limit for all the
+/// annotations of a pod together (`TotalAnnotationSizeLimitB`, 256 KiB), so
+/// no value the API server accepted is longer.
+pub const MAX_VALUE_BYTES: usize = 256 * 1024;
+
+/// Parses a network-status value. `key` names the annotation in warnings
+/// (at most [`crate::MAX_WARNINGS_PER_SOURCE`], then a count of the rest).
+/// At most [`MAX_ENTRIES`] entries are decoded.
 ///
 /// # Errors
 ///
-/// Returns [`NetworkStatusError`] when the value is not JSON or not an array;
-/// the caller then does not use it.
+/// Returns [`NetworkStatusError`] when the value is not JSON, not an array
+/// or longer than [`MAX_VALUE_BYTES`]; the caller then does not use it.
 pub fn parse(
     value: &[u8],
     key: &str,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<NetworkStatusEntry>, NetworkStatusError> {
+    let mut w = Warnings::new();
+    let source = format!("annotation {key}");
+    let result = parse_about(value, key, &mut w.source(&source));
+    warnings.extend(w.into_vec());
+    result
+}
+
+/// [`parse`] into the warnings of a collection.
+pub(crate) fn parse_about(
+    value: &[u8],
+    key: &str,
+    warnings: &mut About<'_>,
+) -> Result<Vec<NetworkStatusEntry>, NetworkStatusError> {
+    if value.len() > MAX_VALUE_BYTES {
+        return Err(NetworkStatusError::TooLarge { bytes: value.len() });
+    }
     let text = std::str::from_utf8(value).map_err(|e| {
         let before = &value[..e.valid_up_to()];
         NetworkStatusError::InvalidJson {
@@ -146,25 +189,31 @@ pub fn parse(
 }
 
 /// The single-pass decoder; `None` when serde refuses the document.
-fn parse_typed(
-    text: &str,
-    key: &str,
-    warnings: &mut Vec<String>,
-) -> Option<Vec<NetworkStatusEntry>> {
-    let items = serde_json::from_str::<Vec<Field<EntryFields>>>(text).ok()?;
-    let mut entries = Vec::with_capacity(items.len());
-    for (index, item) in items.into_iter().enumerate() {
+fn parse_typed(text: &str, key: &str, warnings: &mut About<'_>) -> Option<Vec<NetworkStatusEntry>> {
+    let items = serde_json::from_str::<Capped<Field<EntryFields>, MAX_ENTRIES>>(text).ok()?;
+    let skipped = items.skipped();
+    let mut entries = Vec::with_capacity(items.items.len());
+    for (index, item) in items.items.into_iter().enumerate() {
         match item {
             Field::Value(fields) => entries.push(fields.decode(key, index, warnings)),
-            Field::Null => warnings.push(format!(
+            Field::Null => warnings.push(format_args!(
                 "{key} entry {index}: expected an object, found null; entry dropped"
             )),
-            Field::Wrong(found) => warnings.push(format!(
+            Field::Wrong(found) => warnings.push(format_args!(
                 "{key} entry {index}: expected an object, found {found}; entry dropped"
             )),
         }
     }
+    warn_skipped(key, skipped, warnings);
     Some(entries)
+}
+
+fn warn_skipped(key: &str, skipped: usize, warnings: &mut About<'_>) {
+    if skipped > 0 {
+        warnings.push(format_args!(
+            "{key}: {skipped} entries after the first {MAX_ENTRIES} are not read"
+        ));
+    }
 }
 
 /// The general decoder: splits each entry into raw fields first, so it
@@ -172,9 +221,9 @@ fn parse_typed(
 fn parse_general(
     text: &str,
     key: &str,
-    warnings: &mut Vec<String>,
+    warnings: &mut About<'_>,
 ) -> Result<Vec<NetworkStatusEntry>, NetworkStatusError> {
-    let items = json::parse_objects(text).map_err(|e| match e {
+    let items = json::parse_objects::<MAX_ENTRIES>(text).map_err(|e| match e {
         Ok(found) => NetworkStatusError::NotAnArray { found },
         Err(e) => NetworkStatusError::InvalidJson {
             message: json_error_message(&e),
@@ -182,12 +231,13 @@ fn parse_general(
             column: e.column(),
         },
     })?;
-    let mut entries = Vec::with_capacity(items.len());
-    for (index, item) in items.into_iter().enumerate() {
+    let skipped = items.skipped();
+    let mut entries = Vec::with_capacity(items.items.len());
+    for (index, item) in items.items.into_iter().enumerate() {
         let obj = match item {
             Elem::Obj(obj) => obj,
             Elem::Other(found) => {
-                warnings.push(format!(
+                warnings.push(format_args!(
                     "{key} entry {index}: expected an object, found {found}; entry dropped"
                 ));
                 continue;
@@ -195,6 +245,7 @@ fn parse_general(
         };
         entries.push(EntryFields::from_obj(&obj).decode(key, index, warnings));
     }
+    warn_skipped(key, skipped, warnings);
     Ok(entries)
 }
 
@@ -279,7 +330,7 @@ impl DnsFields {
         }
     }
 
-    pub(crate) fn decode(self, context: &dyn fmt::Display, warnings: &mut Vec<String>) -> Dns {
+    pub(crate) fn decode(self, context: &dyn fmt::Display, warnings: &mut About<'_>) -> Dns {
         Dns {
             nameservers: self
                 .nameservers
@@ -317,7 +368,7 @@ impl EntryFields {
         }
     }
 
-    fn decode(self, key: &str, index: usize, warnings: &mut Vec<String>) -> NetworkStatusEntry {
+    fn decode(self, key: &str, index: usize, warnings: &mut About<'_>) -> NetworkStatusEntry {
         let mut context = EntryContext {
             key,
             index,
@@ -329,12 +380,16 @@ impl EntryFields {
         let context = &context;
         let mut gateway = self.gateway.string_list("gateway", context, warnings);
         gateway.retain(|gw| is_gateway(gw));
-        for gw in self
+        let routes = self
             .default_route
-            .string_list("default-route", context, warnings)
-        {
-            if is_gateway(&gw) && !gateway.contains(&gw) {
-                gateway.push(gw);
+            .string_list("default-route", context, warnings);
+        if !routes.is_empty() {
+            // A set, so that a long list costs its length, not its square.
+            let mut listed: HashSet<String> = gateway.iter().cloned().collect();
+            for gw in routes {
+                if is_gateway(&gw) && listed.insert(gw.clone()) {
+                    gateway.push(gw);
+                }
             }
         }
         // Warnings come in the order of the fields below.
@@ -345,7 +400,7 @@ impl EntryFields {
             Field::Value(0) | Field::Null => None,
             Field::Value(m) => Some(m),
             Field::Wrong(found) => {
-                warnings.push(format!(
+                warnings.push(format_args!(
                     "{context}: \"mtu\" should be a positive integer, found {found}; dropped"
                 ));
                 None
@@ -399,13 +454,13 @@ fn legacy_device(
     device_info: Option<DeviceInfo>,
     device: Field<InfoFields>,
     context: &dyn fmt::Display,
-    warnings: &mut Vec<String>,
+    warnings: &mut About<'_>,
 ) -> Option<DeviceInfo> {
     let legacy = match device {
         Field::Null => return device_info,
         Field::Value(f) if f.is_empty() => return device_info,
         Field::Wrong(found) => {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "{context}: \"device\" should be a device-info object, found {found}; ignored"
             ));
             return device_info;
@@ -415,7 +470,7 @@ fn legacy_device(
     match (device_info, legacy) {
         (None, legacy) => legacy,
         (Some(info), Some(legacy)) if !info.same_device(&legacy) => {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "{context}: \"device\" (the old name of device-info) describes another device than \"device-info\"; \"device-info\" is used"
             ));
             Some(info)
@@ -428,7 +483,7 @@ fn legacy_device(
 pub(crate) fn decode_dns(
     obj: &Obj<'_>,
     context: &dyn fmt::Display,
-    warnings: &mut Vec<String>,
+    warnings: &mut About<'_>,
 ) -> Dns {
     DnsFields::from_obj(obj).decode(context, warnings)
 }
@@ -445,6 +500,22 @@ mod tests {
     ) {
         let mut w = Vec::new();
         (parse(s.as_bytes(), NETWORK_STATUS_KEY, &mut w), w)
+    }
+
+    #[test]
+    fn sources_name_the_annotations() {
+        assert_eq!(
+            NETWORK_STATUS_SOURCE,
+            format!("annotation {NETWORK_STATUS_KEY}")
+        );
+        assert_eq!(
+            NETWORKS_STATUS_SOURCE,
+            format!("annotation {NETWORKS_STATUS_KEY}")
+        );
+        assert_eq!(
+            crate::userspace::CONFIGURATION_DATA_SOURCE,
+            format!("annotation {}", crate::userspace::CONFIGURATION_DATA_KEY)
+        );
     }
 
     #[test]
@@ -707,11 +778,11 @@ mod tests {
     /// Both decoders give the same entries and warnings on every document
     /// the typed one accepts.
     fn same_both_ways(text: &str) {
-        let (mut w1, mut w2) = (Vec::new(), Vec::new());
-        if let Some(typed) = parse_typed(text, "k", &mut w1) {
-            let general = parse_general(text, "k", &mut w2).unwrap();
+        let (mut w1, mut w2) = (Warnings::new(), Warnings::new());
+        if let Some(typed) = parse_typed(text, "k", &mut w1.source("k")) {
+            let general = parse_general(text, "k", &mut w2.source("k")).unwrap();
             assert_eq!(typed, general, "{text}");
-            assert_eq!(w1, w2, "{text}");
+            assert_eq!(w1.into_vec(), w2.into_vec(), "{text}");
         }
     }
 
@@ -730,8 +801,8 @@ mod tests {
             same_both_ways(text);
         }
         // A repeated key: only the general decoder takes it; the last wins.
-        let mut w = Vec::new();
-        assert!(parse_typed(r#"[{"name":"a","name":"b"}]"#, "k", &mut w).is_none());
+        let mut w = Warnings::new();
+        assert!(parse_typed(r#"[{"name":"a","name":"b"}]"#, "k", &mut w.source("k")).is_none());
         let (r, _) = p(r#"[{"name":"a","name":"b"}]"#);
         assert_eq!(r.unwrap()[0].name.as_deref(), Some("b"));
     }

@@ -27,6 +27,9 @@ pub enum ValueError {
     /// Not a NUMA node number (a non-negative integer or `-1`).
     #[error("{0:?} is not a NUMA node number")]
     NotANumaNode(String),
+    /// A NUMA node number at or above [`crate::topology::MAX_NUMA_NODES`].
+    #[error("node {0} is beyond the {max} nodes a kernel can have", max = crate::topology::MAX_NUMA_NODES)]
+    NumaNodeTooLarge(u64),
     /// Not a PCI id in the kernel's `0x` + four hex digits form.
     #[error("{0:?} is not a PCI id like 0x8086")]
     NotAPciId(String),
@@ -99,6 +102,24 @@ pub fn read_cpulist(pod: &PodView, path: &str) -> Result<Option<Vec<u32>>, FileE
         return Ok(None);
     };
     cpulist::parse(&text)
+        .map(Some)
+        .map_err(|e| FileError::value(path, e.into()))
+}
+
+/// Reads a cpulist file as ranges ([`cpulist::parse_ranges`]); `Ok(None)`
+/// when it does not exist.
+///
+/// # Errors
+///
+/// [`FileError`] when it cannot be read or is not a cpulist.
+pub fn read_cpulist_ranges(
+    pod: &PodView,
+    path: &str,
+) -> Result<Option<Vec<std::ops::RangeInclusive<u32>>>, FileError> {
+    let Some(text) = read_optional(pod, path)? else {
+        return Ok(None);
+    };
+    cpulist::parse_ranges(&text)
         .map(Some)
         .map_err(|e| FileError::value(path, e.into()))
 }
@@ -186,8 +207,19 @@ pub fn parse_lines<T>(
     text: &str,
     parse_line: impl Fn(&str) -> Result<T, String>,
 ) -> (Vec<T>, Vec<ValueError>) {
-    let mut items = Vec::new();
     let mut errors = Vec::new();
+    let items = parse_lines_with(text, parse_line, |e| errors.push(e));
+    (items, errors)
+}
+
+/// [`parse_lines`], handing each error to `on_error` as it is found
+/// instead of collecting them.
+pub(crate) fn parse_lines_with<T>(
+    text: &str,
+    parse_line: impl Fn(&str) -> Result<T, String>,
+    mut on_error: impl FnMut(ValueError),
+) -> Vec<T> {
+    let mut items = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim_end_matches('\r');
         if line.trim().is_empty() {
@@ -195,13 +227,13 @@ pub fn parse_lines<T>(
         }
         match parse_line(line) {
             Ok(item) => items.push(item),
-            Err(reason) => errors.push(ValueError::Line {
+            Err(reason) => on_error(ValueError::Line {
                 line: i + 1,
                 reason,
             }),
         }
     }
-    (items, errors)
+    items
 }
 
 #[cfg(test)]

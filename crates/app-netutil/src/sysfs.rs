@@ -13,6 +13,8 @@ use crate::model::PciDevice;
 use crate::pci::PciAddress;
 use crate::pod::PodView;
 use crate::sysfile::{self, FileError, ValueError};
+use crate::topology::MAX_NUMA_NODES;
+use crate::warnings::Warnings;
 
 /// The PCI device directory of sysfs.
 pub const PCI_DEVICES_DIR: &str = "/sys/bus/pci/devices";
@@ -64,7 +66,8 @@ pub(crate) fn netdev_backing(pod: &PodView, name: &str) -> Backing {
 ///
 /// # Errors
 ///
-/// [`ValueError`] for anything but a node number or `-1`.
+/// [`ValueError`] for anything but a node number or `-1`, and for a node
+/// number at or above [`MAX_NUMA_NODES`] (the node is then unknown).
 pub fn parse_numa_node(text: &str) -> Result<Option<u32>, ValueError> {
     let t = text.trim();
     if t.is_empty() {
@@ -73,11 +76,11 @@ pub fn parse_numa_node(text: &str) -> Result<Option<u32>, ValueError> {
     if t == "-1" {
         return Ok(None);
     }
-    sysfile::parse_u64(t)
-        .ok()
-        .and_then(|n| u32::try_from(n).ok())
-        .map(Some)
-        .ok_or_else(|| ValueError::NotANumaNode(t.to_owned()))
+    let n = sysfile::parse_u64(t).map_err(|_| ValueError::NotANumaNode(t.to_owned()))?;
+    match u32::try_from(n) {
+        Ok(n) if n < MAX_NUMA_NODES => Ok(Some(n)),
+        _ => Err(ValueError::NumaNodeTooLarge(n)),
+    }
 }
 
 /// Parses a PCI `vendor` or `device` file (`0x8086`) into lower case.
@@ -105,7 +108,7 @@ fn attr<T>(
     dir: &str,
     name: &str,
     parse: impl Fn(&str) -> Result<T, ValueError>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Warnings,
 ) -> Option<T> {
     let path = format!("{dir}/{name}");
     let result = match sysfile::read_optional(pod, &path) {
@@ -114,7 +117,7 @@ fn attr<T>(
         Err(e) => Err(e),
     };
     result
-        .map_err(|e| warnings.push(format!("{e}; left out")))
+        .map_err(|e| warnings.about(PCI_DEVICES_DIR, format_args!("{e}; left out")))
         .ok()
 }
 
@@ -132,7 +135,7 @@ fn link_name(pod: &PodView, path: &str) -> Option<String> {
 pub(crate) fn pci_device(
     pod: &PodView,
     addr: &PciAddress,
-    warnings: &mut Vec<String>,
+    warnings: &mut Warnings,
 ) -> Option<PciDevice> {
     let dir = format!("{PCI_DEVICES_DIR}/{addr}");
     // One listing says which attributes and links the device has, so that
@@ -169,9 +172,12 @@ pub(crate) fn pci_device(
         {
             Some(g) => Some(g),
             None => {
-                warnings.push(format!(
-                    "{dir}/iommu_group: leads to {name:?}, not a group number; left out"
-                ));
+                warnings.about(
+                    PCI_DEVICES_DIR,
+                    format_args!(
+                        "{dir}/iommu_group: leads to {name:?}, not a group number; left out"
+                    ),
+                );
                 None
             }
         },
@@ -186,9 +192,10 @@ pub(crate) fn pci_device(
         Some(name) => match PciAddress::parse(&name) {
             Some(a) => Some(a.to_string()),
             None => {
-                warnings.push(format!(
-                    "{dir}/physfn: leads to {name:?}, not a PCI address; left out"
-                ));
+                warnings.about(
+                    PCI_DEVICES_DIR,
+                    format_args!("{dir}/physfn: leads to {name:?}, not a PCI address; left out"),
+                );
                 None
             }
         },
@@ -225,7 +232,14 @@ mod tests {
         assert_eq!(parse_numa_node("0"), Ok(Some(0)));
         assert_eq!(parse_numa_node("-1\n"), Ok(None));
         assert_eq!(parse_numa_node(""), Err(ValueError::Empty));
-        for bad in ["-2", "abc", "1.0", "99999999999", "0x1"] {
+        assert_eq!(parse_numa_node("1023"), Ok(Some(1023)));
+        for big in ["1024", "4294967295", "99999999999"] {
+            assert!(
+                matches!(parse_numa_node(big), Err(ValueError::NumaNodeTooLarge(_))),
+                "{big}"
+            );
+        }
+        for bad in ["-2", "abc", "1.0", "0x1", "18446744073709551616"] {
             assert!(
                 matches!(parse_numa_node(bad), Err(ValueError::NotANumaNode(_))),
                 "{bad}"

@@ -9,10 +9,12 @@
 //! warning naming it.
 
 use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
 
 use crate::cpulist;
 use crate::pod::PodView;
 use crate::sysfile::{self, FileError};
+use crate::warnings::Warnings;
 
 /// The NUMA node directory of sysfs.
 pub const NODE_DIR: &str = "/sys/devices/system/node";
@@ -20,6 +22,12 @@ pub const NODE_DIR: &str = "/sys/devices/system/node";
 pub const CPU_DIR: &str = "/sys/devices/system/cpu";
 /// The parent of [`NODE_DIR`] and [`CPU_DIR`].
 pub const SYSTEM_DIR: &str = "/sys/devices/system";
+
+/// The most NUMA nodes: node ids are below this. It is the largest
+/// `MAX_NUMNODES` the kernel can be built with (`NODES_SHIFT` at most 10);
+/// a larger id in sysfs or a saved report is a warning and an unknown node,
+/// so that no id makes anything allocate in proportion to it.
+pub const MAX_NUMA_NODES: u32 = 1024;
 
 /// The node number of a `node<N>` directory name.
 #[must_use]
@@ -72,60 +80,166 @@ pub fn group_siblings(
     pod_cpus: &[u32],
     mut siblings: impl FnMut(u32) -> Option<Vec<u32>>,
 ) -> Vec<Vec<u32>> {
-    let mut placed = std::collections::BTreeSet::new();
+    group_sibling_ranges(pod_cpus, |cpu| {
+        siblings(cpu).map(|list| list.into_iter().map(|c| c..=c).collect())
+    })
+}
+
+/// [`group_siblings`] with each sibling list given as ranges: each CPU of
+/// the pod is placed once, at a cost that does not depend on the width of
+/// the ranges (a sibling list of `0-65535` for every CPU costs no more than
+/// one of `n`).
+fn group_sibling_ranges(
+    pod_cpus: &[u32],
+    mut siblings: impl FnMut(u32) -> Option<Vec<RangeInclusive<u32>>>,
+) -> Vec<Vec<u32>> {
+    // The pod's CPUs in order, and the placed ones skipped by "next
+    // unplaced position" links with path halving: each CPU is passed over
+    // a near-constant number of times, however the ranges overlap.
+    let mut order: Vec<u32> = pod_cpus.to_vec();
+    order.sort_unstable();
+    order.dedup();
+    let mut next: Vec<usize> = (0..=order.len()).collect();
+    let find = |next: &mut Vec<usize>, mut i: usize| {
+        while next[i] != i {
+            next[i] = next[next[i]];
+            i = next[i];
+        }
+        i
+    };
+    let position = |cpu: u32| order.binary_search(&cpu).ok();
     let mut groups = Vec::new();
     for &cpu in pod_cpus {
-        if placed.contains(&cpu) {
-            continue;
-        }
-        let Some(list) = siblings(cpu) else {
+        let Some(at) = position(cpu) else {
             continue;
         };
-        let mut group = restrict(&list, pod_cpus);
-        if !group.contains(&cpu) {
+        if find(&mut next, at) != at {
+            continue;
+        }
+        let Some(ranges) = siblings(cpu) else {
+            continue;
+        };
+        let mut group = Vec::new();
+        for r in ranges {
+            let from = order.partition_point(|&c| c < *r.start());
+            let to = order.partition_point(|&c| c <= *r.end());
+            let mut i = find(&mut next, from);
+            while i < to {
+                group.push(order[i]);
+                next[i] = i + 1;
+                i = find(&mut next, i + 1);
+            }
+        }
+        if find(&mut next, at) == at {
             // A sibling list should hold the CPU itself; keep it anyway.
             group.push(cpu);
-            group.sort_unstable();
+            next[at] = at + 1;
         }
-        group.retain(|c| !placed.contains(c));
-        placed.extend(group.iter().copied());
+        group.sort_unstable();
         groups.push(group);
     }
     groups.sort_by_key(|g| g.first().copied());
     groups
 }
 
-fn warn(warnings: &mut Vec<String>, e: &FileError, consequence: &str) {
-    warnings.push(format!("{e}; {consequence}"));
+fn warn(warnings: &mut Warnings, source: &str, e: &FileError, consequence: &str) {
+    warnings.about(source, format_args!("{e}; {consequence}"));
+}
+
+/// The names of [`NODE_DIR`] that the library reads: every name that is
+/// not a node directory (`online`, `has_cpu`, ...) and the node directories
+/// below [`MAX_NUMA_NODES`], in node order; a node directory with a larger
+/// number is a warning.
+pub(crate) fn usable_node_names(names: Vec<String>, warnings: &mut Warnings) -> Vec<String> {
+    let mut nodes: Vec<(u32, String)> = Vec::new();
+    let mut others = Vec::new();
+    for name in names {
+        match node_number(&name) {
+            Some(n) if n < MAX_NUMA_NODES => nodes.push((n, name)),
+            Some(_) => warnings.about(
+                NODE_DIR,
+                format_args!(
+                    "{NODE_DIR}/{name}: node number at or above {MAX_NUMA_NODES}, more than the kernel can have (MAX_NUMNODES); node ignored"
+                ),
+            ),
+            None if is_node_dir_name(&name) => warnings.about(
+                NODE_DIR,
+                format_args!("{NODE_DIR}/{name}: not a node number; ignored"),
+            ),
+            None => others.push(name),
+        }
+    }
+    nodes.sort_unstable();
+    nodes.into_iter().map(|(_, n)| n).chain(others).collect()
+}
+
+/// `node` and digits, whether or not they form a node number.
+fn is_node_dir_name(name: &str) -> bool {
+    name.strip_prefix("node")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The positions in the ascending list `pod` of its elements that lie in
+/// `ranges`.
+fn in_ranges<'a>(
+    ranges: &'a [RangeInclusive<u32>],
+    pod: &'a [u32],
+) -> impl Iterator<Item = usize> + 'a {
+    ranges.iter().flat_map(move |r| {
+        let from = pod.partition_point(|&c| c < *r.start());
+        let to = pod.partition_point(|&c| c <= *r.end());
+        from..to.max(from)
+    })
 }
 
 /// NUMA node -> the pod's CPUs on it (nodes without pod CPUs are left out).
-/// `node_names` lists [`NODE_DIR`]; `None` when the pod's sysfs has no node
-/// directory, and then so is the result.
+/// `node_names` lists [`NODE_DIR`] (as [`usable_node_names`] leaves it);
+/// `None` when the pod's sysfs has no node directory, and then so is the
+/// result. A CPU is on one node: a CPU that a later node lists again stays
+/// on the first, with a warning.
 pub(crate) fn numa_nodes(
     pod: &PodView,
     node_names: Option<&[String]>,
     cpus: &[u32],
-    warnings: &mut Vec<String>,
+    warnings: &mut Warnings,
 ) -> Option<BTreeMap<u32, Vec<u32>>> {
     let names = node_names?;
     let mut nodes = BTreeMap::new();
     let mut any = false;
+    // Which of the pod's CPUs (by position in `cpus`) a node already has.
+    let mut placed = vec![false; cpus.len()];
     for name in names {
         let Some(node) = node_number(name) else {
             continue;
         };
         let path = format!("{NODE_DIR}/{name}/cpulist");
-        match sysfile::read_cpulist(pod, &path) {
-            Ok(Some(list)) => {
+        match sysfile::read_cpulist_ranges(pod, &path) {
+            Ok(Some(ranges)) => {
                 any = true;
-                let mine = restrict(&list, cpus);
+                let mut mine = Vec::new();
+                let mut again = 0usize;
+                for i in in_ranges(&ranges, cpus) {
+                    if placed[i] {
+                        again += 1;
+                    } else {
+                        placed[i] = true;
+                        mine.push(cpus[i]);
+                    }
+                }
+                if again > 0 {
+                    warnings.about(
+                        NODE_DIR,
+                        format_args!(
+                            "{path}: {again} of the pod's CPUs are already on another node; they stay there"
+                        ),
+                    );
+                }
                 if !mine.is_empty() {
                     nodes.insert(node, mine);
                 }
             }
             Ok(None) => {}
-            Err(e) => warn(warnings, &e, "node left out"),
+            Err(e) => warn(warnings, NODE_DIR, &e, "node left out"),
         }
     }
     any.then_some(nodes)
@@ -137,16 +251,16 @@ pub(crate) fn numa_nodes(
 pub(crate) fn smt_siblings(
     pod: &PodView,
     cpus: &[u32],
-    warnings: &mut Vec<String>,
+    warnings: &mut Warnings,
 ) -> Option<Vec<Vec<u32>>> {
     let mut any = false;
     let mut absent = false;
-    let groups = group_siblings(cpus, |cpu| {
+    let groups = group_sibling_ranges(cpus, |cpu| {
         if absent {
             return None;
         }
         let path = format!("{CPU_DIR}/cpu{cpu}/topology/thread_siblings_list");
-        match sysfile::read_cpulist(pod, &path) {
+        match sysfile::read_cpulist_ranges(pod, &path) {
             Ok(Some(list)) => {
                 any = true;
                 Some(list)
@@ -157,7 +271,7 @@ pub(crate) fn smt_siblings(
                 None
             }
             Err(e) => {
-                warn(warnings, &e, "its siblings are left out");
+                warn(warnings, CPU_DIR, &e, "its siblings are left out");
                 None
             }
         }
@@ -166,16 +280,12 @@ pub(crate) fn smt_siblings(
 }
 
 /// The pod's CPUs that the kernel isolates; `None` when the file is absent.
-pub(crate) fn isolated(
-    pod: &PodView,
-    cpus: &[u32],
-    warnings: &mut Vec<String>,
-) -> Option<Vec<u32>> {
+pub(crate) fn isolated(pod: &PodView, cpus: &[u32], warnings: &mut Warnings) -> Option<Vec<u32>> {
     let path = format!("{CPU_DIR}/isolated");
     match sysfile::read_cpulist(pod, &path) {
         Ok(list) => list.map(|l| restrict(&l, cpus)),
         Err(e) => {
-            warn(warnings, &e, "isolated CPUs unknown");
+            warnings.push(format!("{e}; isolated CPUs unknown"));
             None
         }
     }
@@ -183,13 +293,13 @@ pub(crate) fn isolated(
 
 /// Whether the pod's CPUs are dedicated (see [`exclusive_of`]); warns when
 /// they are every online CPU.
-pub(crate) fn exclusive(pod: &PodView, cpus: &[u32], warnings: &mut Vec<String>) -> Option<bool> {
+pub(crate) fn exclusive(pod: &PodView, cpus: &[u32], warnings: &mut Warnings) -> Option<bool> {
     let path = format!("{CPU_DIR}/online");
     let online = match sysfile::read_cpulist(pod, &path) {
         Ok(Some(l)) => l,
         Ok(None) => return None,
         Err(e) => {
-            warn(warnings, &e, "whether the CPUs are dedicated is unknown");
+            warnings.push(format!("{e}; whether the CPUs are dedicated is unknown"));
             return None;
         }
     };

@@ -13,19 +13,26 @@
 //! and `ContainerId` are the same keys as `ifName`, `name` and
 //! `containerId`. This reader matches keys the same way.
 
+use std::collections::HashSet;
+
 use serde_json::value::RawValue;
 
 use crate::devinfo::DeviceInfo;
-use crate::downward::DownwardMap;
-use crate::json::{self, Arr, Obj};
+use crate::downward::Selected;
+use crate::json::{self, Arr, Capped, Obj};
 use crate::model::{DeviceType, Interface, Route};
-use crate::netstatus::{Dns, decode_dns, json_error_message};
+use crate::netstatus::{Dns, MAX_VALUE_BYTES, decode_dns, json_error_message};
 use crate::pod::PodView;
+use crate::warnings::{About, Warnings};
 
 /// Annotation holding the interfaces' configuration.
 pub const CONFIGURATION_DATA_KEY: &str = "userspace/configuration-data";
+/// The warnings source of [`CONFIGURATION_DATA_KEY`].
+pub(crate) const CONFIGURATION_DATA_SOURCE: &str = "annotation userspace/configuration-data";
 /// Annotation holding the container directory of the socket files.
 pub const MAPPED_DIR_KEY: &str = "userspace/mapped-dir";
+/// The warnings source of [`MAPPED_DIR_KEY`].
+pub(crate) const MAPPED_DIR_SOURCE: &str = "annotation userspace/mapped-dir";
 /// The spelling of [`MAPPED_DIR_KEY`] that the userspace CNI's examples and
 /// its `SharedDir` documentation tell users to write by hand.
 pub const MAPPED_DIR_ALIAS_KEY: &str = "userspace/mappedDir";
@@ -42,6 +49,9 @@ pub const MAX_CONFIG_FILES: usize = 256;
 /// A `configData-*.json` file larger than this is not read (one interface's
 /// data is a few KiB).
 pub const MAX_CONFIG_FILE_BYTES: u64 = 1 << 20;
+/// The most interfaces decoded from one annotation value or file; the rest
+/// are skipped with a warning.
+pub const MAX_ENTRIES: usize = crate::netstatus::MAX_ENTRIES;
 
 /// One interface described by the userspace CNI.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -105,13 +115,13 @@ impl SocketDir {
     }
 
     /// `file` in the directory; an absolute `file` is returned as it is.
-    pub fn resolve(&mut self, file: &str, warnings: &mut Vec<String>) -> String {
+    pub(crate) fn resolve(&mut self, file: &str, warnings: &mut About<'_>) -> String {
         let dir = match &self.annotated {
             Some(d) => d.as_str(),
             None => {
                 if !file.starts_with('/') && !self.warned {
                     self.warned = true;
-                    warnings.push(format!(
+                    warnings.push(format_args!(
                         "annotation {MAPPED_DIR_KEY} is missing: socket files are taken to be in the userspace CNI default {DEFAULT_MAPPED_DIR}"
                     ));
                 }
@@ -125,8 +135,7 @@ impl SocketDir {
 /// The mapped directory the annotations give: `userspace/mapped-dir`, else
 /// `userspace/mappedDir`. A value that is not an absolute path is not used
 /// (warning). `None` when neither annotation gives a usable directory.
-#[must_use]
-pub fn mapped_dir(annotations: &DownwardMap, warnings: &mut Vec<String>) -> Option<String> {
+pub(crate) fn mapped_dir(annotations: &Selected, warnings: &mut Warnings) -> Option<String> {
     let value = |key: &str| {
         annotations
             .get(key)
@@ -183,8 +192,11 @@ pub struct UserspaceData {
 /// Reads the pod's userspace CNI data: the configuration-data annotation,
 /// then (when a mapped-dir annotation names the shared directory) every
 /// `configData-*.json` file in that directory, sorted by name.
-#[must_use]
-pub fn read(pod: &PodView, annotations: &DownwardMap, warnings: &mut Vec<String>) -> UserspaceData {
+pub(crate) fn read(
+    pod: &PodView,
+    annotations: &Selected,
+    warnings: &mut Warnings,
+) -> UserspaceData {
     let dir = mapped_dir(annotations, warnings);
     let mut data = UserspaceData {
         present: dir.is_some()
@@ -198,9 +210,9 @@ pub fn read(pod: &PodView, annotations: &DownwardMap, warnings: &mut Vec<String>
         data.present = true;
         entries = parse_entries(
             value,
-            &format!("annotation {CONFIGURATION_DATA_KEY}"),
+            CONFIGURATION_DATA_SOURCE,
             &mut data.socket_dir,
-            warnings,
+            &mut warnings.source(CONFIGURATION_DATA_SOURCE),
         );
     }
     if let Some(dir) = &dir {
@@ -208,12 +220,15 @@ pub fn read(pod: &PodView, annotations: &DownwardMap, warnings: &mut Vec<String>
         data.present |= !files.is_empty();
         for path in files {
             match pod.read(&path, MAX_CONFIG_FILE_BYTES) {
-                Ok(bytes) => entries.extend(parse_entries(
-                    &bytes,
-                    &format!("file {path}"),
-                    &mut data.socket_dir,
-                    warnings,
-                )),
+                Ok(bytes) => {
+                    let what = format!("file {path}");
+                    entries.extend(parse_entries(
+                        &bytes,
+                        &what,
+                        &mut data.socket_dir,
+                        &mut warnings.source(&what),
+                    ));
+                }
                 Err(e) => warnings.push(format!("{e}; userspace CNI data in it not used")),
             }
         }
@@ -223,7 +238,7 @@ pub fn read(pod: &PodView, annotations: &DownwardMap, warnings: &mut Vec<String>
 }
 
 /// The `configData-*.json` files of `dir`, as pod paths sorted by name.
-fn config_files(pod: &PodView, dir: &str, warnings: &mut Vec<String>) -> Vec<String> {
+fn config_files(pod: &PodView, dir: &str, warnings: &mut Warnings) -> Vec<String> {
     let Some(names) = pod.list_dir(dir) else {
         return Vec::new();
     };
@@ -256,14 +271,17 @@ pub fn parse(
     mapped_dir: Option<&str>,
     warnings: &mut Vec<String>,
 ) -> Vec<UserspaceInterface> {
+    let mut w = Warnings::new();
     let mut dir = SocketDir::new(mapped_dir);
     let entries = parse_entries(
         value,
-        &format!("annotation {CONFIGURATION_DATA_KEY}"),
+        CONFIGURATION_DATA_SOURCE,
         &mut dir,
-        warnings,
+        &mut w.source(CONFIGURATION_DATA_SOURCE),
     );
-    dedupe(entries, warnings)
+    let out = dedupe(entries, &mut w);
+    warnings.extend(w.into_vec());
+    out
 }
 
 /// One parsed entry and where it was found, for warnings about repeats.
@@ -279,8 +297,15 @@ fn parse_entries(
     value: &[u8],
     what: &str,
     dir: &mut SocketDir,
-    warnings: &mut Vec<String>,
+    warnings: &mut About<'_>,
 ) -> Vec<Entry> {
+    if value.len() > MAX_VALUE_BYTES {
+        warnings.push(format_args!(
+            "{what} is {} bytes long, more than the {MAX_VALUE_BYTES} bytes Kubernetes allows for all annotations together; not used",
+            value.len()
+        ));
+        return Vec::new();
+    }
     let raw = match std::str::from_utf8(value)
         .map_err(|_| "invalid UTF-8".to_owned())
         .and_then(|t| {
@@ -295,22 +320,24 @@ fn parse_entries(
         }) {
         Ok(v) => v,
         Err(e) => {
-            warnings.push(format!("{what} is not valid JSON ({e}); not used"));
+            warnings.push(format_args!("{what} is not valid JSON ({e}); not used"));
             return Vec::new();
         }
     };
     let single = raw.get().trim_start().starts_with('{');
-    let items = if let Ok(Arr(items)) = serde_json::from_str::<Arr<'_>>(raw.get()) {
-        items
-    } else if single {
-        vec![raw]
-    } else {
-        warnings.push(format!(
-            "{what}: expected a JSON array, found {}; not used",
-            json::kind(raw)
-        ));
-        return Vec::new();
-    };
+    let (items, skipped) =
+        if let Ok(items) = serde_json::from_str::<Capped<&RawValue, MAX_ENTRIES>>(raw.get()) {
+            let skipped = items.skipped();
+            (items.items, skipped)
+        } else if single {
+            (vec![raw], 0)
+        } else {
+            warnings.push(format_args!(
+                "{what}: expected a JSON array, found {}; not used",
+                json::kind(raw)
+            ));
+            return Vec::new();
+        };
     let mut out = Vec::with_capacity(items.len());
     for (index, item) in items.into_iter().enumerate() {
         let origin = if single {
@@ -319,7 +346,7 @@ fn parse_entries(
             format!("{what} entry {index}")
         };
         let Some(obj) = Obj::parse_go(item) else {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "{origin}: expected an object, found {}; entry dropped",
                 json::kind(item)
             ));
@@ -329,6 +356,11 @@ fn parse_entries(
             out.push(Entry { origin, iface });
         }
     }
+    if skipped > 0 {
+        warnings.push(format_args!(
+            "{what}: {skipped} entries after the first {MAX_ENTRIES} are not read"
+        ));
+    }
     out
 }
 
@@ -337,7 +369,7 @@ fn entry(
     obj: &Obj<'_>,
     origin: &str,
     dir: &mut SocketDir,
-    warnings: &mut Vec<String>,
+    warnings: &mut About<'_>,
 ) -> Option<UserspaceInterface> {
     let interface = obj.string("ifName", &origin, warnings);
     let context = match &interface {
@@ -350,12 +382,12 @@ fn entry(
         ..UserspaceInterface::default()
     };
     match obj.get("config") {
-        None => warnings.push(format!(
+        None => warnings.push(format_args!(
             "{context}: no \"config\" object; the interface has no device"
         )),
         Some(_) => match obj.object("config", &context, warnings) {
             Some(config) => iface.device_info = device_info(&config, &context, dir, warnings),
-            None => warnings.push(format!("{context}: the interface has no device")),
+            None => warnings.push(format_args!("{context}: the interface has no device")),
         },
     }
     if let Some(result) = obj.object("ipResult", &context, warnings) {
@@ -371,11 +403,11 @@ fn entry(
             .as_ref()
             .is_some_and(DeviceInfo::is_usable)
         {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "{context}: no \"ifName\"; kept as a device without an interface name"
             ));
         } else {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "{context}: no \"ifName\" and no device; entry dropped"
             ));
             return None;
@@ -388,25 +420,28 @@ fn entry(
 /// replaces the earlier one (the CNI appends to its annotation, so a retried
 /// ADD leaves both), with a warning naming the one dropped. Entries without
 /// a name are all kept. The order is that of the entries kept.
-fn dedupe(entries: Vec<Entry>, warnings: &mut Vec<String>) -> Vec<UserspaceInterface> {
+fn dedupe(entries: Vec<Entry>, warnings: &mut Warnings) -> Vec<UserspaceInterface> {
     // From the end: the first time a name is seen there is its last entry.
     let mut keep = vec![true; entries.len()];
-    let mut seen: std::collections::BTreeMap<&str, ()> = std::collections::BTreeMap::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for (i, e) in entries.iter().enumerate().rev() {
-        let Some(name) = e.iface.interface.as_deref() else {
-            continue;
-        };
-        if seen.insert(name, ()).is_some() {
-            keep[i] = false;
-            warnings.push(format!(
-                "userspace CNI data describes interface {name} more than once; {} is replaced by a later entry",
-                e.origin
-            ));
+        if let Some(name) = e.iface.interface.as_deref() {
+            keep[i] = seen.insert(name);
         }
     }
-    // The warnings in input order.
-    let first_new = warnings.len() - keep.iter().filter(|k| !**k).count();
-    warnings[first_new..].reverse();
+    // The warnings in input order, each about the source that lost.
+    for (e, k) in entries.iter().zip(&keep) {
+        if !k {
+            let name = e.iface.interface.as_deref().unwrap_or_default();
+            warnings.about(
+                e.origin.split(" entry ").next().unwrap_or(&e.origin),
+                format_args!(
+                    "userspace CNI data describes interface {name} more than once; {} is replaced by a later entry",
+                    e.origin
+                ),
+            );
+        }
+    }
     let mut out = Vec::with_capacity(entries.len());
     for (e, k) in entries.into_iter().zip(keep) {
         if k {
@@ -420,23 +455,23 @@ fn device_info(
     config: &Obj<'_>,
     context: &str,
     dir: &mut SocketDir,
-    warnings: &mut Vec<String>,
+    warnings: &mut About<'_>,
 ) -> Option<DeviceInfo> {
     let iftype = config.string("iftype", &context, warnings);
-    let sub = |name: &str, warnings: &mut Vec<String>| {
+    let sub = |name: &str, warnings: &mut About<'_>| {
         config.object(name, &format_args!("{context} config"), warnings)
     };
     match iftype.as_deref() {
         Some("vhostuser") => {
             let ctx = format_args!("{context} config vhost");
             let vhost = sub("vhost", warnings);
-            let get = |key: &str, warnings: &mut Vec<String>| {
+            let get = |key: &str, warnings: &mut About<'_>| {
                 vhost.as_ref().and_then(|v| v.string(key, &ctx, warnings))
             };
             let mode = get("mode", warnings);
             let group = get("group", warnings);
             let Some(file) = get("socketfile", warnings) else {
-                warnings.push(format!(
+                warnings.push(format_args!(
                     "{context}: vhostuser interface has no socketfile; the interface has no device"
                 ));
                 return None;
@@ -450,13 +485,13 @@ fn device_info(
         Some("memif") => {
             let ctx = format_args!("{context} config memif");
             let memif = sub("memif", warnings);
-            let get = |key: &str, warnings: &mut Vec<String>| {
+            let get = |key: &str, warnings: &mut About<'_>| {
                 memif.as_ref().and_then(|m| m.string(key, &ctx, warnings))
             };
             let role = get("role", warnings);
             let mode = get("mode", warnings);
             let Some(file) = get("socketfile", warnings) else {
-                warnings.push(format!(
+                warnings.push(format_args!(
                     "{context}: memif interface has no socketfile; the interface has no device"
                 ));
                 return None;
@@ -468,13 +503,13 @@ fn device_info(
             ))
         }
         Some(other) => {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "{context}: iftype {other:?} is neither vhostuser nor memif; the interface has no device"
             ));
             None
         }
         None => {
-            warnings.push(format!(
+            warnings.push(format_args!(
                 "{context}: config has no \"iftype\"; the interface has no device"
             ));
             None
@@ -487,13 +522,13 @@ fn objects<'a>(
     obj: &Obj<'a>,
     key: &str,
     context: &dyn std::fmt::Display,
-    warnings: &mut Vec<String>,
+    warnings: &mut About<'_>,
 ) -> Vec<Obj<'a>> {
     let Some(raw) = obj.get(key).filter(|r| r.get().trim() != "null") else {
         return Vec::new();
     };
     let Ok(Arr(items)) = serde_json::from_str::<Arr<'a>>(raw.get()) else {
-        warnings.push(format!(
+        warnings.push(format_args!(
             "{context}: \"{key}\" should be an array, found {}; dropped",
             json::kind(raw)
         ));
@@ -503,7 +538,7 @@ fn objects<'a>(
     for item in items {
         match Obj::parse(item) {
             Some(o) => out.push(o.folding(obj.folds())),
-            None => warnings.push(format!(
+            None => warnings.push(format_args!(
                 "{context}: an element of \"{key}\" should be an object; dropped"
             )),
         }
@@ -523,7 +558,7 @@ fn cni_result(
     result: &Obj<'_>,
     entry: &mut UserspaceInterface,
     context: &str,
-    warnings: &mut Vec<String>,
+    warnings: &mut About<'_>,
 ) {
     let ctx = format!("{context} ipResult");
     for ip in objects(result, "ips", &ctx, warnings) {
@@ -533,7 +568,8 @@ fn cni_result(
             entry.ips.push(addr);
         }
     }
-    let mut quiet = Vec::new();
+    let mut quiet_sink = Warnings::new();
+    let mut quiet = quiet_sink.source("");
     let ifaces = objects(result, "interfaces", &ctx, &mut quiet);
     let mut chosen = None;
     for iface in &ifaces {
@@ -569,7 +605,7 @@ fn cni_result(
                     entry.routes.push(route);
                 }
             }
-            None => warnings.push(format!("{ctx}: a route without \"dst\"; dropped")),
+            None => warnings.push(format_args!("{ctx}: a route without \"dst\"; dropped")),
         }
     }
     if let Some(dns) = result.object("dns", &ctx, &mut quiet) {
@@ -586,7 +622,7 @@ fn cni_result(
 pub(crate) fn resolve_relative_paths(
     ifs: &mut [Interface],
     userspace: &mut UserspaceData,
-    warnings: &mut Vec<String>,
+    warnings: &mut Warnings,
 ) {
     for iface in ifs {
         let label = match (&iface.interface, &iface.network) {
@@ -614,7 +650,9 @@ pub(crate) fn resolve_relative_paths(
                 "{label}: device-info vdpa path {path:?} is not an absolute path; kept as given and left out of DPDK arguments"
             ));
         } else if userspace.present {
-            let resolved = userspace.socket_dir.resolve(path, warnings);
+            let resolved = userspace
+                .socket_dir
+                .resolve(path, &mut warnings.source(MAPPED_DIR_SOURCE));
             warnings.push(format!(
                 "{label}: device-info {kind} path {path:?} is relative; taken to be {resolved:?} in the userspace CNI directory"
             ));
@@ -853,13 +891,10 @@ mod tests {
 
     #[test]
     fn mapped_dir_annotations() {
-        let map = |pairs: &[(&str, &str)]| -> DownwardMap {
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.as_bytes().to_vec()))
-                .collect()
+        let map = |pairs: &[(&str, &str)]| -> Selected {
+            Selected::from_pairs(pairs, crate::collect::ANNOTATION_KEYS)
         };
-        let mut w = Vec::new();
+        let mut w = Warnings::new();
         assert_eq!(
             mapped_dir(
                 &map(&[(MAPPED_DIR_ALIAS_KEY, "/var/lib/cni/usrspcni/")]),

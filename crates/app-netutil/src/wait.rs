@@ -216,7 +216,7 @@ pub fn pending(pod: &PodView, report: &Report, wait: &WaitOptions) -> Vec<String
         }
         NetworkStatusState::Absent
     } else {
-        let mut ignored = Vec::new();
+        let mut ignored = crate::warnings::Warnings::new();
         let state = network_status_state(&read_annotations(pod, &mut ignored));
         if wait.require_network_status {
             match &state {

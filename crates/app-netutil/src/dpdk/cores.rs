@@ -8,6 +8,7 @@ use super::version::Spelling;
 use super::{DpdkError, DpdkOptions, Given};
 use crate::cpulist;
 use crate::model::Report;
+use crate::topology::MAX_NUMA_NODES;
 
 /// Pushes the lcore arguments.
 pub(super) fn push(
@@ -78,10 +79,22 @@ pub(super) fn push(
 
     // Workers: CPUs on the devices' NUMA nodes first, then the others,
     // each in ascending order.
+    // CPU -> its node (the lowest node that lists it), built once: looking
+    // each CPU up in every node's list costs the square of the CPUs.
+    let mut cpu_node: Vec<(u32, u32)> = cpus
+        .numa_nodes
+        .iter()
+        .flatten()
+        .filter(|&(&node, _)| node < MAX_NUMA_NODES)
+        .flat_map(|(&node, node_cpus)| node_cpus.iter().map(move |&cpu| (cpu, node)))
+        .collect();
+    cpu_node.sort_unstable();
+    cpu_node.dedup_by_key(|&mut (cpu, _)| cpu);
     let node_of = |cpu: u32| {
-        cpus.numa_nodes
-            .as_ref()
-            .and_then(|m| m.iter().find(|(_, cs)| cs.contains(&cpu)).map(|(n, _)| *n))
+        cpu_node
+            .binary_search_by_key(&cpu, |&(c, _)| c)
+            .ok()
+            .map(|i| cpu_node[i].1)
     };
     let local = |cpu: u32| node_of(cpu).is_some_and(|n| device_nodes.contains(&n));
     let mut others: Vec<u32> = list.iter().copied().filter(|&c| c != main).collect();

@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 use super::version::{DpdkVersion, Spelling};
 use super::{DpdkError, DpdkOptions, Given};
 use crate::model::{DeviceType, Interface, Report};
-use crate::pci::PciAddress;
+use crate::pci::{DeviceId, PciAddress};
+use crate::topology::MAX_NUMA_NODES;
 
 /// Drivers through which DPDK drives a PCI device: the VFIO and UIO
 /// drivers, and the bifurcated NVIDIA/Mellanox drivers, whose DPDK PMDs
@@ -20,6 +21,36 @@ const DPDK_DRIVERS: &[&str] = &[
 
 /// The longest UNIX socket path (`sizeof(sun_path) - 1`).
 const MAX_SOCKET_PATH: usize = 107;
+
+/// The first character of `value` that DPDK's devargs parser (`rte_kvargs`)
+/// would read as syntax — `,` ends a pair, `=` splits one, `[` ... `]` is a
+/// list that swallows the pairs after it — or that no argument should
+/// carry: a control character (a newline, NUL). A value taken from the pod
+/// with such a character is left out, never passed.
+pub(crate) fn devarg_problem(value: &str) -> Option<char> {
+    value
+        .chars()
+        .find(|&c| matches!(c, ',' | '=' | '[' | ']') || c.is_control())
+}
+
+/// The first control character of a path given as an argument of its own
+/// (`--huge-dir`): a newline would split it in shell output, a NUL in every
+/// output.
+pub(crate) fn path_problem(value: &str) -> Option<char> {
+    value.chars().find(|c| c.is_control())
+}
+
+/// A character in words, for warnings.
+pub(crate) fn describe_char(c: char) -> String {
+    match c {
+        ',' => "a comma".to_owned(),
+        '=' => "'='".to_owned(),
+        '[' | ']' => format!("'{c}'"),
+        '\0' => "a NUL byte".to_owned(),
+        '\n' => "a newline".to_owned(),
+        c => format!("the control character U+{:04X}", u32::from(c)),
+    }
+}
 
 /// The device part of the EAL arguments.
 #[derive(Debug, Default)]
@@ -163,12 +194,28 @@ pub(super) fn plan(
         let iface = c.iface;
         let name = label(iface);
         let node = iface.pci_device.as_ref().and_then(|p| p.numa_node);
+        if let Some(n) = node.filter(|&n| n >= MAX_NUMA_NODES) {
+            // Only a saved report can hold one (collection refuses them).
+            warnings.push(format!(
+                "{name}: NUMA node {n} is beyond the {MAX_NUMA_NODES} nodes a kernel can have; taken as unknown"
+            ));
+        }
+        let node = node.filter(|&n| n < MAX_NUMA_NODES);
         match iface.device_type {
             DeviceType::Pci => {
-                let Some(addr) = iface.pci_address() else {
+                let Some(raw) = iface.pci_address() else {
                     warnings.push(format!("{name}: PCI device without an address; left out"));
                     continue;
                 };
+                // A collected report holds normalised addresses; a saved
+                // one may hold anything.
+                let Some(addr) = PciAddress::parse(raw) else {
+                    warnings.push(format!(
+                        "{name}: PCI address {raw:?} is not a PCI address; left out"
+                    ));
+                    continue;
+                };
+                let addr = addr.as_str();
                 if !pci_driver_ok(iface, &name, c.explicit, warnings) {
                     continue;
                 }
@@ -185,6 +232,12 @@ pub(super) fn plan(
                     warnings.push(format!("{name}: auxiliary device without an id; left out"));
                     continue;
                 };
+                if !matches!(DeviceId::parse(id), Some(DeviceId::Auxiliary(_))) {
+                    warnings.push(format!(
+                        "{name}: device id {id:?} is not an auxiliary device name; left out"
+                    ));
+                    continue;
+                }
                 if sp.older_than(DpdkVersion::V21_08) {
                     warnings.push(format!(
                         "{name}: DPDK's auxiliary bus (for sub-functions) exists since 21.08; the target release cannot use it"
@@ -209,7 +262,7 @@ pub(super) fn plan(
                 push_mac(&mut vdev, iface, &name, warnings);
                 plan.args
                     .push(format!("--vdev={}", with_devargs(vdev, &c.devargs)));
-                if let Some(n) = node {
+                if let Some(n) = node.filter(|&n| n < MAX_NUMA_NODES) {
                     plan.numa_nodes.insert(n);
                 }
             }
@@ -377,9 +430,10 @@ fn vdpa_path<'a>(iface: &'a Interface, name: &str, warnings: &mut Vec<String>) -
         ));
         return None;
     }
-    if path.contains(',') {
+    if let Some(c) = devarg_problem(path) {
         warnings.push(format!(
-            "{name}: path {path:?} contains a comma, which devargs cannot carry; left out"
+            "{name}: path {path:?} contains {}, which devargs cannot carry; left out",
+            describe_char(c)
         ));
         return None;
     }
@@ -403,9 +457,10 @@ fn socket_path<'a>(
         ));
         return None;
     }
-    if path.contains(',') {
+    if let Some(c) = devarg_problem(path) {
         warnings.push(format!(
-            "{name}: socket path {path:?} contains a comma, which devargs cannot carry; left out"
+            "{name}: socket path {path:?} contains {}, which devargs cannot carry; left out",
+            describe_char(c)
         ));
         return None;
     }

@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::devices::{DevicePlan, join_nodes};
+use super::devices::{DevicePlan, describe_char, join_nodes, path_problem};
+use super::options::MAX_MEMORY_MIB;
 use super::version::{DpdkVersion, Spelling};
 use super::{DpdkOptions, Given};
 use crate::hugepages::{ContainerHugepages, SizeKey};
@@ -133,6 +134,15 @@ fn push_amount(
     args: &mut Vec<String>,
     warnings: &mut Vec<String>,
 ) {
+    if total > MAX_MEMORY_MIB {
+        // EAL reads `-m` with atoi(): a larger amount wraps around. No
+        // machine has this much memory: it came from a broken or hostile
+        // grant.
+        warnings.push(format!(
+            "the hugepage grant of {total} MiB is more than EAL can take ({MAX_MEMORY_MIB} MiB): no memory amount; give one"
+        ));
+        return;
+    }
     let page_mib = match size {
         Some(SizeKey::Size(ps)) => ps.bytes() >> 20,
         _ => 0,
@@ -195,7 +205,14 @@ fn push_huge_dir(
     };
     let mounts = &report.hugepages.mounts;
     match mounts.iter().find(|m| m.page_size == ps) {
-        Some(m) => args.push(format!("--huge-dir={}", m.path)),
+        Some(m) => match path_problem(&m.path) {
+            None => args.push(format!("--huge-dir={}", m.path)),
+            Some(c) => warnings.push(format!(
+                "the hugetlbfs mount {:?} contains {}, which no argument may carry: no --huge-dir, EAL looks for one itself",
+                m.path,
+                describe_char(c)
+            )),
+        },
         None if !mounts.is_empty() => warnings.push(format!(
             "no hugetlbfs mount of page size {ps} (mounted: {}): no --huge-dir, EAL looks for one itself",
             mounts

@@ -6,6 +6,12 @@ use crate::pagesize::PageSize;
 /// DPDK's default `RTE_MAX_LCORE`: lcore ids must be below it.
 pub const DEFAULT_MAX_LCORE: u32 = 128;
 
+/// The largest hugepage amount passed, in MiB: EAL reads `-m` with
+/// `atoi()`, so a larger number wraps around (and no machine has 2 PiB of
+/// hugepages). A larger grant in the report is a warning and no `-m`; a
+/// larger [`DpdkOptions::memory_mib`] is an error.
+pub const MAX_MEMORY_MIB: u64 = i32::MAX as u64;
+
 /// How to build EAL arguments from a report.
 ///
 /// One options type serves the library, the command-line tool and the C
@@ -231,6 +237,36 @@ impl DpdkOptions {
         }
         if self.memory_mib == Some(0) {
             return bad("the hugepage memory must be at least 1 MiB".to_owned());
+        }
+        if let Some(mib) = self.memory_mib.filter(|&m| m > MAX_MEMORY_MIB) {
+            return bad(format!(
+                "{mib} MiB of hugepage memory is more than EAL can take ({MAX_MEMORY_MIB} MiB)"
+            ));
+        }
+        // No argument may hold a NUL byte: it would end the string in C and
+        // split the argument in `--format nul` output. The user's own
+        // values are otherwise passed as given.
+        let nul = |what: &str, v: &str| {
+            if v.contains('\0') {
+                Err(DpdkError::InvalidOption(format!(
+                    "{what} {v:?} contains a NUL byte, which no argument can carry"
+                )))
+            } else {
+                Ok(())
+            }
+        };
+        for a in &self.extra_args {
+            nul("EAL argument", a)?;
+        }
+        for (target, args) in &self.devargs {
+            nul("devargs target", target)?;
+            nul("devargs", args)?;
+        }
+        for n in self.networks.iter().chain(&self.interfaces) {
+            nul("selection", n)?;
+        }
+        if let Some(d) = &self.huge_dir {
+            nul("hugetlbfs directory", d)?;
         }
         if self.networks.iter().any(|n| n.trim().is_empty()) {
             return bad("an empty network name selects nothing".to_owned());

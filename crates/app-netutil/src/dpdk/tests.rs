@@ -12,6 +12,7 @@ use crate::model::{
 };
 use crate::pagesize::PageSize;
 use crate::pci::PciAddress;
+use crate::topology::MAX_NUMA_NODES;
 
 // ---- report builders -------------------------------------------------
 
@@ -1684,4 +1685,272 @@ fn fixture_hugepages_of_this_container_only() {
         DpdkOptions::new().page_size(size("2Mi")),
     );
     assert_eq!(eal.args[3..5], ["-m", "512"]);
+}
+
+// ---- hostile values (issue 11) -------------------------------------------
+
+/// Every devargs value taken from the pod that holds a character DPDK's
+/// kvargs would read as syntax, or a control character, leaves its device
+/// out with a warning naming the device and the character; the other
+/// devices keep their exact arguments.
+#[test]
+fn pod_devargs_values_with_syntax_characters_are_refused() {
+    let cases = [
+        ("/x/net1=path=/tmp/attacker.sock", "'='"),
+        ("/x/a,server=1", "a comma"),
+        ("/x/[a", "'['"),
+        ("/x/a]", "']'"),
+        ("/x/a\nb", "a newline"),
+        ("/x/a\0-d/tmp/evil.so", "a NUL byte"),
+        ("/x/a\u{1b}[31m", "the control character U+001B"),
+        ("/x/a\u{7f}", "the control character U+007F"),
+        ("/x/a\u{85}", "the control character U+0085"),
+    ];
+    for (path, what) in cases {
+        let mut bad_vdpa = vdpa("net2", Some("vhost"), Some(path));
+        bad_vdpa.interface = Some("net2".to_owned());
+        let r = plain(vec![
+            vhost("net1", Some("client"), "/run/vhu/net1.sock"),
+            vhost("net3", Some("server"), path),
+            memif("net4", Some("master"), None, path),
+            bad_vdpa,
+        ]);
+        let eal = run(&r, &opts());
+        assert_eq!(
+            eal.args,
+            with_base(&[
+                "--single-file-segments",
+                "--vdev=virtio_user0,path=/run/vhu/net1.sock",
+                "--no-pci"
+            ]),
+            "{path:?}"
+        );
+        for name in [
+            "net3 (default/vhost-net)",
+            "net4 (default/memif-net)",
+            "net2",
+        ] {
+            assert!(
+                eal.warnings.iter().any(|w| w.starts_with(name)
+                    && w.contains(&format!(
+                        "contains {what}, which devargs cannot carry; left out"
+                    ))),
+                "{name} {path:?}: {:?}",
+                eal.warnings
+            );
+        }
+        assert!(eal.args.iter().all(|a| !a.contains('\0')));
+    }
+}
+
+/// Values the kvargs parser reads literally pass unchanged: spaces, `:`,
+/// `;`, quotes, `%`, non-ASCII letters.
+#[test]
+fn pod_devargs_values_without_syntax_characters_pass() {
+    let path = "/run/vhu/a b:c;d'e\"f%g\u{e9}.sock";
+    let r = plain(vec![vhost("net1", Some("client"), path)]);
+    let eal = run(&r, &opts());
+    assert_eq!(
+        eal.args,
+        with_base(&[
+            "--single-file-segments",
+            &format!("--vdev=virtio_user0,path={path}"),
+            "--no-pci"
+        ])
+    );
+}
+
+/// A saved report can hold anything where a PCI address or an auxiliary
+/// device name belongs: it never reaches `-a`.
+#[test]
+fn saved_report_device_names_are_checked() {
+    let mut bad_pci = pci("net1", "default/a", "0000:3b:02.4", Some("vfio-pci"), None);
+    if let Some(p) = bad_pci.device_info.as_mut().and_then(|d| d.pci.as_mut()) {
+        p.pci_address = Some("0000:3b:02.4,class=eth".to_owned());
+    }
+    let r = plain(vec![
+        bad_pci,
+        aux("mlx5_core.sf.4,representor=[0-65535]"),
+        pci("net2", "default/b", "0000:3b:02.5", Some("vfio-pci"), None),
+        aux("mlx5_core.sf.5"),
+    ]);
+    let eal = run(&r, &opts());
+    assert_eq!(
+        eal.args,
+        with_base(&["-a", "0000:3b:02.5", "-a", "auxiliary:mlx5_core.sf.5"])
+    );
+    assert!(has_warning(&eal, "is not a PCI address; left out"));
+    assert!(has_warning(
+        &eal,
+        "is not an auxiliary device name; left out"
+    ));
+}
+
+/// The user's own devargs and extra arguments are passed as given, `=`
+/// and `[` included; a NUL byte in any of them is an error.
+#[test]
+fn user_values_pass_as_given_except_nul() {
+    let r = plain(vec![pci(
+        "net1",
+        "default/a",
+        "0000:3b:02.4",
+        Some("vfio-pci"),
+        None,
+    )]);
+    let o = opts()
+        .devargs("net1", "representor=[0-3],x=y=z")
+        .extra_arg("--log-level=lib.eal:debug");
+    assert_eq!(
+        argv(&r, &o),
+        with_base(&[
+            "-a",
+            "0000:3b:02.4,representor=[0-3],x=y=z",
+            "--log-level=lib.eal:debug"
+        ])
+    );
+    for bad in [
+        opts().extra_arg("-d\0/tmp/evil.so"),
+        opts().devargs("net1", "a=1\0b"),
+        opts().huge_dir("/mnt/h\0uge"),
+        opts().interface("net1\0"),
+    ] {
+        let e = eal_args(&r, &bad).unwrap_err().to_string();
+        assert!(e.contains("NUL byte"), "{e}");
+    }
+}
+
+/// A hugetlbfs mount point with a newline, NUL or other control character
+/// (mountinfo escapes them as `\012`, `\000`) is never passed.
+#[test]
+fn huge_dir_with_control_characters_is_refused() {
+    for (path, what) in [
+        ("/dev/huge\npages", "a newline"),
+        ("/dev/huge\0-d/tmp/evil.so", "a NUL byte"),
+        ("/dev/huge\tpages", "the control character U+0009"),
+    ] {
+        let r = report(
+            Some(cpus(&[2, 3])),
+            with_mounts(hugepages("app", &[("2Mi", 512)]), &[(path, "2Mi")]),
+            vec![eth0()],
+        );
+        let eal = run(&r, &opts());
+        assert_eq!(
+            eal.args,
+            [
+                "-l",
+                "2-3",
+                "--main-lcore=2",
+                "-m",
+                "512",
+                "--file-prefix=pod-1_app",
+                "--no-pci"
+            ]
+        );
+        assert!(
+            has_warning(
+                &eal,
+                &format!("contains {what}, which no argument may carry")
+            ),
+            "{:?}",
+            eal.warnings
+        );
+    }
+    // A mount point with a comma or '=' is an ordinary path here.
+    let r = report(
+        Some(cpus(&[2, 3])),
+        with_mounts(
+            hugepages("app", &[("2Mi", 512)]),
+            &[("/dev/huge,x=1", "2Mi")],
+        ),
+        vec![eth0()],
+    );
+    assert!(
+        run(&r, &opts())
+            .args
+            .contains(&"--huge-dir=/dev/huge,x=1".to_owned())
+    );
+}
+
+/// A NUMA node id from a saved report beyond what a kernel can have is an
+/// unknown node: no `--socket-mem` list of four billion entries.
+#[test]
+fn huge_numa_node_is_unknown() {
+    for node in [MAX_NUMA_NODES, u32::MAX] {
+        let r = plain(vec![pci(
+            "net1",
+            "default/a",
+            "0000:3b:02.4",
+            Some("vfio-pci"),
+            Some(node),
+        )]);
+        let eal = run(&r, &opts());
+        assert_eq!(eal.args, with_base(&["-a", "0000:3b:02.4"]));
+        assert!(has_warning(&eal, &format!("NUMA node {node} is beyond")));
+    }
+    // The largest valid node still gets its list.
+    let r = plain(vec![pci(
+        "net1",
+        "default/a",
+        "0000:3b:02.4",
+        Some("vfio-pci"),
+        Some(MAX_NUMA_NODES - 1),
+    )]);
+    let eal = run(&r, &opts());
+    let mem = eal
+        .args
+        .iter()
+        .find(|a| a.starts_with("--socket-mem="))
+        .unwrap();
+    assert_eq!(mem.split(',').count(), MAX_NUMA_NODES as usize);
+    assert!(mem.ends_with(",1024"));
+    // Nodes of the CPUs from a saved report beyond the bound are ignored.
+    let mut r = plain(vec![pci(
+        "net1",
+        "default/a",
+        "0000:3b:02.4",
+        Some("vfio-pci"),
+        Some(0),
+    )]);
+    r.cpus = Some(numa_cpus(&[(u32::MAX, &[2, 3]), (0, &[4, 5])]));
+    let eal = run(&r, &opts());
+    assert_eq!(&eal.args[..3], ["-l", "2-5", "--main-lcore=2"]);
+}
+
+/// A grant that no machine has gives a warning and no `-m`; the user's
+/// own amount beyond EAL's `atoi()` is an error.
+#[test]
+fn memory_amounts_beyond_eal_are_refused() {
+    for mib in [u64::MAX, MAX_MEMORY_MIB + 1] {
+        let r = report(
+            Some(cpus(&[2, 3])),
+            hugepages("app", &[("2Mi", mib)]),
+            vec![eth0()],
+        );
+        let eal = run(&r, &opts());
+        assert_eq!(
+            eal.args,
+            [
+                "-l",
+                "2-3",
+                "--main-lcore=2",
+                "--file-prefix=pod-1_app",
+                "--no-pci"
+            ]
+        );
+        assert!(
+            has_warning(&eal, "more than EAL can take"),
+            "{:?}",
+            eal.warnings
+        );
+    }
+    let r = report(
+        Some(cpus(&[2, 3])),
+        hugepages("app", &[("1Mi", MAX_MEMORY_MIB)]),
+        vec![eth0()],
+    );
+    assert!(run(&r, &opts()).args.contains(&MAX_MEMORY_MIB.to_string()));
+    let e = eal_args(&r, &opts().memory_mib(MAX_MEMORY_MIB + 1))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("more than EAL can take"), "{e}");
 }
