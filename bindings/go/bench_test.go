@@ -66,9 +66,9 @@ func BenchmarkLibraryCollect(b *testing.B) {
 	}
 }
 
-// Collecting and decoding the library's JSON (the design Collect
-// replaced): the library's JSON writer and the decoding, instead of the
-// getters.
+// Collecting and decoding the library's JSON with encoding/json, what
+// Collect does on its fallback path (and the design it replaced): the
+// library's JSON writer and the decoding, instead of the getters.
 func BenchmarkCollectViaJSON(b *testing.B) {
 	for _, name := range benchPods {
 		root := testpods.Pod(b, name)

@@ -24,6 +24,7 @@ static netutil_status appnetutil_set_go_log(netutil_options *o, uintptr_t handle
 import "C"
 
 import (
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"runtime/cgo"
@@ -259,12 +260,12 @@ func collect(opts Options, keep bool) (*Report, error) {
 
 	var r Report
 	if tapeOK == 0 || !readTape(&tape, &r) {
-		// What the getters cannot tell apart, the JSON can. The decoder
-		// copies the text first, so the report may be freed afterwards.
+		// What the getters cannot tell apart, the JSON can. encoding/json
+		// copies what it keeps, so the report may be freed afterwards.
 		r = Report{}
 		var n C.size_t
 		text := C.netutil_report_json(cr, &n)
-		err = decodeReport(unsafe.Slice((*byte)(unsafe.Pointer(text)), int(n)), &r)
+		err = json.Unmarshal(unsafe.Slice((*byte)(unsafe.Pointer(text)), int(n)), &r)
 	}
 	if err != nil || !keep {
 		C.netutil_report_free(cr)

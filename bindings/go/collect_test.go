@@ -188,6 +188,47 @@ func TestCollectFixturePods(t *testing.T) {
 			},
 		},
 		{
+			pod: "userspace_vhost_group_and_host_local_routes", cpuset: "4-7", source: CPUSourceProcStatus, noWarnings: true,
+			check: func(t *testing.T, r *Report) {
+				eth0, net1 := r.Interfaces[0], r.Interfaces[1]
+				if eth0.Routes == nil || len(eth0.Routes) != 0 {
+					t.Errorf("eth0 routes %#v, want empty", eth0.Routes)
+				}
+				want := []Route{{Dst: "192.168.0.0/16", GW: str("10.10.5.1")}, {Dst: "3ffe:ffff:0:01ff::1/64"}}
+				if !reflect.DeepEqual(net1.Routes, want) {
+					t.Errorf("net1 routes %+v", net1.Routes)
+				}
+				if v := net1.DeviceInfo.VhostUser; v == nil || v.Group != "hugetlbfs" || v.Mode != "server" {
+					t.Errorf("vhost-user payload %+v", v)
+				}
+			},
+		},
+		{
+			pod: "pod_identity_downward_atomic_writer", cpuset: "4-7", source: CPUSourceProcStatus, noWarnings: true,
+			check: func(t *testing.T, r *Report) {
+				want := Pod{Hostname: str("dpdk-app-6f9c7d5b8-x2kqv"), Name: str("dpdk-app-6f9c7d5b8-x2kqv"),
+					Namespace: str("cnf-telco"), UID: str("8d3f6c2a-41b7-4e0d-9a55-2c7e1f0b6d93")}
+				if !reflect.DeepEqual(r.Pod, want) {
+					t.Errorf("pod %s %s %s %s", deref(r.Pod.Hostname), deref(r.Pod.Name), deref(r.Pod.Namespace), deref(r.Pod.UID))
+				}
+			},
+		},
+		{
+			pod: "multi_net_spec_infiniband_single_gateway", cpuset: "4-7", source: CPUSourceProcStatus, noWarnings: true,
+			check: func(t *testing.T, r *Report) {
+				ib0 := r.Interfaces[2]
+				if ib0.IfName() != "ib0" || deref(ib0.InfinibandGUID) != "80:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22" || ib0.MAC != nil {
+					t.Errorf("ib0: %s guid %s mac %s", ib0.IfName(), deref(ib0.InfinibandGUID), deref(ib0.MAC))
+				}
+				if r.Interfaces[0].InfinibandGUID != nil || deref(r.Interfaces[0].MAC) != "02:11:22:33:44:54" {
+					t.Errorf("eth5: guid %s mac %s", deref(r.Interfaces[0].InfinibandGUID), deref(r.Interfaces[0].MAC))
+				}
+				if r.Pod.Name != nil || r.Pod.Namespace != nil || r.Pod.UID != nil {
+					t.Errorf("a pod without the downward-API files name, namespace, uid: %+v", r.Pod)
+				}
+			},
+		},
+		{
 			pod: "malformed_json_network_status", cpuset: "4-7", source: CPUSourceProcStatus,
 			check: func(t *testing.T, r *Report) {
 				if len(r.Warnings) == 0 || !strings.Contains(strings.Join(r.Warnings, "\n"), "network-status") {

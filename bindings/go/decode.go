@@ -2,45 +2,24 @@ package appnetutil
 
 import (
 	"encoding/json"
-	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
 )
 
-// decodeReport decodes contract JSON into r: quickly for JSON shaped as the
-// library writes it, with encoding/json for anything else. Collect uses it
-// when the library's getters cannot say exactly what the JSON says (see
-// tape.go), and the quick decoder also reads each device-plugin-info the
-// getters give as JSON text.
+// The C API gives a device-plugin-info as JSON text (it is free-form:
+// provider -> key -> any value). Collect decodes it with the quick decoder
+// below, several times faster than encoding/json's reflection, which
+// accepts only what it is sure encoding/json decodes to the same value:
+// objects without a key given twice, strings that are valid UTF-8 without
+// lone surrogates, values validated as encoding/json validates them. On
+// anything else it gives up, and Collect decodes the whole report from the
+// library's JSON with encoding/json (tape.go), so the result is always
+// encoding/json's. FuzzQuickDecode checks exactly that.
 //
-// The quick decoder below (several times faster than encoding/json's
-// reflection) accepts only what it is sure encoding/json decodes to the
-// same value: every key exactly one of the type's field names, each once,
-// every value of the field's JSON type, numbers as plain non-negative
-// integers, strings that are valid UTF-8 without lone surrogates. On
-// anything else it gives up and encoding/json decodes the whole document,
-// so the result, and any error, are always encoding/json's.
-// FuzzQuickDecode checks exactly that.
-//
-// Strings are substrings of one copy of the document, so decoding
-// allocates little.
-func decodeReport(data []byte, r *Report) error {
-	if q, ok := quickDecode(data); ok {
-		*r = q
-		return nil
-	}
-	return json.Unmarshal(data, r)
-}
-
-// quickDecode is the quick decoder alone: false when it gives up.
-func quickDecode(data []byte) (Report, bool) {
-	d := quick{s: string(data)}
-	var r Report
-	if !d.report(&r) {
-		return Report{}, false
-	}
-	return r, true
-}
+// Raw values are cut from one copy of the text, so decoding allocates
+// little. The rest of the report comes from the C getters (tape.c), not
+// from JSON: a key added to the contract needs nothing here unless the C
+// API gives it as JSON text too.
 
 // quick is the state of the quick decoder: the document and a position.
 // Every method returns false when the input is not what it accepts.
@@ -97,27 +76,22 @@ func (d *quick) end() bool {
 	return d.i == len(d.s)
 }
 
-// object reads an object, calling field for each key with the position
-// at its value; field consumes the value and returns the key's bit (0 for
-// a map key), so that a field given twice is refused.
-func (d *quick) object(field func(key string) (bit uint64, ok bool)) bool {
+// mapObject reads an object, calling entry for each key with the position
+// at its value; entry consumes the value. A key given twice would make
+// encoding/json merge or replace entries: the callers compare the size of
+// the map they fill with the number of entries read.
+func (d *quick) mapObject(entry func(key string) bool) bool {
 	if !d.eat('{') {
 		return false
 	}
 	if d.eat('}') {
 		return true
 	}
-	var seen uint64
 	for {
 		key, ok := d.str()
-		if !ok || !d.eat(':') {
+		if !ok || !d.eat(':') || !entry(key) {
 			return false
 		}
-		bit, ok := field(key)
-		if !ok || bit&seen != 0 {
-			return false
-		}
-		seen |= bit
 		if d.eat('}') {
 			return true
 		}
@@ -125,13 +99,6 @@ func (d *quick) object(field func(key string) (bit uint64, ok bool)) bool {
 			return false
 		}
 	}
-}
-
-// mapObject reads an object whose keys are not field names (a map). A
-// key given twice would make encoding/json merge or replace entries: the
-// callers compare the map's size with the number of entries read.
-func (d *quick) mapObject(entry func(key string) bool) bool {
-	return d.object(func(key string) (uint64, bool) { return 0, entry(key) })
 }
 
 func (d *quick) array(elem func() bool) bool {
@@ -268,117 +235,6 @@ func (d *quick) hex4() (rune, bool) {
 	return r, true
 }
 
-// optStr reads a string or null.
-func (d *quick) optStr(p **string) bool {
-	if d.null() {
-		*p = nil
-		return true
-	}
-	s, ok := d.str()
-	if !ok {
-		return false
-	}
-	*p = &s
-	return true
-}
-
-// uint reads a non-negative integer without sign, fraction or exponent.
-func (d *quick) uint() (uint64, bool) {
-	d.ws()
-	start := d.i
-	for d.i < len(d.s) && '0' <= d.s[d.i] && d.s[d.i] <= '9' {
-		d.i++
-	}
-	digits := d.s[start:d.i]
-	if digits == "" || len(digits) > 1 && digits[0] == '0' {
-		return 0, false
-	}
-	if d.i < len(d.s) {
-		switch d.s[d.i] {
-		case '.', 'e', 'E':
-			return 0, false
-		}
-	}
-	n, err := strconv.ParseUint(digits, 10, 64)
-	return n, err == nil
-}
-
-func (d *quick) int() (int, bool) {
-	n, ok := d.uint()
-	if !ok || n > uint64(maxInt) {
-		return 0, false
-	}
-	return int(n), true
-}
-
-const maxInt = int(^uint(0) >> 1)
-
-func (d *quick) optInt(p **int) bool {
-	if d.null() {
-		*p = nil
-		return true
-	}
-	n, ok := d.int()
-	if !ok {
-		return false
-	}
-	*p = &n
-	return true
-}
-
-func (d *quick) bool() (bool, bool) {
-	switch d.peek() {
-	case 't':
-		return true, d.lit("true")
-	case 'f':
-		return false, d.lit("false")
-	}
-	return false, false
-}
-
-// intKey is a map key that encoding/json turns into the same int: plain
-// digits without a leading zero.
-func intKey(key string) (int, bool) {
-	if key == "" || len(key) > 1 && key[0] == '0' {
-		return 0, false
-	}
-	for i := 0; i < len(key); i++ {
-		if key[i] < '0' || key[i] > '9' {
-			return 0, false
-		}
-	}
-	n, err := strconv.ParseInt(key, 10, 64)
-	return int(n), err == nil && n <= int64(maxInt)
-}
-
-func (d *quick) ints(p *[]int) bool {
-	if d.null() {
-		return false
-	}
-	l := []int{}
-	ok := d.array(func() bool {
-		n, ok := d.int()
-		l = append(l, n)
-		return ok
-	})
-	*p = l
-	return ok
-}
-
-func (d *quick) strs(p *[]string) bool {
-	if d.null() {
-		return false
-	}
-	l := []string{}
-	ok := d.array(func() bool {
-		s, ok := d.str()
-		l = append(l, s)
-		return ok
-	})
-	*p = l
-	return ok
-}
-
 // raw reads any JSON value and returns a copy of its text.
 func (d *quick) raw() (json.RawMessage, bool) {
 	d.ws()
@@ -463,346 +319,16 @@ func (d *quick) number() bool {
 	return true
 }
 
-// The types, one method each, with the keys of their JSON tags.
-
-func (d *quick) report(r *Report) bool {
-	return d.object(func(key string) (uint64, bool) {
-		switch key {
-		case "cpus":
-			if d.null() {
-				return 1, true
-			}
-			r.CPUs = &CPUs{}
-			return 1, d.cpus(r.CPUs)
-		case "hugepages":
-			return 2, d.hugepages(&r.Hugepages)
-		case "interfaces":
-			if d.null() {
-				return 0, false
-			}
-			r.Interfaces = []Interface{}
-			return 4, d.array(func() bool {
-				r.Interfaces = append(r.Interfaces, Interface{})
-				return d.iface(&r.Interfaces[len(r.Interfaces)-1])
-			})
-		case "warnings":
-			return 8, d.strs(&r.Warnings)
-		case "pod":
-			if d.null() {
-				return 16, true
-			}
-			r.Pod = &Pod{}
-			return 16, d.pod(r.Pod)
-		}
-		return 0, false
-	}) && d.end()
+// decodeDevicePluginInfo decodes the JSON text of a device-plugin-info,
+// as encoding/json would; false when the quick decoder gives up.
+func decodeDevicePluginInfo(text string) (DevicePluginInfo, bool) {
+	d := quick{s: text, b: []byte(text)}
+	var info DevicePluginInfo
+	ok := d.devicePluginInfo(&info) && d.end()
+	return info, ok
 }
 
-func (d *quick) pod(p *Pod) bool {
-	return d.object(func(key string) (uint64, bool) {
-		switch key {
-		case "hostname":
-			return 1, d.optStr(&p.Hostname)
-		case "name":
-			return 2, d.optStr(&p.Name)
-		case "namespace":
-			return 4, d.optStr(&p.Namespace)
-		case "uid":
-			return 8, d.optStr(&p.UID)
-		}
-		return 0, false
-	})
-}
-
-func (d *quick) cpus(c *CPUs) bool {
-	return d.object(func(key string) (uint64, bool) {
-		switch key {
-		case "list":
-			return 1, d.ints(&c.List)
-		case "cpuset":
-			s, ok := d.str()
-			c.CPUSet = s
-			return 2, ok
-		case "source":
-			s, ok := d.str()
-			c.Source = CPUSource(s)
-			return 4, ok
-		case "numa-nodes":
-			if d.null() {
-				return 0, false
-			}
-			m := map[int][]int{}
-			n := 0
-			ok := d.mapObject(func(key string) bool {
-				node, ok := intKey(key)
-				var l []int
-				n++
-				ok = ok && d.ints(&l)
-				m[node] = l
-				return ok
-			})
-			c.NUMANodes = m
-			return 8, ok && len(m) == n
-		case "exclusive":
-			if d.null() {
-				c.Exclusive = nil
-				return 16, true
-			}
-			b, ok := d.bool()
-			c.Exclusive = &b
-			return 16, ok
-		case "isolated":
-			return 32, d.ints(&c.Isolated)
-		case "smt-siblings":
-			if d.null() {
-				return 0, false
-			}
-			c.SMTSiblings = [][]int{}
-			return 64, d.array(func() bool {
-				var l []int
-				ok := d.ints(&l)
-				c.SMTSiblings = append(c.SMTSiblings, l)
-				return ok
-			})
-		}
-		return 0, false
-	})
-}
-
-// mib reads a page size -> MiB object.
-func (d *quick) mib(p *map[string]uint64) bool {
-	if d.null() {
-		return false
-	}
-	m := map[string]uint64{}
-	n := 0
-	ok := d.mapObject(func(key string) bool {
-		v, ok := d.uint()
-		m[key] = v
-		n++
-		return ok
-	})
-	*p = m
-	return ok && len(m) == n
-}
-
-func (d *quick) hugepages(h *Hugepages) bool {
-	return d.object(func(key string) (uint64, bool) {
-		switch key {
-		case "container":
-			return 1, d.optStr(&h.Container)
-		case "containers":
-			if d.null() {
-				return 0, false
-			}
-			h.Containers = []ContainerHugepages{}
-			return 2, d.array(func() bool {
-				h.Containers = append(h.Containers, ContainerHugepages{})
-				return d.container(&h.Containers[len(h.Containers)-1])
-			})
-		case "cgroup-limit-mib":
-			return 4, d.mib(&h.CgroupLimitMiB)
-		case "mounts":
-			if d.null() {
-				return 0, false
-			}
-			h.Mounts = []HugetlbfsMount{}
-			return 8, d.array(func() bool {
-				h.Mounts = append(h.Mounts, HugetlbfsMount{})
-				m := &h.Mounts[len(h.Mounts)-1]
-				return d.object(func(key string) (uint64, bool) {
-					var ok bool
-					switch key {
-					case "path":
-						m.Path, ok = d.str()
-						return 1, ok
-					case "page-size":
-						m.PageSize, ok = d.str()
-						return 2, ok
-					}
-					return 0, false
-				})
-			})
-		case "host-pools":
-			if d.null() {
-				return 0, false
-			}
-			pools := map[string]HostPool{}
-			n := 0
-			ok := d.mapObject(func(size string) bool {
-				var p HostPool
-				n++
-				ok := d.hostPool(&p)
-				pools[size] = p
-				return ok
-			})
-			h.HostPools = pools
-			return 16, ok && len(pools) == n
-		}
-		return 0, false
-	})
-}
-
-func (d *quick) container(c *ContainerHugepages) bool {
-	return d.object(func(key string) (uint64, bool) {
-		switch key {
-		case "name":
-			s, ok := d.str()
-			c.Name = s
-			return 1, ok
-		case "request-mib":
-			return 2, d.mib(&c.RequestMiB)
-		case "limit-mib":
-			return 4, d.mib(&c.LimitMiB)
-		}
-		return 0, false
-	})
-}
-
-func (d *quick) hostPool(p *HostPool) bool {
-	return d.object(func(key string) (uint64, bool) {
-		var ok bool
-		switch key {
-		case "total":
-			p.Total, ok = d.uint()
-			return 1, ok
-		case "free":
-			p.Free, ok = d.uint()
-			return 2, ok
-		case "numa-nodes":
-			if d.null() {
-				return 0, false
-			}
-			nodes := map[int]NodePool{}
-			n := 0
-			ok := d.mapObject(func(key string) bool {
-				node, ok := intKey(key)
-				var np NodePool
-				n++
-				ok = ok && d.object(func(key string) (uint64, bool) {
-					var ok bool
-					switch key {
-					case "total":
-						np.Total, ok = d.uint()
-						return 1, ok
-					case "free":
-						np.Free, ok = d.uint()
-						return 2, ok
-					}
-					return 0, false
-				})
-				nodes[node] = np
-				return ok
-			})
-			p.NUMANodes = nodes
-			return 4, ok && len(nodes) == n
-		}
-		return 0, false
-	})
-}
-
-func (d *quick) iface(it *Interface) bool {
-	return d.object(func(key string) (uint64, bool) {
-		switch key {
-		case "interface":
-			return 1 << 0, d.optStr(&it.Name)
-		case "network":
-			return 1 << 1, d.optStr(&it.Network)
-		case "default":
-			b, ok := d.bool()
-			it.Default = b
-			return 1 << 2, ok
-		case "device-type":
-			s, ok := d.str()
-			it.DeviceType = DeviceType(s)
-			return 1 << 3, ok
-		case "mac":
-			return 1 << 4, d.optStr(&it.MAC)
-		case "ips":
-			return 1 << 5, d.strs(&it.IPs)
-		case "mtu":
-			return 1 << 6, d.optInt(&it.MTU)
-		case "gateway":
-			return 1 << 7, d.strs(&it.Gateway)
-		case "dns":
-			return 1 << 8, d.dns(&it.DNS)
-		case "device-info":
-			if d.null() {
-				it.DeviceInfo = nil
-				return 1 << 9, true
-			}
-			it.DeviceInfo = &DeviceInfo{}
-			return 1 << 9, d.deviceInfo(it.DeviceInfo)
-		case "device-id":
-			return 1 << 10, d.optStr(&it.DeviceID)
-		case "resource-env":
-			return 1 << 11, d.optStr(&it.ResourceEnv)
-		case "device-plugin-info":
-			return 1 << 12, d.devicePluginInfo(&it.DevicePluginInfo)
-		case "pci-device":
-			if d.null() {
-				it.PCIDevice = nil
-				return 1 << 13, true
-			}
-			it.PCIDevice = &PCIDevice{}
-			return 1 << 13, d.pciDevice(it.PCIDevice)
-		case "sources":
-			if d.null() {
-				return 0, false
-			}
-			it.Sources = []Source{}
-			return 1 << 14, d.array(func() bool {
-				s, ok := d.str()
-				it.Sources = append(it.Sources, Source(s))
-				return ok
-			})
-		case "infiniband-guid":
-			return 1 << 15, d.optStr(&it.InfinibandGUID)
-		}
-		return 0, false
-	})
-}
-
-func (d *quick) dns(n *DNS) bool {
-	return d.object(func(key string) (uint64, bool) {
-		switch key {
-		case "nameservers":
-			return 1, d.strs(&n.Nameservers)
-		case "domain":
-			return 2, d.optStr(&n.Domain)
-		case "search":
-			return 4, d.strs(&n.Search)
-		case "options":
-			return 8, d.strs(&n.Options)
-		}
-		return 0, false
-	})
-}
-
-func (d *quick) pciDevice(p *PCIDevice) bool {
-	return d.object(func(key string) (uint64, bool) {
-		switch key {
-		case "numa-node":
-			return 1, d.optInt(&p.NUMANode)
-		case "driver":
-			return 2, d.optStr(&p.Driver)
-		case "iommu-group":
-			return 4, d.optInt(&p.IOMMUGroup)
-		case "vfio-device":
-			return 8, d.optStr(&p.VFIODevice)
-		case "netdevs":
-			return 16, d.strs(&p.Netdevs)
-		case "vendor":
-			return 32, d.optStr(&p.Vendor)
-		case "device":
-			return 64, d.optStr(&p.Device)
-		case "physfn":
-			return 128, d.optStr(&p.PhysFn)
-		}
-		return 0, false
-	})
-}
-
+// devicePluginInfo reads provider -> key -> raw value, or null.
 func (d *quick) devicePluginInfo(p *DevicePluginInfo) bool {
 	if d.null() {
 		*p = nil
@@ -829,128 +355,4 @@ func (d *quick) devicePluginInfo(p *DevicePluginInfo) bool {
 	})
 	*p = info
 	return ok && len(info) == n
-}
-
-// extra reads an unknown device-info key into *m, refusing a key that
-// encoding/json would match to a field (its names compare without case).
-func (d *quick) extra(m *map[string]json.RawMessage, key string, known []string) bool {
-	if isKnown(key, known) {
-		return false
-	}
-	if *m == nil {
-		*m = map[string]json.RawMessage{}
-	} else if _, dup := (*m)[key]; dup {
-		return false
-	}
-	v, ok := d.raw()
-	(*m)[key] = v
-	return ok
-}
-
-// payload reads a device-info payload whose keys are all string fields:
-// field returns where a known key's value goes.
-func (d *quick) payload(extra *map[string]json.RawMessage, known []string, field func(key string) (*string, uint64)) bool {
-	return d.object(func(key string) (uint64, bool) {
-		p, bit := field(key)
-		if p == nil {
-			return 0, d.extra(extra, key, known)
-		}
-		if d.null() {
-			// encoding/json leaves a string field unchanged for null.
-			return bit, true
-		}
-		s, ok := d.str()
-		*p = s
-		return bit, ok
-	})
-}
-
-func (d *quick) deviceInfo(di *DeviceInfo) bool {
-	return d.object(func(key string) (uint64, bool) {
-		switch key {
-		case "type":
-			s, ok := d.str()
-			di.Type = s
-			return 1, ok
-		case "version":
-			return 2, d.optStr(&di.Version)
-		case "pci":
-			if d.null() {
-				return 4, true
-			}
-			p := &PCIInfo{}
-			di.PCI = p
-			return 4, d.payload(&p.Extra, pciInfoKeys, func(key string) (*string, uint64) {
-				switch key {
-				case "pci-address":
-					return &p.PCIAddress, 1
-				case "vhost-net":
-					return &p.VhostNet, 2
-				case "rdma-device":
-					return &p.RDMADevice, 4
-				case "pf-pci-address":
-					return &p.PFPCIAddress, 8
-				case "representor-device":
-					return &p.RepresentorDevice, 16
-				}
-				return nil, 0
-			})
-		case "vdpa":
-			if d.null() {
-				return 8, true
-			}
-			p := &VdpaInfo{}
-			di.Vdpa = p
-			return 8, d.payload(&p.Extra, vdpaInfoKeys, func(key string) (*string, uint64) {
-				switch key {
-				case "parent-device":
-					return &p.ParentDevice, 1
-				case "driver":
-					return &p.Driver, 2
-				case "path":
-					return &p.Path, 4
-				case "pci-address":
-					return &p.PCIAddress, 8
-				case "pf-pci-address":
-					return &p.PFPCIAddress, 16
-				case "representor-device":
-					return &p.RepresentorDevice, 32
-				}
-				return nil, 0
-			})
-		case "vhost-user":
-			if d.null() {
-				return 16, true
-			}
-			p := &VhostUserInfo{}
-			di.VhostUser = p
-			return 16, d.payload(&p.Extra, vhostUserKeys, func(key string) (*string, uint64) {
-				switch key {
-				case "mode":
-					return &p.Mode, 1
-				case "path":
-					return &p.Path, 2
-				}
-				return nil, 0
-			})
-		case "memif":
-			if d.null() {
-				return 32, true
-			}
-			p := &MemifInfo{}
-			di.Memif = p
-			return 32, d.payload(&p.Extra, memifInfoKeys, func(key string) (*string, uint64) {
-				switch key {
-				case "role":
-					return &p.Role, 1
-				case "mode":
-					return &p.Mode, 2
-				case "path":
-					return &p.Path, 4
-				}
-				return nil, 0
-			})
-		}
-		return 0, d.extra(&di.Extra, key, deviceInfoKeys)
-	})
 }

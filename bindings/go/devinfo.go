@@ -47,7 +47,7 @@ func (d *DeviceInfo) pciAddress() string {
 }
 
 // PCIInfo is the payload of a pci device-info. Empty strings are keys the
-// producer did not give.
+// producer did not give (or gave empty).
 type PCIInfo struct {
 	// PCIAddress is the device's PCI address, normalised
 	// ("0000:3b:02.6").
@@ -69,7 +69,9 @@ type PCIInfo struct {
 // VdpaInfo is the payload of a vdpa device-info.
 type VdpaInfo struct {
 	// ParentDevice is the vDPA device's name under /sys/bus/vdpa/devices
-	// ("vdpa3").
+	// ("vdpa3"). The multi-net-spec v1.3 form, the bus directory in
+	// parent-device and the name in device, is reported with the name
+	// here.
 	ParentDevice string `json:"parent-device,omitempty"`
 	// Driver is "vhost" or "virtio".
 	Driver string `json:"driver,omitempty"`
@@ -93,6 +95,9 @@ type VhostUserInfo struct {
 	Mode string `json:"mode,omitempty"`
 	// Path is the socket's path in the container.
 	Path string `json:"path,omitempty"`
+	// Group is the group owning the socket, from the userspace CNI's
+	// vhost.group; not a key of the device-info specification.
+	Group string `json:"group,omitempty"`
 	// Extra holds the keys this package does not know, as raw JSON.
 	Extra map[string]json.RawMessage `json:"-"`
 }

@@ -10,6 +10,7 @@ package appnetutil
 import "C"
 
 import (
+	"encoding/json"
 	"runtime"
 	"unsafe"
 )
@@ -66,12 +67,13 @@ func (r *Report) libraryTape() (Report, bool) {
 // libraryDecoded is the report decoded from the library's JSON.
 func (r *Report) libraryDecoded() (Report, error) {
 	var d Report
-	err := decodeReport(r.libraryJSON(), &d)
+	err := json.Unmarshal(r.libraryJSON(), &d)
 	return d, err
 }
 
-// collectViaJSON collects and decodes the library's JSON instead of
-// reading the getters: the design Collect replaced, for the benchmarks.
+// collectViaJSON collects and decodes the library's JSON with
+// encoding/json instead of reading the getters: what Collect does on its
+// fallback path, for the benchmarks.
 func collectViaJSON(o *cOptions) (Report, error) {
 	var cr *C.netutil_report
 	var r Report
@@ -81,6 +83,6 @@ func collectViaJSON(o *cOptions) (Report, error) {
 	defer C.netutil_report_free(cr)
 	var n C.size_t
 	text := C.netutil_report_json(cr, &n)
-	err := decodeReport(unsafe.Slice((*byte)(unsafe.Pointer(text)), int(n)), &r)
+	err := json.Unmarshal(unsafe.Slice((*byte)(unsafe.Pointer(text)), int(n)), &r)
 	return r, err
 }

@@ -19,6 +19,10 @@ import (
 // New keys may be added to the contract (never removed or changed in
 // meaning); this package gains a field for each.
 type Report struct {
+	// Pod is who the pod is: its host name, name, namespace and UID. A
+	// report saved before the contract had `pod` decodes with every part
+	// nil, as the library reads it.
+	Pod Pod `json:"pod"`
 	// CPUs is the set of CPUs this process may run on; nil only when no
 	// source could be read.
 	CPUs *CPUs `json:"cpus"`
@@ -32,21 +36,47 @@ type Report struct {
 	// Warnings names every input that was ignored, repaired or guessed at,
 	// each with the file or variable it came from.
 	Warnings []string `json:"warnings"`
-	// Pod is the pod's identity (`pod`), when the report carries it.
-	Pod *Pod `json:"pod,omitempty"`
 
 	// The library's report, for EALArgs; nil for a Report that was not
 	// made by Collect.
 	c *cReport
 }
 
-// Pod is the pod's identity: its host name and, from downward-API files of
-// those names, its name, namespace and UID. Each is nil when unknown.
+// plainReport has Report's fields without its methods, for UnmarshalJSON.
+type plainReport Report
+
+// UnmarshalJSON decodes contract JSON, as encoding/json would without this
+// method, then gives keys added to the contract after its first release the
+// value the library gives them when a saved report lacks them: an
+// interface without `routes` has an empty Routes (written back as []).
+// (`pod` and `infiniband-guid` need nothing: their zero values are the
+// library's.)
+func (r *Report) UnmarshalJSON(data []byte) error {
+	if err := json.Unmarshal(data, (*plainReport)(r)); err != nil {
+		return err
+	}
+	for i := range r.Interfaces {
+		if r.Interfaces[i].Routes == nil {
+			r.Interfaces[i].Routes = []Route{}
+		}
+	}
+	return nil
+}
+
+// Pod is the pod's identity (`pod`). Each part is nil when the pod does not
+// say; the DPDK file prefix is derived from Hostname, else Name.
 type Pod struct {
-	Hostname  *string `json:"hostname"`
-	Name      *string `json:"name"`
+	// Hostname is the first line of the HOSTNAME variable (kubelet sets it
+	// to the pod name, to spec.hostname, or to the node's name on the host
+	// network), else the first line of /etc/hostname.
+	Hostname *string `json:"hostname"`
+	// Name is metadata.name, from the downward-API file "name".
+	Name *string `json:"name"`
+	// Namespace is metadata.namespace, from the downward-API file
+	// "namespace".
 	Namespace *string `json:"namespace"`
-	UID       *string `json:"uid"`
+	// UID is metadata.uid, from the downward-API file "uid".
+	UID *string `json:"uid"`
 }
 
 // CPUSource says where a CPU set came from.
@@ -246,8 +276,17 @@ type Interface struct {
 	Default bool `json:"default"`
 	// DeviceType says what backs the interface.
 	DeviceType DeviceType `json:"device-type"`
-	// MAC is the MAC address, nil when unknown.
+	// MAC is the MAC address in one canonical form, six lower-case hex
+	// octets separated by ":" ("0a:58:0a:80:02:0f"), whatever spelling the
+	// producer used; nil when unknown or when the given value is not such
+	// an address (the report then has a warning quoting it).
 	MAC *string `json:"mac"`
+	// InfinibandGUID is the network-status `infiniband-guid` of an
+	// IP-over-InfiniBand attachment, canonical like MAC: 8 octets (the
+	// GUID) or the 20-octet IPoIB hardware address; nil when not given or
+	// not such a value (with a warning). A report saved before the
+	// contract had this key decodes with nil.
+	InfinibandGUID *string `json:"infiniband-guid"`
 	// IPs holds the addresses as given (bare or CIDR).
 	IPs []string `json:"ips"`
 	// MTU is nil when unknown.
@@ -255,11 +294,18 @@ type Interface struct {
 	// Gateway holds the gateways, then the default routes not already
 	// listed.
 	Gateway []string `json:"gateway"`
+	// Routes holds the routes other than default routes, in the order
+	// given, from the userspace CNI's result (network-status carries no
+	// routes); empty, never nil, in a report from Collect or decoded from
+	// JSON.
+	Routes []Route `json:"routes"`
 	// DNS is the interface's DNS settings.
 	DNS DNS `json:"dns"`
 	// DeviceInfo is the NPWG device-info of the interface; nil when there
 	// is none (it is synthesized, version "1.1.0", when the device came
-	// from another source).
+	// from another source). A network-status entry's legacy `device`
+	// object (the key's name before the NAD client's v1.2.0) is read as
+	// its device-info when it has none.
 	DeviceInfo *DeviceInfo `json:"device-info"`
 	// DeviceID is the id a device plugin gave for this device: a
 	// normalised PCI address, or an auxiliary device name; nil when no
@@ -277,9 +323,15 @@ type Interface struct {
 	// Sources says how the entry was found, in the order the steps
 	// happened.
 	Sources []Source `json:"sources"`
-	// InfinibandGUID is the InfiniBand GUID of an IPoIB or RDMA
-	// interface (`infiniband-guid`), when the report carries it.
-	InfinibandGUID *string `json:"infiniband-guid,omitempty"`
+}
+
+// Route is a route of an interface other than a default route
+// (`interfaces[].routes[]`).
+type Route struct {
+	// Dst is the destination, as given ("10.96.0.0/12").
+	Dst string `json:"dst"`
+	// GW is the next hop, as given; nil when the route has none.
+	GW *string `json:"gw"`
 }
 
 // IfName is the interface name, or "" when there is none.

@@ -8,6 +8,11 @@
  * borrowed from the report, NULL when absent, and a length). A list is its
  * length in the numbers and then its items; an optional number is a flag
  * and the number. Go reads each stream in the order it was written.
+ *
+ * Every getter of the report in appnetutil.h is called here, except those
+ * TestTapeCallsEveryGetter lists with the reason (lookups, derived values):
+ * a getter added to the C API for a new key fails that test until it is
+ * read here and in tape.go (docs/go.md, "Adding a report key").
  */
 
 #include <stdint.h>
@@ -167,12 +172,19 @@ static void interface(struct tape *t, const netutil_interface *it)
     put(t, netutil_interface_is_default(it));
     str(t, netutil_interface_device_type_str(it));
     str(t, netutil_interface_mac(it));
+    str(t, netutil_interface_infiniband_guid(it));
     STRS(t, it, netutil_interface_ip_count, netutil_interface_ip);
     uint64_t mtu = 0;
     put(t, netutil_interface_mtu(it, &mtu));
     put(t, (uint64_t)mtu);
     t->out.ints++;
     STRS(t, it, netutil_interface_gateway_count, netutil_interface_gateway);
+    size_t routes = netutil_interface_route_count(it);
+    put(t, routes);
+    for (size_t i = 0; i < routes; i++) {
+        str(t, netutil_interface_route_dst(it, i));
+        str(t, netutil_interface_route_gw(it, i));
+    }
     STRS(t, it, netutil_interface_dns_nameserver_count, netutil_interface_dns_nameserver);
     str(t, netutil_interface_dns_domain(it));
     STRS(t, it, netutil_interface_dns_search_count, netutil_interface_dns_search);
@@ -195,6 +207,7 @@ static void interface(struct tape *t, const netutil_interface *it)
         str(t, netutil_interface_devinfo_vdpa_representor_device(it));
         str(t, netutil_interface_devinfo_vhost_user_mode(it));
         str(t, netutil_interface_devinfo_vhost_user_path(it));
+        str(t, netutil_interface_devinfo_vhost_user_group(it));
         str(t, netutil_interface_devinfo_memif_role(it));
         str(t, netutil_interface_devinfo_memif_mode(it));
         str(t, netutil_interface_devinfo_memif_path(it));
@@ -227,6 +240,10 @@ int appnetutil_go_tape(const netutil_report *r, struct appnetutil_go_tape *out)
 {
     struct tape t = {0};
     put(&t, APPNETUTIL_GO_TAPE_MAGIC);
+    str(&t, netutil_report_pod_hostname(r));
+    str(&t, netutil_report_pod_name(r));
+    str(&t, netutil_report_pod_namespace(r));
+    str(&t, netutil_report_pod_uid(r));
     cpus(&t, r);
     hugepages(&t, r);
     size_t n_if = netutil_report_interface_count(r);

@@ -25,12 +25,14 @@ import (
 //     JSON path);
 //   - a device-info payload of the device-info's own type with no key at
 //     all: absent, or given as {};
-//   - a device-plugin-info the quick decoder does not take.
+//   - a device-plugin-info (given as JSON text) the quick decoder of
+//     decode.go does not take.
 //
-// A key added to the contract needs its Go field, its case in the quick
-// decoder (decode.go), and its getter read in tape.c and here;
-// TestRoundTripEveryPod, TestQuickDecodeEveryPod and
-// TestTapeEqualsJSONEveryPod fail until all three are done.
+// A key added to the contract needs its Go field (report.go, devinfo.go),
+// its getter called in tape.c and read here in the same order, and its row
+// in docs/go.md ("Adding a report key"). TestTapeCallsEveryGetter fails
+// until tape.c calls every getter of the header, TestRoundTripEveryPod and
+// TestTapeEqualsJSONEveryPod until the key reaches the Go value.
 //
 // One difference remains, in a pod whose sysfs contradicts itself: when
 // NUMA node directories exist but none lists one of the pod's CPUs, the
@@ -156,6 +158,21 @@ func (t *tapeReader) optInt() *int {
 	return p
 }
 
+// routes reads an interface's routes: a count, then destination and next
+// hop of each.
+func (t *tapeReader) routes() []Route {
+	n := t.count()
+	if n == 0 {
+		return []Route{}
+	}
+	l := make([]Route, n)
+	for i := range l {
+		l[i].Dst, _ = t.str()
+		l[i].GW = t.optStr()
+	}
+	return l
+}
+
 func (t *tapeReader) mib() map[string]uint64 {
 	n := t.count()
 	m := make(map[string]uint64, n)
@@ -203,6 +220,10 @@ func readTape(tape *C.struct_appnetutil_go_tape, r *Report) bool {
 	if t.num() != C.APPNETUTIL_GO_TAPE_MAGIC {
 		return false
 	}
+	r.Pod.Hostname = t.optStr()
+	r.Pod.Name = t.optStr()
+	r.Pod.Namespace = t.optStr()
+	r.Pod.UID = t.optStr()
 	if t.num() != 0 {
 		r.CPUs = t.cpus()
 	}
@@ -288,9 +309,11 @@ func (t *tapeReader) iface(it *Interface) bool {
 	devType, _ := t.str()
 	it.DeviceType = DeviceType(devType)
 	it.MAC = t.optStr()
+	it.InfinibandGUID = t.optStr()
 	it.IPs = t.strList()
 	it.MTU = t.optInt()
 	it.Gateway = t.strList()
+	it.Routes = t.routes()
 	it.DNS.Nameservers = t.strList()
 	it.DNS.Domain = t.optStr()
 	it.DNS.Search = t.strList()
@@ -301,10 +324,11 @@ func (t *tapeReader) iface(it *Interface) bool {
 	it.DeviceID = t.optStr()
 	it.ResourceEnv = t.optStr()
 	if text, ok := t.str(); ok {
-		d := quick{s: text, b: []byte(text)}
-		if !d.devicePluginInfo(&it.DevicePluginInfo) || !d.end() || it.DevicePluginInfo == nil {
+		info, ok := decodeDevicePluginInfo(text)
+		if !ok || info == nil {
 			return false
 		}
+		it.DevicePluginInfo = info
 	}
 	if t.num() != 0 {
 		p := &PCIDevice{}
@@ -334,12 +358,12 @@ func (t *tapeReader) deviceInfo(it *Interface) bool {
 	d := &DeviceInfo{}
 	d.Type, _ = t.str()
 	d.Version = t.optStr()
-	var s [16]string
+	var s [17]string
 	given := [4]bool{}
 	kinds := [...]struct {
 		name       string
 		first, end int
-	}{{"pci", 0, 5}, {"vdpa", 5, 11}, {"vhost-user", 11, 13}, {"memif", 13, 16}}
+	}{{"pci", 0, 5}, {"vdpa", 5, 11}, {"vhost-user", 11, 14}, {"memif", 14, 17}}
 	for k, kind := range kinds {
 		for i := kind.first; i < kind.end; i++ {
 			var ok bool
@@ -357,10 +381,10 @@ func (t *tapeReader) deviceInfo(it *Interface) bool {
 		d.Vdpa = &VdpaInfo{ParentDevice: s[5], Driver: s[6], Path: s[7], PCIAddress: s[8], PFPCIAddress: s[9], RepresentorDevice: s[10]}
 	}
 	if given[2] {
-		d.VhostUser = &VhostUserInfo{Mode: s[11], Path: s[12]}
+		d.VhostUser = &VhostUserInfo{Mode: s[11], Path: s[12], Group: s[13]}
 	}
 	if given[3] {
-		d.Memif = &MemifInfo{Role: s[13], Mode: s[14], Path: s[15]}
+		d.Memif = &MemifInfo{Role: s[14], Mode: s[15], Path: s[16]}
 	}
 	it.DeviceInfo = d
 	return true

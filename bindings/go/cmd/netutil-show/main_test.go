@@ -65,7 +65,7 @@ func TestShowEqualsAppNetutilEveryPod(t *testing.T) {
 			t.Errorf("%s: not one line", name)
 		}
 		if d := testpods.Diff(testpods.Parse(t, "app-netutil", want), testpods.Parse(t, "netutil-show", []byte(got))); len(d) > 0 {
-			t.Errorf("%s: netutil-show differs from app-netutil show --json:\n%s", name, testpods.Summary(d))
+			t.Errorf("%s: netutil-show differs from app-netutil show --json:\n%s\n%s", name, testpods.Summary(d), testpods.AddingAKey)
 		}
 	}
 }

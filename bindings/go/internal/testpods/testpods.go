@@ -162,10 +162,16 @@ func Parse(t testing.TB, what string, data []byte) any {
 	return v
 }
 
+// AddingAKey says where a key added to the report goes; the tests that
+// find one missing print it.
+const AddingAKey = `a key of the library's JSON needs its Go field (bindings/go/report.go, devinfo.go for device-info), ` +
+	`its C getter called in bindings/go/tape.c and read in the same order in tape.go, and its row in docs/go.md: ` +
+	`see docs/go.md, "Adding a report key"`
+
 // Diff lists every difference between want (the reference, such as
 // app-netutil's JSON) and got (what the Go value marshalled to), one line
 // each with its path. A key only in want is one the Go types do not know
-// yet.
+// yet, or one Collect does not read.
 func Diff(want, got any) []string {
 	var out []string
 	diff("$", want, got, &out)
@@ -204,7 +210,11 @@ func diff(path string, want, got any, out *[]string) {
 			p := path + "." + k
 			switch {
 			case !inG:
-				*out = append(*out, fmt.Sprintf("%s: in the library's JSON (%s) but lost by the Go types: they do not know this key yet; add a field for it (bindings/go/report.go)", p, show(wv)))
+				file := "bindings/go/report.go"
+				if strings.Contains(p, ".device-info.") {
+					file = "bindings/go/devinfo.go"
+				}
+				*out = append(*out, fmt.Sprintf("%s: in the library's JSON (%s), not in the Go value's: a key the Go types lack (%s) or Collect does not read (bindings/go/tape.c, tape.go)", p, show(wv), file))
 			case !inW:
 				*out = append(*out, fmt.Sprintf("%s: written by the Go types (%s) but not in the library's JSON", p, show(gv)))
 			default:
