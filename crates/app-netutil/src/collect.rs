@@ -38,6 +38,13 @@ pub fn collect(opts: &Options) -> Result<Report, Error> {
 /// Collects the report from an existing pod view.
 #[must_use]
 pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
+    collect_with_annotations(pod, opts).0
+}
+
+/// [`collect_from`], also giving the annotations the report was made from,
+/// so that a caller judging the report (`wait`) judges the same data
+/// instead of reading the file again.
+pub(crate) fn collect_with_annotations(pod: &PodView, opts: &Options) -> (Report, Selected) {
     let mut warnings = Warnings::new();
     opts.log(LogLevel::Debug, || {
         format!(
@@ -140,13 +147,14 @@ pub fn collect_from(pod: &PodView, opts: &Options) -> Report {
             hugepages.containers.len()
         )
     });
-    Report {
+    let report = Report {
         pod: pod_identity,
         cpus,
         hugepages,
         interfaces,
         warnings: all,
-    }
+    };
+    (report, annotations)
 }
 
 /// Reads and parses the downward-API `annotations` file; an absent file or

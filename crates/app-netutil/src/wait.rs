@@ -42,6 +42,7 @@ use rustix::fs::inotify;
 use thiserror::Error;
 
 use crate::collect::{NetworkStatusState, network_status_state, read_annotations};
+use crate::downward::Selected;
 use crate::error::Error;
 use crate::model::Report;
 use crate::options::{LogLevel, Options};
@@ -202,6 +203,22 @@ fn describe_pending(pending: &[String]) -> String {
 /// ready; empty when nothing is (the settle time aside).
 #[must_use]
 pub fn pending(pod: &PodView, report: &Report, wait: &WaitOptions) -> Vec<String> {
+    let annotations = pod
+        .podinfo_dir()
+        .map(|_| read_annotations(pod, &mut crate::warnings::Warnings::new()));
+    pending_in(pod, report, annotations.as_ref(), wait)
+}
+
+/// [`pending`] with the annotations the report was made from (`None` when
+/// the pod has no downward-API directory): judging the report by a second
+/// read of the file could see data the report does not hold, and declare
+/// an old report ready.
+fn pending_in(
+    pod: &PodView,
+    report: &Report,
+    annotations: Option<&Selected>,
+    wait: &WaitOptions,
+) -> Vec<String> {
     let mut missing = Vec::new();
     let annotations_file = format!(
         "{}/annotations",
@@ -216,8 +233,8 @@ pub fn pending(pod: &PodView, report: &Report, wait: &WaitOptions) -> Vec<String
         }
         NetworkStatusState::Absent
     } else {
-        let mut ignored = crate::warnings::Warnings::new();
-        let state = network_status_state(&read_annotations(pod, &mut ignored));
+        let none = Selected::none(crate::collect::ANNOTATION_KEYS);
+        let state = network_status_state(annotations.unwrap_or(&none));
         if wait.require_network_status {
             match &state {
                 NetworkStatusState::Present { .. } => {}
@@ -315,9 +332,9 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
         }
         let pending_now = match view {
             Ok(pod) => {
-                let report = crate::collect_from(&pod, &quiet);
+                let (report, annotations) = crate::collect::collect_with_annotations(&pod, &quiet);
                 reads += 1;
-                let pending_now = pending(&pod, &report, wait);
+                let pending_now = pending_in(&pod, &report, Some(&annotations), wait);
                 let fp = fingerprint(&report);
                 let now = Instant::now();
                 match &last {
@@ -521,6 +538,34 @@ impl Inotify {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The readiness of a report is judged by the annotations it was made
+    /// from: a network-status written between the collection and the check
+    /// must not make the older report "ready" (the race that let `wait`
+    /// return a report without the network-status).
+    #[test]
+    fn readiness_is_judged_by_the_data_of_the_report() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("etc/podnetinfo");
+        std::fs::create_dir_all(&dir).unwrap();
+        let networks = r#"k8s.v1.cni.cncf.io/networks="sriov-a""#;
+        std::fs::write(dir.join("annotations"), networks).unwrap();
+        let opts = Options::new().root(root.path());
+        let pod = PodView::from_options(&opts).unwrap();
+        let (report, annotations) = crate::collect::collect_with_annotations(&pod, &opts);
+        // The status arrives after the collection.
+        let status = r#"k8s.v1.cni.cncf.io/network-status="[{\"name\":\"ovn\",\"interface\":\"eth0\",\"default\":true}]""#;
+        std::fs::write(dir.join("annotations"), format!("{status}\n{networks}\n")).unwrap();
+        let wait = WaitOptions::new();
+        let missing = pending_in(&pod, &report, Some(&annotations), &wait);
+        assert_eq!(missing.len(), 1, "{missing:?}");
+        assert!(
+            missing[0].starts_with("no network-status annotation"),
+            "{missing:?}"
+        );
+        // A fresh look at the file (the public `pending`) sees it.
+        assert!(pending(&pod, &report, &wait).is_empty());
+    }
 
     #[test]
     fn defaults() {
