@@ -3,8 +3,8 @@
 use std::ffi::{CStr, CString, c_char};
 use std::ptr;
 
-use app_netutil::hugepages::{ContainerHugepages, SizeKey};
 use app_netutil::pod::PodView;
+use app_netutil::report::{ContainerHugepages, SizeKey};
 use app_netutil::{PageSize, Report};
 
 use crate::ffi::{CText, Failure, arg_cstr, borrow, fallible, get, guard, item_ptr, opt_ptr, put};

@@ -118,7 +118,7 @@ pub(crate) fn build(pod: &PodArgs, args: &DpdkArgs) -> Result<(Report, EalArgs),
         }
         None => {
             let opts = pod.options().dpdk(args.options());
-            dpdk::collect_eal_args(&opts).map_err(|e| fail(e.to_string()))
+            app_netutil::collect_eal_args(&opts).map_err(|e| fail(e.to_string()))
         }
     }
 }

@@ -41,11 +41,12 @@ use rustix::fd::OwnedFd;
 use rustix::fs::inotify;
 use thiserror::Error;
 
-use crate::collect::{NetworkStatusState, network_status_state, read_annotations};
+use crate::assemble::annotations::{NetworkStatusState, network_status_state, read_annotations};
 use crate::error::Error;
-use crate::model::Report;
-use crate::options::{LogLevel, Options};
-use crate::pod::{PodView, PodViewError};
+use crate::log::LogLevel;
+use crate::options::Options;
+use crate::report::Report;
+use crate::source::{PodView, PodViewError};
 
 /// With inotify, the pod is read again at least this often even without
 /// events (sysfs and device nodes send none; some file systems neither).
@@ -216,7 +217,7 @@ pub fn pending(pod: &PodView, report: &Report, wait: &WaitOptions) -> Vec<String
         }
         NetworkStatusState::Absent
     } else {
-        let mut ignored = crate::warnings::Warnings::new();
+        let mut ignored = crate::report::warning::Warnings::new();
         let state = network_status_state(&read_annotations(pod, &mut ignored));
         if wait.require_network_status {
             match &state {
@@ -284,7 +285,7 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
                     wd: None,
                 }),
                 Err(e) => {
-                    opts.log(LogLevel::Info, || {
+                    opts.log().log(LogLevel::Info, || {
                         format!("wait: inotify is not available ({e}); polling")
                     });
                     None
@@ -323,7 +324,7 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
                 match &last {
                     Some((prev, _)) if *prev == fp => {}
                     Some(_) => {
-                        opts.log(LogLevel::Info, || {
+                        opts.log().log(LogLevel::Info, || {
                             format!(
                                 "wait: the pod's data changed; settling for {} again",
                                 fmt_duration(wait.settle)
@@ -347,7 +348,7 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
         };
         if last_pending.as_ref() != Some(&pending_now) {
             if pending_now.is_empty() {
-                opts.log(LogLevel::Info, || {
+                opts.log().log(LogLevel::Info, || {
                     format!(
                         "wait: data complete; settling for {}",
                         fmt_duration(wait.settle)
@@ -355,7 +356,8 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
                 });
             } else {
                 for p in &pending_now {
-                    opts.log(LogLevel::Info, || format!("wait: waiting: {p}"));
+                    opts.log()
+                        .log(LogLevel::Info, || format!("wait: waiting: {p}"));
                 }
             }
             last_pending = Some(pending_now.clone());
@@ -373,7 +375,7 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
                 } else {
                     Watcher::Poll
                 };
-                opts.log(LogLevel::Info, || {
+                opts.log().log(LogLevel::Info, || {
                     format!(
                         "wait: ready after {} ({} reads, {})",
                         fmt_duration(waited),
@@ -392,7 +394,7 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
         if let Some(d) = deadline {
             if now >= d {
                 let waited = start.elapsed();
-                opts.log(LogLevel::Info, || {
+                opts.log().log(LogLevel::Info, || {
                     format!("wait: timed out after {}", fmt_duration(waited))
                 });
                 return Err(WaitError::Timeout {
@@ -465,12 +467,12 @@ impl Inotify {
         };
         match inotify::add_watch(&self.fd, dir, flags) {
             Ok(wd) => {
-                opts.log(LogLevel::Debug, || {
+                opts.log().log(LogLevel::Debug, || {
                     format!("wait: watching {} with inotify", dir.display())
                 });
                 self.wd = Some(wd);
             }
-            Err(e) => opts.log(LogLevel::Info, || {
+            Err(e) => opts.log().log(LogLevel::Info, || {
                 format!(
                     "wait: cannot watch {} with inotify ({e}); polling",
                     dir.display()
