@@ -8,7 +8,7 @@ use crate::parse::netstatus::{
 };
 use crate::parse::userspace;
 use crate::report::Source;
-use crate::report::warning::Warnings;
+use crate::report::warning::{WarningCode, Warnings};
 use crate::source::PodView;
 
 /// Every annotation the library reads; the other keys of the annotations
@@ -68,7 +68,11 @@ pub(crate) fn read(pod: &PodView, warnings: &mut Warnings) -> Annotations {
         Ok(None) => none(AnnotationsFile::NoVolume),
         Err(e) if e.is_not_found() => none(AnnotationsFile::NotFound),
         Err(e) => {
-            warnings.push(format!("{e}; annotations not read"));
+            warnings.push(
+                WarningCode::Missing,
+                &display,
+                format!("{e}; annotations not read"),
+            );
             none(AnnotationsFile::Unreadable(e.to_string()))
         }
     }
@@ -95,7 +99,7 @@ pub(crate) fn network_status(
             warnings.append(current_warnings);
             if let (Some(old), Some(new)) = (old, annotations.get(NETWORK_STATUS_KEY)) {
                 if !same_json(old, new) {
-                    warnings.push(format!(
+                    warnings.push(WarningCode::Conflict, NETWORKS_STATUS_KEY, format!(
                         "annotations {NETWORK_STATUS_KEY} and {NETWORKS_STATUS_KEY} differ; the deprecated {NETWORKS_STATUS_KEY} is ignored"
                     ));
                 }
@@ -104,7 +108,7 @@ pub(crate) fn network_status(
         }
         current => {
             if let Some(Err(e)) = current {
-                warnings.push(e);
+                warnings.push(WarningCode::Dropped, NETWORK_STATUS_KEY, e);
             }
             let Some(old) = old else {
                 return (Vec::new(), None);
@@ -125,7 +129,11 @@ pub(crate) fn network_status(
                     (entries, Some(Source::NetworksStatus))
                 }
                 Err(e) => {
-                    warnings.push(format!("annotation {NETWORKS_STATUS_KEY}: {e}; not used"));
+                    warnings.push(
+                        WarningCode::Dropped,
+                        NETWORKS_STATUS_KEY,
+                        format!("annotation {NETWORKS_STATUS_KEY}: {e}; not used"),
+                    );
                     (Vec::new(), None)
                 }
             }

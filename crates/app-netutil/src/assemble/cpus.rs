@@ -11,7 +11,7 @@
 
 use crate::assemble::topology;
 use crate::parse::{cpulist, sysfile};
-use crate::report::warning::Warnings;
+use crate::report::warning::{WarningCode, Warnings};
 use crate::report::{CpuSource, Cpus};
 use crate::source::cgroup::Layout;
 use crate::source::files;
@@ -48,22 +48,30 @@ fn proc_status(pod: &PodView, warnings: &mut Warnings) -> Option<Vec<u32>> {
     let status = match pod.read_string(path, MAX_ATTR_FILE_BYTES) {
         Ok(s) => s,
         Err(e) => {
-            warnings.push(format!("{e}; CPU affinity unknown"));
+            warnings.push(
+                WarningCode::Missing,
+                path,
+                format!("{e}; CPU affinity unknown"),
+            );
             return None;
         }
     };
     let Some(list) = status_cpus_allowed_list(&status) else {
-        warnings.push(format!(
-            "{path}: no Cpus_allowed_list line; CPU affinity unknown"
-        ));
+        warnings.push(
+            WarningCode::Missing,
+            path,
+            format!("{path}: no Cpus_allowed_list line; CPU affinity unknown"),
+        );
         return None;
     };
     match cpulist::parse(list) {
         Ok(cpus) => Some(cpus),
         Err(e) => {
-            warnings.push(format!(
-                "{path}: Cpus_allowed_list: {e}; CPU affinity unknown"
-            ));
+            warnings.push(
+                WarningCode::Dropped,
+                path,
+                format!("{path}: Cpus_allowed_list: {e}; CPU affinity unknown"),
+            );
             None
         }
     }
@@ -97,12 +105,16 @@ fn read_cpuset_file(pod: &PodView, path: &str, warnings: &mut Warnings) -> Cpuse
     match files::read_cpulist(pod, path) {
         Ok(None) => CpusetFile::Absent,
         Ok(Some(list)) if list.is_empty() => {
-            warnings.push(format!("{path}: holds no CPUs; ignored"));
+            warnings.push(
+                WarningCode::Dropped,
+                path,
+                format!("{path}: holds no CPUs; ignored"),
+            );
             CpusetFile::Unusable
         }
         Ok(Some(list)) => CpusetFile::Cpus(list),
         Err(e) => {
-            warnings.push(format!("{e}; ignored"));
+            warnings.push(WarningCode::Dropped, path, format!("{e}; ignored"));
             CpusetFile::Unusable
         }
     }
@@ -223,7 +235,9 @@ pub(crate) fn collect(
     };
     let cgroup = cgroup_cpuset(pod, layout, warnings);
     let (chosen, warning) = choose(affinity, cgroup);
-    warnings.extend(warning);
+    if let Some(w) = warning {
+        warnings.push(WarningCode::Conflict, "cpus", w);
+    }
     let (list, source) = chosen?;
     let (numa_nodes, smt_siblings, isolated, exclusive) = match topology {
         Some(node_names) => (

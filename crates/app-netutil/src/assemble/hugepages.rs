@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::parse::hugepages::{Amount, parse_file_name, parse_mib};
 use crate::report::ContainerHugepages;
-use crate::report::warning::Warnings;
+use crate::report::warning::{WarningCode, Warnings};
 use crate::source::PodView;
 
 /// Reads every hugepage file of the downward-API directory.
@@ -14,7 +14,11 @@ pub(crate) fn read_downward(pod: &PodView, warnings: &mut Warnings) -> Vec<Conta
     let names = match pod.list_podinfo() {
         Ok(n) => n,
         Err(e) => {
-            warnings.push(format!("{e}; hugepage files not read"));
+            warnings.push(
+                WarningCode::Missing,
+                pod.podinfo_display().trim_end_matches('/'),
+                format!("{e}; hugepage files not read"),
+            );
             return Vec::new();
         }
     };
@@ -26,9 +30,11 @@ pub(crate) fn read_downward(pod: &PodView, warnings: &mut Warnings) -> Vec<Conta
             Ok(Some(p)) => p,
             Ok(None) => continue,
             Err(reason) => {
-                warnings.about(
+                warnings.about_as(
+                    WarningCode::Dropped,
                     &dir,
-                    format_args!("{}/{reason}; ignored", pod.podinfo_display()),
+                    &format!("{dir}/{name}"),
+                    format!("{}/{reason}; ignored", pod.podinfo_display()),
                 );
                 continue;
             }
@@ -53,7 +59,7 @@ pub(crate) fn read_downward(pod: &PodView, warnings: &mut Warnings) -> Vec<Conta
                 };
                 map.insert(parsed.size, mib);
             }
-            Err(w) => warnings.about_string(&dir, w),
+            Err(w) => warnings.about_as(WarningCode::Dropped, &dir, &format!("{dir}/{name}"), w),
         }
     }
     containers.into_values().collect()

@@ -28,7 +28,7 @@ use crate::assemble::topology::{NODE_DIR, node_number};
 use crate::parse::mountinfo::{self, MountEntry};
 use crate::parse::sysfile::{self, ValueError};
 use crate::report::PageSize;
-use crate::report::warning::Warnings;
+use crate::report::warning::{WarningCode, Warnings};
 use crate::report::{HostPool, HugetlbfsMount, NodePool};
 use crate::source::PodView;
 use crate::source::cgroup::{CgroupDir, Layout, Version};
@@ -145,7 +145,11 @@ fn read_limits(
             Ok(v) => {
                 limits.insert(size, v);
             }
-            Err(e) => warnings.about(&dir.dir, format_args!("{e}; that limit is left out")),
+            Err(e) => warnings.about(
+                WarningCode::Dropped,
+                &dir.dir,
+                format_args!("{e}; that limit is left out"),
+            ),
         }
     }
     Some(limits)
@@ -218,6 +222,7 @@ pub(crate) fn mounts(
     for m in layout.mounts.iter().filter(|m| m.fs_type == "hugetlbfs") {
         if m.deleted {
             warnings.about(
+                WarningCode::Dropped,
                 source,
                 format_args!(
                     "{source}: hugetlbfs at {} is marked deleted; mount left out",
@@ -231,7 +236,7 @@ pub(crate) fn mounts(
             Ok(None) => {
                 let d = *default.get_or_insert_with(|| default_size(pod, warnings));
                 let Some(d) = d else {
-                    warnings.about(
+                    warnings.about(WarningCode::Missing,
                         source,
                         format_args!(
                             "{source}: hugetlbfs at {} has no pagesize= option and {MEMINFO} gives no Hugepagesize; mount left out",
@@ -244,6 +249,7 @@ pub(crate) fn mounts(
             }
             Err(e) => {
                 warnings.about(
+                    WarningCode::Dropped,
                     source,
                     format_args!(
                         "{source}: hugetlbfs at {}: pagesize={e}; mount left out",
@@ -282,7 +288,11 @@ fn default_size(pod: &PodView, warnings: &mut Warnings) -> Option<PageSize> {
         Ok(Some(text)) => meminfo_hugepagesize(&text),
         Ok(None) => None,
         Err(e) => {
-            warnings.push(format!("{e}; default hugepage size unknown"));
+            warnings.push(
+                WarningCode::Missing,
+                MEMINFO,
+                format!("{e}; default hugepage size unknown"),
+            );
             None
         }
     }
@@ -300,7 +310,11 @@ fn read_pool(
         match files::read_u64(pod, &path) {
             Ok(v) => v,
             Err(e) => {
-                warnings.about(source, format_args!("{e}; that pool is left out"));
+                warnings.about(
+                    WarningCode::Dropped,
+                    source,
+                    format_args!("{e}; that pool is left out"),
+                );
                 None
             }
         }
@@ -324,7 +338,7 @@ pub(crate) fn host_pools(
             continue;
         };
         if !size.bytes().is_power_of_two() {
-            warnings.about(
+            warnings.about(WarningCode::Dropped,
                 POOL_DIR,
                 format_args!(
                     "{POOL_DIR}/{name}: {size} is not a power of two, which no kernel page size is; ignored"

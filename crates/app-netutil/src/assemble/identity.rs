@@ -9,7 +9,7 @@
 //! problem.
 
 use crate::report::PodIdentity;
-use crate::report::warning::Warnings;
+use crate::report::warning::{WarningCode, Warnings};
 use crate::source::PodView;
 
 /// The downward-API file holding `metadata.name`.
@@ -33,13 +33,15 @@ pub(crate) fn read(pod: &PodView, warnings: &mut Warnings) -> PodIdentity {
             Ok(Some(data)) => {
                 let mut w = Vec::new();
                 let value = parse_value(&data, &display, &mut w);
-                warnings.extend(w);
+                for message in w {
+                    warnings.push(WarningCode::Dropped, &display, message);
+                }
                 value
             }
             Ok(None) => None,
             Err(e) if e.is_not_found() => None,
             Err(e) => {
-                warnings.push(format!("{e}; not used"));
+                warnings.push(WarningCode::Missing, &display, format!("{e}; not used"));
                 None
             }
         }

@@ -7,7 +7,7 @@ use crate::parse::devplugin::ResourceVar;
 use crate::parse::netstatus::NetworkStatusEntry;
 use crate::parse::userspace::{self, UserspaceInterface};
 use crate::report::DeviceInfo;
-use crate::report::warning::Warnings;
+use crate::report::warning::{WarningCode, Warnings};
 use crate::report::{DeviceId, PciAddress};
 use crate::report::{DeviceType, Interface, Source};
 use crate::source::sysfs::Backing;
@@ -93,6 +93,7 @@ pub(crate) fn build(
         };
         if let Some(&first) = by_address.get(&addr.key()) {
             warnings.about(
+                WarningCode::Conflict,
                 status_source,
                 format_args!(
                     "interfaces {} and {} both name PCI device {addr} in their device-info",
@@ -147,7 +148,7 @@ pub(crate) fn build(
                     .map(str::to_owned);
                 if let Some(di_addr) = di_addr {
                     if di_addr != addr.as_str() {
-                        warnings.about(
+                        warnings.about(WarningCode::Conflict,
                             status_source,
                             format_args!(
                                 "interface {name}: device-info names PCI device {di_addr}, but sysfs shows {addr}; the device-info is kept"
@@ -195,7 +196,7 @@ pub(crate) fn build(
             continue;
         }
         let Some(p) = rest.next() else { break };
-        warnings.about(
+        warnings.about(WarningCode::Guessed,
             &format!("environment variable {}", p.var.name),
             format_args!(
                 "{}: device {} given to interface {} by position: a guess, since nothing in the pod ties this device to a network",
@@ -274,7 +275,7 @@ fn attach(
     match &mut iface.device_info {
         None => iface.device_info = Some(DeviceInfo::synthesized_pci(addr)),
         Some(info) if info.pci_address().is_none() => {
-            warnings.about(
+            warnings.about(WarningCode::Repaired,
                 status_source,
                 format_args!(
                     "interface {}: its device-info of type {:?} names no PCI address; completed with {addr} from {}",
@@ -336,7 +337,7 @@ fn merge_userspace(
         match (&iface.device_info, &u.device_info) {
             (Some(ns), Some(us)) if ns.is_usable() => {
                 if !same_device(ns, us) {
-                    warnings.about(
+                    warnings.about(WarningCode::Conflict,
                         source,
                         format_args!(
                             "interface {}: userspace CNI data describes a different device ({}) than network-status ({}); the network-status device-info is used",
@@ -406,6 +407,7 @@ fn warn_duplicate_names(ifs: &[Interface], source: &str, warnings: &mut Warnings
         if let Some(name) = &iface.interface {
             if seen.insert(name.as_str(), ()).is_some() {
                 warnings.about(
+                    WarningCode::Conflict,
                     source,
                     format_args!("network-status lists interface {name} more than once"),
                 );

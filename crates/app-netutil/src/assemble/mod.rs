@@ -127,11 +127,12 @@ pub(crate) fn report_with_annotations(
         &mut warnings,
     );
 
-    let mut all = pod.warnings();
-    all.append(&mut warnings.into_vec());
-    for w in &all {
-        log.log(LogLevel::Warning, || w.clone());
+    let mut details = pod.warnings();
+    details.append(&mut warnings.into_warnings());
+    for w in &details {
+        log.log(LogLevel::Warning, || w.message.clone());
     }
+    let all = details.iter().map(|w| w.message.clone()).collect();
     log.log(LogLevel::Info, || {
         format!(
             "found {} interfaces, {} CPUs, {} containers with hugepages",
@@ -146,6 +147,7 @@ pub(crate) fn report_with_annotations(
         hugepages,
         interfaces,
         warnings: all,
+        warning_details: details,
     };
     (report, read)
 }

@@ -13,7 +13,7 @@ use std::ops::RangeInclusive;
 
 use crate::parse::cpulist;
 use crate::report::MAX_NUMA_NODES;
-use crate::report::warning::Warnings;
+use crate::report::warning::{WarningCode, Warnings};
 use crate::source::PodView;
 use crate::source::files::{self, FileError};
 
@@ -139,7 +139,11 @@ fn group_sibling_ranges(
 }
 
 fn warn(warnings: &mut Warnings, source: &str, e: &FileError, consequence: &str) {
-    warnings.about(source, format_args!("{e}; {consequence}"));
+    warnings.about(
+        WarningCode::Dropped,
+        source,
+        format_args!("{e}; {consequence}"),
+    );
 }
 
 /// The names of [`NODE_DIR`] that the library reads: every name that is
@@ -152,13 +156,13 @@ pub(crate) fn usable_node_names(names: Vec<String>, warnings: &mut Warnings) -> 
     for name in names {
         match node_number(&name) {
             Some(n) if n < MAX_NUMA_NODES => nodes.push((n, name)),
-            Some(_) => warnings.about(
+            Some(_) => warnings.about(WarningCode::Dropped,
                 NODE_DIR,
                 format_args!(
                     "{NODE_DIR}/{name}: node number at or above {MAX_NUMA_NODES}, more than the kernel can have (MAX_NUMNODES); node ignored"
                 ),
             ),
-            None if is_node_dir_name(&name) => warnings.about(
+            None if is_node_dir_name(&name) => warnings.about(WarningCode::Dropped,
                 NODE_DIR,
                 format_args!("{NODE_DIR}/{name}: not a node number; ignored"),
             ),
@@ -223,7 +227,7 @@ pub(crate) fn numa_nodes(
                     }
                 }
                 if again > 0 {
-                    warnings.about(
+                    warnings.about(WarningCode::Conflict,
                         NODE_DIR,
                         format_args!(
                             "{path}: {again} of the pod's CPUs are already on another node; they stay there"
@@ -281,7 +285,11 @@ pub(crate) fn isolated(pod: &PodView, cpus: &[u32], warnings: &mut Warnings) -> 
     match files::read_cpulist(pod, &path) {
         Ok(list) => list.map(|l| restrict(&l, cpus)),
         Err(e) => {
-            warnings.push(format!("{e}; isolated CPUs unknown"));
+            warnings.push(
+                WarningCode::Missing,
+                &path,
+                format!("{e}; isolated CPUs unknown"),
+            );
             None
         }
     }
@@ -295,17 +303,21 @@ pub(crate) fn exclusive(pod: &PodView, cpus: &[u32], warnings: &mut Warnings) ->
         Ok(Some(l)) => l,
         Ok(None) => return None,
         Err(e) => {
-            warnings.push(format!("{e}; whether the CPUs are dedicated is unknown"));
+            warnings.push(
+                WarningCode::Missing,
+                &path,
+                format!("{e}; whether the CPUs are dedicated is unknown"),
+            );
             return None;
         }
     };
     let ex = exclusive_of(cpus, &online);
     match ex {
-        Some(false) => warnings.push(format!(
+        Some(false) => warnings.push(WarningCode::Missing, "cpus", format!(
             "cpus: the usable CPUs {} are every online CPU ({path}): the pod has no dedicated CPUs, so DPDK lcores compete with other pods and the host",
             cpulist::format(cpus)
         )),
-        None if !cpus.is_empty() => warnings.push(format!(
+        None if !cpus.is_empty() => warnings.push(WarningCode::Conflict, &path, format!(
             "cpus: the usable CPUs {} are not all online according to {path} ({}); whether they are dedicated is unknown",
             cpulist::format(cpus),
             cpulist::format(&online)

@@ -9,7 +9,7 @@ use crate::parse::userspace::{
     MAPPED_DIR_ALIAS_KEY, MAPPED_DIR_KEY, MAPPED_DIR_SOURCE, MAX_CONFIG_FILE_BYTES,
     MAX_CONFIG_FILES, SocketDir, UserspaceInterface, dedupe, mapped_dir, parse_entries,
 };
-use crate::report::warning::Warnings;
+use crate::report::warning::{WarningCode, Warnings};
 use crate::report::{DeviceType, Interface};
 use crate::source::PodView;
 
@@ -67,7 +67,11 @@ pub(crate) fn read(
                         &mut warnings.source(&what),
                     ));
                 }
-                Err(e) => warnings.push(format!("{e}; userspace CNI data in it not used")),
+                Err(e) => warnings.push(
+                    WarningCode::Missing,
+                    &path,
+                    format!("{e}; userspace CNI data in it not used"),
+                ),
             }
         }
     }
@@ -90,7 +94,7 @@ fn config_files(pod: &PodView, dir: &str, warnings: &mut Warnings) -> Vec<String
         .map(|n| format!("{}/{n}", dir.trim_end_matches('/')))
         .collect();
     if files.len() > MAX_CONFIG_FILES {
-        warnings.push(format!(
+        warnings.push(WarningCode::Dropped, dir, format!(
             "{dir}: {} userspace CNI configData files; only the first {MAX_CONFIG_FILES} by name are read",
             files.len()
         ));
@@ -116,6 +120,13 @@ pub(crate) fn resolve_relative_paths(
             (None, Some(n)) => format!("the interface of network {n}"),
             (None, None) => "an interface without a name".to_owned(),
         };
+        // The warnings' subject: the interface's name, else its network.
+        let subject = iface
+            .interface
+            .clone()
+            .or_else(|| iface.network.clone())
+            .unwrap_or_default();
+        let subject = subject.as_str();
         let Some(info) = iface.device_info.as_mut() else {
             continue;
         };
@@ -132,19 +143,19 @@ pub(crate) fn resolve_relative_paths(
             continue;
         };
         if kind == "vdpa" {
-            warnings.push(format!(
+            warnings.push(WarningCode::Unsupported, subject, format!(
                 "{label}: device-info vdpa path {path:?} is not an absolute path; kept as given and left out of DPDK arguments"
             ));
         } else if userspace.present {
             let resolved = userspace
                 .socket_dir
                 .resolve(path, &mut warnings.source(MAPPED_DIR_SOURCE));
-            warnings.push(format!(
+            warnings.push(WarningCode::Repaired, subject, format!(
                 "{label}: device-info {kind} path {path:?} is relative; taken to be {resolved:?} in the userspace CNI directory"
             ));
             *path = resolved;
         } else {
-            warnings.push(format!(
+            warnings.push(WarningCode::Unsupported, subject, format!(
                 "{label}: device-info {kind} path {path:?} is relative and the pod has no userspace CNI directory ({MAPPED_DIR_KEY}) to resolve it against; kept as given and left out of DPDK arguments"
             ));
         }

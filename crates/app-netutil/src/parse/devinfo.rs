@@ -23,7 +23,7 @@ use serde::de::MapAccess;
 
 use crate::parse::json::{Field, FromJson};
 use crate::report::PciAddress;
-use crate::report::warning::{About, Warnings};
+use crate::report::warning::{About, WarningCode, Warnings};
 use crate::report::{DeviceInfo, MemifInfo, PciInfo, VdpaInfo, VhostUserInfo};
 
 /// Decodes a device-info object leniently. Fields of the wrong type are
@@ -110,7 +110,7 @@ impl PayloadFields {
     fn warn_leftover(&self, kind: &str, context: &dyn fmt::Display, warnings: &mut About<'_>) {
         let keys = self.leftover();
         if !keys.is_empty() {
-            warnings.push(format_args!(
+            warnings.push(WarningCode::Unsupported, format_args!(
                 "{context}: device-info {kind} keys {keys:?} are not part of a {kind} device-info; not reported"
             ));
         }
@@ -146,9 +146,10 @@ impl PayloadFields {
         if let Some(addr) = PciAddress::parse(&raw) {
             Some(addr.into_string())
         } else {
-            warnings.push(format_args!(
-                "{context}: \"{key}\" {raw:?} is not a PCI address; dropped"
-            ));
+            warnings.push(
+                WarningCode::Dropped,
+                format_args!("{context}: \"{key}\" {raw:?} is not a PCI address; dropped"),
+            );
             None
         }
     }
@@ -213,16 +214,18 @@ impl Field<InfoFields> {
             Field::Value(f) if f.is_empty() => return None,
             Field::Value(f) => f,
             Field::Null | Field::Wrong(_) => {
-                warnings.push(format_args!(
-                    "{context}: device-info is not an object; device-info ignored"
-                ));
+                warnings.push(
+                    WarningCode::Dropped,
+                    format_args!("{context}: device-info is not an object; device-info ignored"),
+                );
                 return None;
             }
         };
         let Field::Value(kind) = std::mem::take(&mut f.kind) else {
-            warnings.push(format_args!(
-                "{context}: device-info has no string \"type\"; device-info ignored"
-            ));
+            warnings.push(
+                WarningCode::Dropped,
+                format_args!("{context}: device-info has no string \"type\"; device-info ignored"),
+            );
             return None;
         };
         let mut info = DeviceInfo {
@@ -230,9 +233,10 @@ impl Field<InfoFields> {
             ..DeviceInfo::default()
         };
         if info.version.is_none() {
-            warnings.push(format_args!(
-                "{context}: device-info has no \"version\"; version left null"
-            ));
+            warnings.push(
+                WarningCode::Missing,
+                format_args!("{context}: device-info has no \"version\"; version left null"),
+            );
         }
         let mut payload = |key: &str, warnings: &mut About<'_>| {
             let i = f.payloads.iter().position(|(k, _)| *k == key)?;
@@ -241,9 +245,10 @@ impl Field<InfoFields> {
                 Field::Value(p) => Some(p),
                 Field::Null => None,
                 Field::Wrong(_) => {
-                    warnings.push(format_args!(
-                        "{context}: device-info \"{key}\" is not an object; dropped"
-                    ));
+                    warnings.push(
+                        WarningCode::Dropped,
+                        format_args!("{context}: device-info \"{key}\" is not an object; dropped"),
+                    );
                     None
                 }
             }
@@ -308,7 +313,7 @@ impl Field<InfoFields> {
                 let mut dropped: Vec<&str> = f.payloads.iter().map(|(k, _)| *k).collect();
                 dropped.extend(f.other_keys.iter().map(String::as_str));
                 if !dropped.is_empty() {
-                    warnings.push(format_args!(
+                    warnings.push(WarningCode::Unsupported, format_args!(
                         "{context}: device-info type {other:?} is not one this library knows; kept as type only, fields {dropped:?} not reported"
                     ));
                 }
@@ -325,14 +330,14 @@ impl Field<InfoFields> {
                 .collect();
             dropped.extend(f.other_keys.iter().map(String::as_str));
             if !dropped.is_empty() {
-                warnings.push(format_args!(
+                warnings.push(WarningCode::Unsupported, format_args!(
                     "{context}: device-info keys {dropped:?} do not belong to a {} device-info; not reported",
                     info.kind
                 ));
             }
         }
         if info.is_known_type() && !has_payload(&info) {
-            warnings.push(format_args!(
+            warnings.push(WarningCode::Missing, format_args!(
                 "{context}: device-info of type {:?} has no \"{}\" object; it does not identify a device",
                 info.kind, info.kind
             ));
@@ -355,14 +360,14 @@ fn vdpa_parent(
     match (parent, device) {
         (None, device) => device,
         (Some(p), None) if is_bus_dir(&p) => {
-            warnings.push(format_args!(
+            warnings.push(WarningCode::Dropped, format_args!(
                 "{context}: \"parent-device\" {p:?} is the vDPA bus directory, not a device, and no \"device\" names one; dropped"
             ));
             None
         }
         (Some(p), Some(d)) if is_bus_dir(&p) => Some(d),
         (Some(p), Some(d)) if p != d => {
-            warnings.push(format_args!(
+            warnings.push(WarningCode::Conflict, format_args!(
                 "{context}: \"device\" {d:?} differs from \"parent-device\" {p:?}; \"parent-device\" is used"
             ));
             Some(p)

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use crate::parse::devinfo::json_type;
 use crate::parse::netstatus::json_error_message;
 use crate::report::DeviceId;
-use crate::report::warning::{About, Warnings};
+use crate::report::warning::{About, WarningCode, Warnings};
 
 /// The prefix of every device-plugin variable.
 pub const PREFIX: &str = "PCIDEVICE_";
@@ -79,7 +79,7 @@ where
             continue;
         }
         if value.len() > MAX_VALUE_BYTES {
-            warnings.push(format!(
+            warnings.push(WarningCode::Dropped, name, format!(
                 "environment variable {name} is {} bytes long, more than a process environment can hold ({MAX_VALUE_BYTES}); ignored",
                 value.len()
             ));
@@ -96,9 +96,13 @@ where
         lists.insert(name, value);
     }
     if not_read > 0 {
-        warnings.push(format!(
-            "{not_read} more {PREFIX} variables after the first {MAX_VARIABLES} are not read"
-        ));
+        warnings.push(
+            WarningCode::Dropped,
+            PREFIX,
+            format!(
+                "{not_read} more {PREFIX} variables after the first {MAX_VARIABLES} are not read"
+            ),
+        );
     }
 
     let mut seen: BTreeMap<DeviceId, &str> = BTreeMap::new();
@@ -112,22 +116,25 @@ where
             ..ResourceVar::default()
         };
         if value.trim().is_empty() {
-            warnings.push(format!(
-                "environment variable {name} is empty: it lists no device"
-            ));
+            warnings.push(
+                WarningCode::Missing,
+                name,
+                format!("environment variable {name} is empty: it lists no device"),
+            );
         } else {
             let mut over = 0u64;
             for (pos, item) in value.split(',').enumerate() {
                 let item_no = pos + 1;
                 if item.trim().is_empty() {
                     warnings.about(
+                        WarningCode::Dropped,
                         source(),
                         format_args!("{}: item {item_no} is empty; ignored", source()),
                     );
                     continue;
                 }
                 let Some(id) = DeviceId::parse(item) else {
-                    warnings.about(
+                    warnings.about(WarningCode::Dropped,
                         source(),
                         format_args!(
                             "{}: item {item_no} {:?} is neither a PCI address nor an auxiliary device name; ignored",
@@ -139,6 +146,7 @@ where
                 };
                 if let Some(first) = seen.get(&id) {
                     warnings.about(
+                        WarningCode::Conflict,
                         source(),
                         format_args!(
                             "{}: device {id} is already listed by {first}; ignored here",
@@ -155,7 +163,7 @@ where
                 var.ids.push(id);
             }
             if over > 0 {
-                warnings.push(format!(
+                warnings.push(WarningCode::Dropped, name, format!(
                     "{}: {over} devices past the first {MAX_DEVICES} of all device-plugin variables are not used",
                     source()
                 ));
@@ -173,7 +181,7 @@ where
         vars.push(var);
     }
     for (info_name, _) in infos.values() {
-        warnings.push(format!(
+        warnings.push(WarningCode::Dropped, info_name, format!(
             "environment variable {info_name} describes devices, but there is no {} listing them; ignored",
             &info_name[..info_name.len() - INFO_SUFFIX.len()]
         ));
@@ -193,7 +201,7 @@ fn parse_info(
     let json: Value = match serde_json::from_str(value) {
         Ok(v) => v,
         Err(e) => {
-            warnings.push(format_args!(
+            warnings.push(WarningCode::Dropped, format_args!(
                 "environment variable {name} is not valid JSON ({} at line {} column {}); device-plugin-info not reported",
                 json_error_message(&e),
                 e.line(),
@@ -203,17 +211,20 @@ fn parse_info(
         }
     };
     let Value::Object(devices) = json else {
-        warnings.push(format_args!(
-            "environment variable {name}: expected a JSON object, found {}; ignored",
-            json_type(&json)
-        ));
+        warnings.push(
+            WarningCode::Dropped,
+            format_args!(
+                "environment variable {name}: expected a JSON object, found {}; ignored",
+                json_type(&json)
+            ),
+        );
         return out;
     };
     let listed: BTreeSet<&str> = ids.iter().map(DeviceId::as_str).collect();
     for (id, providers) in devices {
         let key = DeviceId::parse(&id).map_or_else(|| id.clone(), |d| d.as_str().to_owned());
         let Value::Object(providers) = providers else {
-            warnings.push(format_args!(
+            warnings.push(WarningCode::Dropped, format_args!(
                 "environment variable {name}: entry for {id} should be an object, found {}; ignored",
                 json_type(&providers)
             ));
@@ -223,7 +234,7 @@ fn parse_info(
         providers.retain(|provider, inner| {
             let keep = inner.is_object();
             if !keep {
-                warnings.push(format_args!(
+                warnings.push(WarningCode::Dropped, format_args!(
                     "environment variable {name}: provider {provider:?} of {id} should be an object, found {}; dropped",
                     json_type(inner)
                 ));
@@ -231,7 +242,7 @@ fn parse_info(
             keep
         });
         if !listed.contains(key.as_str()) {
-            warnings.push(format_args!(
+            warnings.push(WarningCode::Dropped, format_args!(
                 "environment variable {name} describes {id}, which its id list does not hold; ignored"
             ));
             continue;

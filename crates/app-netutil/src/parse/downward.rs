@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 
 use crate::parse::goquote;
-use crate::report::warning::Warnings;
+use crate::report::warning::{WarningCode, Warnings};
 
 /// The entries of one downward-API map file: key -> decoded value bytes.
 ///
@@ -122,6 +122,7 @@ fn scan(
         }
         let Some(eq) = memchr::memchr(b'=', line) else {
             warnings.about(
+                WarningCode::Dropped,
                 file,
                 format_args!("{file} line {line_no}: no '=' in the line; line ignored"),
             );
@@ -129,6 +130,7 @@ fn scan(
         };
         let Ok(key) = std::str::from_utf8(&line[..eq]) else {
             warnings.about(
+                WarningCode::Dropped,
                 file,
                 format_args!("{file} line {line_no}: key is not UTF-8; line ignored"),
             );
@@ -137,6 +139,7 @@ fn scan(
         let key = key.trim();
         if key.is_empty() {
             warnings.about(
+                WarningCode::Dropped,
                 file,
                 format_args!("{file} line {line_no}: empty key; line ignored"),
             );
@@ -147,7 +150,7 @@ fn scan(
             match goquote::unquote(raw_value) {
                 Ok(v) => v,
                 Err(e) => {
-                    warnings.about(
+                    warnings.about(WarningCode::Dropped,
                         file,
                         format_args!(
                             "{file} line {line_no}: value of {key} is not a valid quoted string ({e}); annotation skipped"
@@ -157,7 +160,7 @@ fn scan(
                 }
             }
         } else {
-            warnings.about(
+            warnings.about(WarningCode::Repaired,
                 file,
                 format_args!(
                     "{file} line {line_no}: value of {key} is not quoted as kubelet writes it; taken as it is"
@@ -170,7 +173,7 @@ fn scan(
             continue;
         }
         match seen_on.insert(key, line_no) {
-            Some(previous) => warnings.about(
+            Some(previous) => warnings.about(WarningCode::Conflict,
                 file,
                 format_args!(
                     "{file} line {line_no}: key {key} repeats line {previous}; the last value is used"

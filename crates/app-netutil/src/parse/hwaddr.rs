@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use crate::report::warning::About;
+use crate::report::warning::{About, WarningCode};
 
 /// The canonical form of an Ethernet MAC address: six hex octets separated
 /// by `:` or `-` (one separator throughout, two digits per octet),
@@ -86,9 +86,10 @@ fn checked(
     }
     let value = canonical(&raw);
     if value.is_none() {
-        warnings.push(format_args!(
-            "{context}: \"{key}\" {raw:?} is not {what}; left null"
-        ));
+        warnings.push(
+            WarningCode::Dropped,
+            format_args!("{context}: \"{key}\" {raw:?} is not {what}; left null"),
+        );
     }
     value
 }

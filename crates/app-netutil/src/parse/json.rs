@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::report::warning::About;
+use crate::report::warning::{About, WarningCode};
 
 /// The JSON type of a raw value, as warnings name it.
 pub(crate) fn kind(raw: &RawValue) -> &'static str {
@@ -391,9 +391,10 @@ impl Field<String> {
             Field::Value(s) if !s.is_empty() => Some(s),
             Field::Value(_) | Field::Null => None,
             Field::Wrong(found) => {
-                warnings.push(format_args!(
-                    "{context}: \"{key}\" should be a string, found {found}; dropped"
-                ));
+                warnings.push(
+                    WarningCode::Dropped,
+                    format_args!("{context}: \"{key}\" should be a string, found {found}; dropped"),
+                );
                 None
             }
         }
@@ -412,9 +413,12 @@ impl Field<Vec<Field<String>>> {
         match self {
             Field::Null => Vec::new(),
             Field::Wrong(found) => {
-                warnings.push(format_args!(
-                    "{context}: \"{key}\" should be an array of strings, found {found}; dropped"
-                ));
+                warnings.push(
+                    WarningCode::Dropped,
+                    format_args!(
+                        "{context}: \"{key}\" should be an array of strings, found {found}; dropped"
+                    ),
+                );
                 Vec::new()
             }
             Field::Value(items) => {
@@ -422,10 +426,10 @@ impl Field<Vec<Field<String>>> {
                 for item in items {
                     match item {
                         Field::Value(s) => out.push(s),
-                        Field::Null => warnings.push(format_args!(
+                        Field::Null => warnings.push(WarningCode::Dropped, format_args!(
                             "{context}: an element of \"{key}\" should be a string, found null; dropped"
                         )),
-                        Field::Wrong(found) => warnings.push(format_args!(
+                        Field::Wrong(found) => warnings.push(WarningCode::Dropped, format_args!(
                             "{context}: an element of \"{key}\" should be a string, found {found}; dropped"
                         )),
                     }
@@ -449,9 +453,12 @@ impl Field<bool> {
             Field::Value(b) => b,
             Field::Null => false,
             Field::Wrong(found) => {
-                warnings.push(format_args!(
-                    "{context}: \"{key}\" should be a boolean, found {found}; taken as false"
-                ));
+                warnings.push(
+                    WarningCode::Repaired,
+                    format_args!(
+                        "{context}: \"{key}\" should be a boolean, found {found}; taken as false"
+                    ),
+                );
                 false
             }
         }
@@ -471,9 +478,12 @@ impl<T> Field<T> {
             Field::Value(v) => Some(v),
             Field::Null => None,
             Field::Wrong(found) => {
-                warnings.push(format_args!(
-                    "{context}: \"{key}\" should be an object, found {found}; dropped"
-                ));
+                warnings.push(
+                    WarningCode::Dropped,
+                    format_args!(
+                        "{context}: \"{key}\" should be an object, found {found}; dropped"
+                    ),
+                );
                 None
             }
         }

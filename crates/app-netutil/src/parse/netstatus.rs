@@ -30,7 +30,7 @@ use crate::parse::hwaddr;
 use crate::parse::json::{self, Capped, Elem, Field, FromJson, Obj};
 use crate::report::DeviceInfo;
 use crate::report::Dns;
-use crate::report::warning::{About, Warnings};
+use crate::report::warning::{About, WarningCode, Warnings};
 use serde::de::MapAccess;
 use serde::de::value::MapAccessDeserializer;
 
@@ -176,12 +176,16 @@ fn parse_typed(text: &str, key: &str, warnings: &mut About<'_>) -> Option<Vec<Ne
     for (index, item) in items.items.into_iter().enumerate() {
         match item {
             Field::Value(fields) => entries.push(fields.decode(key, index, warnings)),
-            Field::Null => warnings.push(format_args!(
-                "{key} entry {index}: expected an object, found null; entry dropped"
-            )),
-            Field::Wrong(found) => warnings.push(format_args!(
-                "{key} entry {index}: expected an object, found {found}; entry dropped"
-            )),
+            Field::Null => warnings.push(
+                WarningCode::Dropped,
+                format_args!("{key} entry {index}: expected an object, found null; entry dropped"),
+            ),
+            Field::Wrong(found) => warnings.push(
+                WarningCode::Dropped,
+                format_args!(
+                    "{key} entry {index}: expected an object, found {found}; entry dropped"
+                ),
+            ),
         }
     }
     warn_skipped(key, skipped, warnings);
@@ -190,9 +194,10 @@ fn parse_typed(text: &str, key: &str, warnings: &mut About<'_>) -> Option<Vec<Ne
 
 fn warn_skipped(key: &str, skipped: usize, warnings: &mut About<'_>) {
     if skipped > 0 {
-        warnings.push(format_args!(
-            "{key}: {skipped} entries after the first {MAX_ENTRIES} are not read"
-        ));
+        warnings.push(
+            WarningCode::Dropped,
+            format_args!("{key}: {skipped} entries after the first {MAX_ENTRIES} are not read"),
+        );
     }
 }
 
@@ -217,9 +222,12 @@ fn parse_general(
         let obj = match item {
             Elem::Obj(obj) => obj,
             Elem::Other(found) => {
-                warnings.push(format_args!(
-                    "{key} entry {index}: expected an object, found {found}; entry dropped"
-                ));
+                warnings.push(
+                    WarningCode::Dropped,
+                    format_args!(
+                        "{key} entry {index}: expected an object, found {found}; entry dropped"
+                    ),
+                );
                 continue;
             }
         };
@@ -376,16 +384,17 @@ impl EntryFields {
         let name = self.name.string("name", context, warnings);
         let ips = self.ips.string_list("ips", context, warnings);
         let mac = hwaddr::checked_mac(self.mac.string("mac", context, warnings), context, warnings);
-        let mtu = match self.mtu {
-            Field::Value(0) | Field::Null => None,
-            Field::Value(m) => Some(m),
-            Field::Wrong(found) => {
-                warnings.push(format_args!(
+        let mtu =
+            match self.mtu {
+                Field::Value(0) | Field::Null => None,
+                Field::Value(m) => Some(m),
+                Field::Wrong(found) => {
+                    warnings.push(WarningCode::Dropped, format_args!(
                     "{context}: \"mtu\" should be a positive integer, found {found}; dropped"
                 ));
-                None
-            }
-        };
+                    None
+                }
+            };
         let default_given = !matches!(self.default, Field::Null);
         let default = self.default.boolean("default", context, warnings);
         let dns = self
@@ -436,21 +445,22 @@ fn legacy_device(
     context: &dyn fmt::Display,
     warnings: &mut About<'_>,
 ) -> Option<DeviceInfo> {
-    let legacy = match device {
-        Field::Null => return device_info,
-        Field::Value(f) if f.is_empty() => return device_info,
-        Field::Wrong(found) => {
-            warnings.push(format_args!(
+    let legacy =
+        match device {
+            Field::Null => return device_info,
+            Field::Value(f) if f.is_empty() => return device_info,
+            Field::Wrong(found) => {
+                warnings.push(WarningCode::Dropped, format_args!(
                 "{context}: \"device\" should be a device-info object, found {found}; ignored"
             ));
-            return device_info;
-        }
-        device => device.decode(&format_args!("{context} \"device\""), warnings),
-    };
+                return device_info;
+            }
+            device => device.decode(&format_args!("{context} \"device\""), warnings),
+        };
     match (device_info, legacy) {
         (None, legacy) => legacy,
         (Some(info), Some(legacy)) if !info.same_device(&legacy) => {
-            warnings.push(format_args!(
+            warnings.push(WarningCode::Conflict, format_args!(
                 "{context}: \"device\" (the old name of device-info) describes another device than \"device-info\"; \"device-info\" is used"
             ));
             Some(info)

@@ -23,7 +23,7 @@ use crate::parse::netstatus::{MAX_VALUE_BYTES, decode_dns, json_error_message};
 use crate::report::DeviceInfo;
 use crate::report::Dns;
 use crate::report::Route;
-use crate::report::warning::{About, Warnings};
+use crate::report::warning::{About, WarningCode, Warnings};
 
 /// Annotation holding the interfaces' configuration.
 pub const CONFIGURATION_DATA_KEY: &str = "userspace/configuration-data";
@@ -121,7 +121,7 @@ impl SocketDir {
             None => {
                 if !file.starts_with('/') && !self.warned {
                     self.warned = true;
-                    warnings.push(format_args!(
+                    warnings.push(WarningCode::Guessed, format_args!(
                         "annotation {MAPPED_DIR_KEY} is missing: socket files are taken to be in the userspace CNI default {DEFAULT_MAPPED_DIR}"
                     ));
                 }
@@ -146,7 +146,7 @@ pub(crate) fn mapped_dir(annotations: &Selected, warnings: &mut Warnings) -> Opt
     let (key, dir) = match (main, alias) {
         (Some(main), Some(alias)) if !main.is_empty() => {
             if !alias.is_empty() && clean_dir(&main) != clean_dir(&alias) {
-                warnings.push(format!(
+                warnings.push(WarningCode::Conflict, MAPPED_DIR_KEY, format!(
                     "annotations {MAPPED_DIR_KEY} ({main:?}) and {MAPPED_DIR_ALIAS_KEY} ({alias:?}) differ; {MAPPED_DIR_KEY} is used"
                 ));
             }
@@ -157,13 +157,19 @@ pub(crate) fn mapped_dir(annotations: &Selected, warnings: &mut Warnings) -> Opt
         (None, None) => return None,
     };
     if dir.is_empty() {
-        warnings.push(format!("annotation {key} is empty; not used"));
+        warnings.push(
+            WarningCode::Dropped,
+            key,
+            format!("annotation {key} is empty; not used"),
+        );
         return None;
     }
     if !dir.starts_with('/') {
-        warnings.push(format!(
-            "annotation {key} {dir:?} is not an absolute path; not used"
-        ));
+        warnings.push(
+            WarningCode::Dropped,
+            key,
+            format!("annotation {key} {dir:?} is not an absolute path; not used"),
+        );
         return None;
     }
     Some(dir)
@@ -214,7 +220,7 @@ pub(crate) fn parse_entries(
     warnings: &mut About<'_>,
 ) -> Vec<Entry> {
     if value.len() > MAX_VALUE_BYTES {
-        warnings.push(format_args!(
+        warnings.push(WarningCode::Dropped, format_args!(
             "{what} is {} bytes long, more than the {MAX_VALUE_BYTES} bytes Kubernetes allows for all annotations together; not used",
             value.len()
         ));
@@ -234,7 +240,10 @@ pub(crate) fn parse_entries(
         }) {
         Ok(v) => v,
         Err(e) => {
-            warnings.push(format_args!("{what} is not valid JSON ({e}); not used"));
+            warnings.push(
+                WarningCode::Dropped,
+                format_args!("{what} is not valid JSON ({e}); not used"),
+            );
             return Vec::new();
         }
     };
@@ -246,10 +255,13 @@ pub(crate) fn parse_entries(
         } else if single {
             (vec![raw], 0)
         } else {
-            warnings.push(format_args!(
-                "{what}: expected a JSON array, found {}; not used",
-                json::kind(raw)
-            ));
+            warnings.push(
+                WarningCode::Dropped,
+                format_args!(
+                    "{what}: expected a JSON array, found {}; not used",
+                    json::kind(raw)
+                ),
+            );
             return Vec::new();
         };
     let mut out = Vec::with_capacity(items.len());
@@ -260,10 +272,13 @@ pub(crate) fn parse_entries(
             format!("{what} entry {index}")
         };
         let Some(obj) = Obj::parse_go(item) else {
-            warnings.push(format_args!(
-                "{origin}: expected an object, found {}; entry dropped",
-                json::kind(item)
-            ));
+            warnings.push(
+                WarningCode::Dropped,
+                format_args!(
+                    "{origin}: expected an object, found {}; entry dropped",
+                    json::kind(item)
+                ),
+            );
             continue;
         };
         if let Some(iface) = entry(&obj, &origin, dir, warnings) {
@@ -271,9 +286,10 @@ pub(crate) fn parse_entries(
         }
     }
     if skipped > 0 {
-        warnings.push(format_args!(
-            "{what}: {skipped} entries after the first {MAX_ENTRIES} are not read"
-        ));
+        warnings.push(
+            WarningCode::Dropped,
+            format_args!("{what}: {skipped} entries after the first {MAX_ENTRIES} are not read"),
+        );
     }
     out
 }
@@ -296,12 +312,16 @@ fn entry(
         ..UserspaceInterface::default()
     };
     match obj.get("config") {
-        None => warnings.push(format_args!(
-            "{context}: no \"config\" object; the interface has no device"
-        )),
+        None => warnings.push(
+            WarningCode::Missing,
+            format_args!("{context}: no \"config\" object; the interface has no device"),
+        ),
         Some(_) => match obj.object("config", &context, warnings) {
             Some(config) => iface.device_info = device_info(&config, &context, dir, warnings),
-            None => warnings.push(format_args!("{context}: the interface has no device")),
+            None => warnings.push(
+                WarningCode::Dropped,
+                format_args!("{context}: the interface has no device"),
+            ),
         },
     }
     if let Some(result) = obj.object("ipResult", &context, warnings) {
@@ -317,13 +337,17 @@ fn entry(
             .as_ref()
             .is_some_and(DeviceInfo::is_usable)
         {
-            warnings.push(format_args!(
-                "{context}: no \"ifName\"; kept as a device without an interface name"
-            ));
+            warnings.push(
+                WarningCode::Missing,
+                format_args!(
+                    "{context}: no \"ifName\"; kept as a device without an interface name"
+                ),
+            );
         } else {
-            warnings.push(format_args!(
-                "{context}: no \"ifName\" and no device; entry dropped"
-            ));
+            warnings.push(
+                WarningCode::Dropped,
+                format_args!("{context}: no \"ifName\" and no device; entry dropped"),
+            );
             return None;
         }
     }
@@ -347,7 +371,7 @@ pub(crate) fn dedupe(entries: Vec<Entry>, warnings: &mut Warnings) -> Vec<Usersp
     for (e, k) in entries.iter().zip(&keep) {
         if !k {
             let name = e.iface.interface.as_deref().unwrap_or_default();
-            warnings.about(
+            warnings.about(WarningCode::Conflict,
                 e.origin.split(" entry ").next().unwrap_or(&e.origin),
                 format_args!(
                     "userspace CNI data describes interface {name} more than once; {} is replaced by a later entry",
@@ -385,7 +409,7 @@ fn device_info(
             let mode = get("mode", warnings);
             let group = get("group", warnings);
             let Some(file) = get("socketfile", warnings) else {
-                warnings.push(format_args!(
+                warnings.push(WarningCode::Missing, format_args!(
                     "{context}: vhostuser interface has no socketfile; the interface has no device"
                 ));
                 return None;
@@ -405,9 +429,12 @@ fn device_info(
             let role = get("role", warnings);
             let mode = get("mode", warnings);
             let Some(file) = get("socketfile", warnings) else {
-                warnings.push(format_args!(
-                    "{context}: memif interface has no socketfile; the interface has no device"
-                ));
+                warnings.push(
+                    WarningCode::Missing,
+                    format_args!(
+                        "{context}: memif interface has no socketfile; the interface has no device"
+                    ),
+                );
                 return None;
             };
             Some(DeviceInfo::synthesized_memif(
@@ -417,15 +444,16 @@ fn device_info(
             ))
         }
         Some(other) => {
-            warnings.push(format_args!(
+            warnings.push(WarningCode::Unsupported, format_args!(
                 "{context}: iftype {other:?} is neither vhostuser nor memif; the interface has no device"
             ));
             None
         }
         None => {
-            warnings.push(format_args!(
-                "{context}: config has no \"iftype\"; the interface has no device"
-            ));
+            warnings.push(
+                WarningCode::Missing,
+                format_args!("{context}: config has no \"iftype\"; the interface has no device"),
+            );
             None
         }
     }
@@ -442,19 +470,23 @@ fn objects<'a>(
         return Vec::new();
     };
     let Ok(Arr(items)) = serde_json::from_str::<Arr<'a>>(raw.get()) else {
-        warnings.push(format_args!(
-            "{context}: \"{key}\" should be an array, found {}; dropped",
-            json::kind(raw)
-        ));
+        warnings.push(
+            WarningCode::Dropped,
+            format_args!(
+                "{context}: \"{key}\" should be an array, found {}; dropped",
+                json::kind(raw)
+            ),
+        );
         return Vec::new();
     };
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         match Obj::parse(item) {
             Some(o) => out.push(o.folding(obj.folds())),
-            None => warnings.push(format_args!(
-                "{context}: an element of \"{key}\" should be an object; dropped"
-            )),
+            None => warnings.push(
+                WarningCode::Dropped,
+                format_args!("{context}: an element of \"{key}\" should be an object; dropped"),
+            ),
         }
     }
     out
@@ -519,7 +551,10 @@ fn cni_result(
                     entry.routes.push(route);
                 }
             }
-            None => warnings.push(format_args!("{ctx}: a route without \"dst\"; dropped")),
+            None => warnings.push(
+                WarningCode::Dropped,
+                format_args!("{ctx}: a route without \"dst\"; dropped"),
+            ),
         }
     }
     if let Some(dns) = result.object("dns", &ctx, &mut quiet) {

@@ -19,4 +19,4 @@ pub use device_info::{
 pub use model::*;
 pub use pagesize::PageSize;
 pub use pci::{DeviceId, PciAddress};
-pub use warning::MAX_WARNINGS_PER_SOURCE;
+pub use warning::{MAX_WARNINGS_PER_SOURCE, Warning, WarningCode};

@@ -10,6 +10,7 @@ use serde::{Deserializer, Serializer};
 
 use crate::report::DeviceInfo;
 use crate::report::PageSize;
+use crate::report::warning::{Warning, WarningCode};
 
 /// The most NUMA nodes: node ids are below this. It is the largest
 /// `MAX_NUMNODES` the kernel can be built with (`NODES_SHIFT` at most 10);
@@ -37,6 +38,12 @@ pub struct Report {
     pub interfaces: Vec<Interface>,
     /// Every input that was ignored, repaired or guessed at.
     pub warnings: Vec<String>,
+    /// The same warnings, in the same order, each with its code and
+    /// subject ([`Report::warning_details`] reads them). A report saved
+    /// before codes existed reads back with every warning coded
+    /// [`WarningCode::Other`].
+    #[serde(default)]
+    pub warning_details: Vec<Warning>,
 }
 
 /// The pod's identity. Each part is `None` when the pod does not say.
@@ -592,7 +599,36 @@ impl Report {
     ///
     /// The JSON error when the text is not a contract v1 report.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(text)
+        let mut report: Self = serde_json::from_str(text)?;
+        report.complete_details();
+        Ok(report)
+    }
+
+    /// The warnings with their codes and subjects: one per entry of
+    /// [`Report::warnings`], in the same order, the message equal to it.
+    #[must_use]
+    pub fn warning_details(&self) -> &[Warning] {
+        &self.warning_details
+    }
+
+    /// Makes [`Report::warning_details`] match [`Report::warnings`] when a
+    /// report read back does not have them (saved before codes existed, or
+    /// edited): every warning is then coded [`WarningCode::Other`], about
+    /// nothing named.
+    fn complete_details(&mut self) {
+        let same = self.warning_details.len() == self.warnings.len()
+            && self
+                .warning_details
+                .iter()
+                .zip(&self.warnings)
+                .all(|(d, w)| d.message == *w);
+        if !same {
+            self.warning_details = self
+                .warnings
+                .iter()
+                .map(|w| Warning::new(WarningCode::Other, "", w.clone()))
+                .collect();
+        }
     }
 }
 

@@ -13,20 +13,136 @@
 //! Warnings that the code can only give a fixed number of times per
 //! collection (one per file read, one per pod-wide decision) are pushed
 //! without a source and are never capped.
+//!
+//! Every warning carries a [`WarningCode`] and a subject beside its text:
+//! the report's `warning-details`.
 
 use std::collections::HashMap;
 use std::fmt;
+
+use serde::{Deserialize, Serialize};
 
 /// The most warnings listed about one source; the rest are counted in one
 /// more warning.
 pub const MAX_WARNINGS_PER_SOURCE: usize = 20;
 
-/// One warning in order: its text, or the place of a source's count of
-/// unlisted warnings.
+/// What kind of problem a warning reports: a stable, closed set of codes,
+/// documented in `docs/report.md` ("Warning codes"). The spellings never
+/// change; a later version may add codes, so treat an unknown one like
+/// [`WarningCode::Other`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum WarningCode {
+    /// An input is absent or could not be read, so what depends on it is
+    /// unknown (`missing`).
+    Missing,
+    /// An entry, line, field or value was unusable and left out (`dropped`).
+    Dropped,
+    /// A value was used after a repair: trimmed, made canonical, a default
+    /// taken for a missing part, a link placeholder followed (`repaired`).
+    Repaired,
+    /// A choice the inputs do not settle was made by a rule, such as a
+    /// device given to an interface by position (`guessed`).
+    Guessed,
+    /// Two inputs disagree; the warning says which one was used
+    /// (`conflict`).
+    Conflict,
+    /// An input was understood but names something this library does not
+    /// support or report (`unsupported`).
+    Unsupported,
+    /// More problems were found about one subject than are listed; the
+    /// warning counts them (`capped`).
+    Capped,
+    /// Not classified: a warning of a report saved by an older version,
+    /// which had no codes (`other`).
+    Other,
+}
+
+impl WarningCode {
+    /// Every code, in the order of the documentation.
+    pub const ALL: [Self; 8] = [
+        Self::Missing,
+        Self::Dropped,
+        Self::Repaired,
+        Self::Guessed,
+        Self::Conflict,
+        Self::Unsupported,
+        Self::Capped,
+        Self::Other,
+    ];
+
+    /// The code as the JSON contract spells it (`missing`, `dropped`, ...).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Missing => "missing",
+            Self::Dropped => "dropped",
+            Self::Repaired => "repaired",
+            Self::Guessed => "guessed",
+            Self::Conflict => "conflict",
+            Self::Unsupported => "unsupported",
+            Self::Capped => "capped",
+            Self::Other => "other",
+        }
+    }
+
+    /// The code of a spelling; `None` for one this version does not know.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+impl fmt::Display for WarningCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One warning of a report: its code, what it is about, and its text (the
+/// same text as the report's `warnings` entry at the same place).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Warning {
+    /// What kind of problem it is.
+    pub code: WarningCode,
+    /// What it is about: a file or directory as the pod sees it
+    /// (`/etc/podnetinfo/annotations`), an environment variable's name, an
+    /// annotation's key, an interface's name or a device's id or PCI
+    /// address, or a report field (`interfaces[0].interface`).
+    pub subject: String,
+    /// The warning in words.
+    pub message: String,
+}
+
+impl Warning {
+    /// A warning.
+    #[must_use]
+    pub fn new(code: WarningCode, subject: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            subject: subject.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The subject of a warning source: the file, variable or annotation the
+/// source names, without the words that say which kind it is.
+pub(crate) fn subject_of(source: &str) -> &str {
+    ["annotation ", "environment variable ", "file "]
+        .iter()
+        .find_map(|p| source.strip_prefix(p))
+        .unwrap_or(source)
+}
+
+/// One warning in order: a listed warning, or the place of a source's
+/// count of unlisted warnings.
 #[derive(Debug)]
 enum Item {
-    Text {
-        text: String,
+    Listed {
+        warning: Warning,
         /// Index into `Warnings::sources`; `None` for an uncapped warning.
         source: Option<usize>,
     },
@@ -46,8 +162,7 @@ struct Tally {
 
 /// Warnings in the order they were found, at most
 /// [`MAX_WARNINGS_PER_SOURCE`] listed per source (see the module
-/// documentation). The next step (typed warning codes) adds a code beside
-/// the source.
+/// documentation), each with its code and subject.
 #[derive(Debug, Default)]
 pub(crate) struct Warnings {
     items: Vec<Item>,
@@ -62,15 +177,16 @@ impl Warnings {
     }
 
     /// A warning the code gives a bounded number of times (not capped).
-    pub(crate) fn push(&mut self, text: String) {
-        self.items.push(Item::Text { text, source: None });
+    pub(crate) fn push(&mut self, code: WarningCode, subject: &str, text: String) {
+        self.push_warning(Warning::new(code, subject, text));
     }
 
-    /// Uncapped warnings, in order.
-    pub(crate) fn extend(&mut self, texts: impl IntoIterator<Item = String>) {
-        for text in texts {
-            self.push(text);
-        }
+    /// An uncapped warning, already made.
+    pub(crate) fn push_warning(&mut self, warning: Warning) {
+        self.items.push(Item::Listed {
+            warning,
+            source: None,
+        });
     }
 
     fn source_id(&mut self, source: &str) -> usize {
@@ -88,13 +204,14 @@ impl Warnings {
         id
     }
 
-    /// A warning about `source`; formatted only when it is listed.
-    pub(crate) fn about(&mut self, source: &str, text: fmt::Arguments<'_>) {
+    /// A warning about `source` (its subject: [`subject_of`] the source);
+    /// formatted only when it is listed.
+    pub(crate) fn about(&mut self, code: WarningCode, source: &str, text: fmt::Arguments<'_>) {
         let id = self.source_id(source);
         if self.sources[id].listed < MAX_WARNINGS_PER_SOURCE {
             self.sources[id].listed += 1;
-            self.items.push(Item::Text {
-                text: fmt::format(text),
+            self.items.push(Item::Listed {
+                warning: Warning::new(code, subject_of(source), fmt::format(text)),
                 source: Some(id),
             });
         } else {
@@ -102,13 +219,21 @@ impl Warnings {
         }
     }
 
-    /// [`Warnings::about`] with an already formatted text.
-    pub(crate) fn about_string(&mut self, source: &str, text: String) {
+    /// [`Warnings::about`] with a subject of its own: a warning counted
+    /// against `source` (a file) but about something in it (a variable, a
+    /// file of a directory).
+    pub(crate) fn about_as(
+        &mut self,
+        code: WarningCode,
+        source: &str,
+        subject: &str,
+        text: String,
+    ) {
         let id = self.source_id(source);
         if self.sources[id].listed < MAX_WARNINGS_PER_SOURCE {
             self.sources[id].listed += 1;
-            self.items.push(Item::Text {
-                text,
+            self.items.push(Item::Listed {
+                warning: Warning::new(code, subject, text),
                 source: Some(id),
             });
         } else {
@@ -130,11 +255,19 @@ impl Warnings {
     pub(crate) fn append(&mut self, other: Self) {
         for item in other.items {
             match item {
-                Item::Text { text, source: None } => self.push(text),
-                Item::Text {
-                    text,
+                Item::Listed {
+                    warning,
+                    source: None,
+                } => self.push_warning(warning),
+                Item::Listed {
+                    warning,
                     source: Some(s),
-                } => self.about_string(&other.sources[s].name, text),
+                } => self.about_as(
+                    warning.code,
+                    &other.sources[s].name,
+                    &warning.subject,
+                    warning.message,
+                ),
                 Item::Omitted { source } => {
                     let tally = &other.sources[source];
                     let id = self.source_id(&tally.name);
@@ -156,19 +289,31 @@ impl Warnings {
         self.items.is_empty()
     }
 
-    /// The warnings as text, in order.
-    pub(crate) fn into_vec(self) -> Vec<String> {
+    /// The warnings, in order.
+    pub(crate) fn into_warnings(self) -> Vec<Warning> {
         let sources = self.sources;
         self.items
             .into_iter()
             .map(|item| match item {
-                Item::Text { text, .. } => text,
+                Item::Listed { warning, .. } => warning,
                 Item::Omitted { source } => {
                     let t = &sources[source];
                     let s = if t.omitted == 1 { "" } else { "s" };
-                    format!("{}: {} more problem{s} not listed", t.name, t.omitted)
+                    Warning::new(
+                        WarningCode::Capped,
+                        subject_of(&t.name),
+                        format!("{}: {} more problem{s} not listed", t.name, t.omitted),
+                    )
                 }
             })
+            .collect()
+    }
+
+    /// The warnings' texts, in order.
+    pub(crate) fn into_vec(self) -> Vec<String> {
+        self.into_warnings()
+            .into_iter()
+            .map(|w| w.message)
             .collect()
     }
 }
@@ -184,8 +329,8 @@ pub(crate) struct About<'a> {
 
 impl About<'_> {
     /// A warning about the source; formatted only when it is listed.
-    pub(crate) fn push(&mut self, text: fmt::Arguments<'_>) {
-        self.warnings.about(self.source, text);
+    pub(crate) fn push(&mut self, code: WarningCode, text: fmt::Arguments<'_>) {
+        self.warnings.about(code, self.source, text);
     }
 
     /// Whether no warning was given about any source yet.

@@ -6,7 +6,7 @@ use crate::parse::cgroup::{CgroupEntry, PATH, dir_below_mount, parse_line};
 use crate::parse::mountinfo::{self, MountEntry, parse_used_with};
 use crate::parse::sysfile;
 use crate::parse::sysfile::join;
-use crate::report::warning::Warnings;
+use crate::report::warning::{WarningCode, Warnings};
 use crate::source::PodView;
 use crate::source::files::{self, FileError};
 
@@ -185,13 +185,14 @@ impl Layout {
             Ok(Some(text)) => {
                 let entries = sysfile::parse_lines_with(&text, parse_line, |e| {
                     warnings.about(
+                        WarningCode::Dropped,
                         PATH,
                         format_args!("{}; line ignored", FileError::value(PATH, e)),
                     );
                 });
                 for e in entries {
                     if e.deleted {
-                        warnings.about(
+                        warnings.about(WarningCode::Missing,
                             PATH,
                             format_args!(
                                 "{PATH}: cgroup {} has been removed (\"(deleted)\"); its files are not read",
@@ -204,7 +205,11 @@ impl Layout {
                 }
             }
             Ok(None) => {}
-            Err(e) => warnings.push(format!("{e}; cgroup files not read")),
+            Err(e) => warnings.push(
+                WarningCode::Missing,
+                PATH,
+                format!("{e}; cgroup files not read"),
+            ),
         }
         let layout = Self {
             mounts: mounts.unwrap_or_default(),
@@ -220,7 +225,9 @@ impl Layout {
                 }
             }
         }
-        warnings.extend(errors);
+        for e in errors {
+            warnings.push(WarningCode::Missing, PATH, e);
+        }
         layout
     }
 }
@@ -232,13 +239,18 @@ pub(crate) fn read_mountinfo(pod: &PodView, warnings: &mut Warnings) -> Option<V
     match files::read_optional(pod, mountinfo::PATH) {
         Ok(Some(text)) => Some(parse_used_with(&text, |e| {
             warnings.about(
+                WarningCode::Dropped,
                 mountinfo::PATH,
                 format_args!("{}; line ignored", FileError::value(mountinfo::PATH, e)),
             );
         })),
         Ok(None) => None,
         Err(e) => {
-            warnings.push(format!("{e}; line ignored"));
+            warnings.push(
+                WarningCode::Missing,
+                mountinfo::PATH,
+                format!("{e}; line ignored"),
+            );
             None
         }
     }

@@ -1,6 +1,8 @@
 //! The pod's environment: this process's variables for the live root,
 //! `<root>/proc/self/environ` otherwise.
 
+use crate::report::warning::{Warning, WarningCode};
+
 /// Whether a variable is one the library reads, so that a value it cannot
 /// use deserves a warning.
 pub(super) fn is_relevant_var(name: &str) -> bool {
@@ -85,7 +87,7 @@ impl Environment {
 /// and warnings about relevant records that could not be used (at most
 /// [`crate::MAX_WARNINGS_PER_SOURCE`], then a count of the rest).
 #[must_use]
-pub fn parse_environ(data: &[u8]) -> (Environment, Vec<String>) {
+pub fn parse_environ(data: &[u8]) -> (Environment, Vec<Warning>) {
     let mut warnings = crate::report::warning::Warnings::new();
     // The variables fit in the data's length, and there is one mark per
     // NUL at most: one allocation each.
@@ -104,12 +106,14 @@ pub fn parse_environ(data: &[u8]) -> (Environment, Vec<String>) {
         match std::str::from_utf8(value) {
             // The record was split at its NUL and its first `=`.
             Ok(v) => env.push_unchecked(key, v),
-            Err(_) if is_relevant_var(key) => warnings.about(
+            Err(_) if is_relevant_var(key) => warnings.about_as(
+                WarningCode::Dropped,
                 "/proc/self/environ",
-                format_args!("environment variable {key}: value is not UTF-8; ignored"),
+                key,
+                format!("environment variable {key}: value is not UTF-8; ignored"),
             ),
             Err(_) => {}
         }
     }
-    (env, warnings.into_vec())
+    (env, warnings.into_warnings())
 }

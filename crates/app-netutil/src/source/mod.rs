@@ -47,6 +47,8 @@ mod walk;
 pub use environment::{Environment, parse_environ};
 pub use error::{FileKind, PodViewError, ReadError};
 
+use crate::report::warning::{Warning, WarningCode};
+
 use environment::is_relevant_var;
 use read::{io_error, podinfo_names};
 use walk::{Jail, openat2_missing};
@@ -110,7 +112,7 @@ pub struct PodView {
     /// The downward-API directory on the machine, found on first use.
     podinfo_host: OnceCell<Option<PathBuf>>,
     env: Environment,
-    env_warnings: Vec<String>,
+    env_warnings: Vec<Warning>,
     placeholder_seen: Cell<bool>,
     /// The root with every link resolved, to map kernel-resolved paths back
     /// to pod paths.
@@ -339,13 +341,14 @@ impl PodView {
     /// Warnings found while reading the environment, and about link
     /// placeholders followed so far.
     #[must_use]
-    pub fn warnings(&self) -> Vec<String> {
+    pub fn warnings(&self) -> Vec<Warning> {
         let mut w = self.env_warnings.clone();
         if self.placeholder_seen.get() {
-            w.push(format!(
-                "{}: some symbolic links are stored as files that hold their target (a checkout without symlinks); they were followed as links",
-                self.root.display()
-            ));
+            let root = self.root.display().to_string();
+            let message = format!(
+                "{root}: some symbolic links are stored as files that hold their target (a checkout without symlinks); they were followed as links"
+            );
+            w.push(Warning::new(WarningCode::Repaired, root, message));
         }
         w
     }
@@ -354,9 +357,11 @@ impl PodView {
         for (k, v) in std::env::vars_os() {
             match (k.into_string(), v.into_string()) {
                 (Ok(k), Ok(v)) => self.env.push(&k, &v),
-                (Ok(k), Err(_)) if is_relevant_var(&k) => self.env_warnings.push(format!(
-                    "environment variable {k}: value is not UTF-8; ignored"
-                )),
+                (Ok(k), Err(_)) if is_relevant_var(&k) => {
+                    let message = format!("environment variable {k}: value is not UTF-8; ignored");
+                    self.env_warnings
+                        .push(Warning::new(WarningCode::Dropped, k, message));
+                }
                 _ => {}
             }
         }
@@ -366,8 +371,12 @@ impl PodView {
         let data = match self.read("/proc/self/environ", MAX_DATA_FILE_BYTES) {
             Ok(d) => d,
             Err(e) => {
-                self.env_warnings.push(format!(
-                    "{e}; device-plugin variables and CONTAINER_NAME are unknown"
+                let message =
+                    format!("{e}; device-plugin variables and CONTAINER_NAME are unknown");
+                self.env_warnings.push(Warning::new(
+                    WarningCode::Missing,
+                    "/proc/self/environ",
+                    message,
                 ));
                 return;
             }

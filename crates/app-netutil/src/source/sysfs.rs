@@ -12,7 +12,7 @@ use crate::parse::sysfile::{self, ValueError};
 use crate::report::MAX_NUMA_NODES;
 use crate::report::PciAddress;
 use crate::report::PciDevice;
-use crate::report::warning::Warnings;
+use crate::report::warning::{WarningCode, Warnings};
 use crate::source::PodView;
 use crate::source::files::{self, FileError};
 
@@ -130,7 +130,13 @@ fn attr<T>(
         Err(e) => Err(e),
     };
     result
-        .map_err(|e| warnings.about(PCI_DEVICES_DIR, format_args!("{e}; left out")))
+        .map_err(|e| {
+            warnings.about(
+                WarningCode::Dropped,
+                PCI_DEVICES_DIR,
+                format_args!("{e}; left out"),
+            )
+        })
         .ok()
 }
 
@@ -186,6 +192,7 @@ pub(crate) fn pci_device(
             Some(g) => Some(g),
             None => {
                 warnings.about(
+                    WarningCode::Dropped,
                     PCI_DEVICES_DIR,
                     format_args!(
                         "{dir}/iommu_group: leads to {name:?}, not a group number; left out"
@@ -206,6 +213,7 @@ pub(crate) fn pci_device(
             Some(a) => Some(a.to_string()),
             None => {
                 warnings.about(
+                    WarningCode::Dropped,
                     PCI_DEVICES_DIR,
                     format_args!("{dir}/physfn: leads to {name:?}, not a PCI address; left out"),
                 );
