@@ -697,7 +697,7 @@ const char *netutil_report_warning_code(const netutil_report *report,
 /**
  * The subject of warning `i`: the file (as the pod sees it), environment
  * variable, annotation key, interface or device it is about, or the field
- * of a string the C API repaired ("interfaces[0].interface"); "" when it
+ * of a string the C API repaired (`interfaces[0].interface`); "" when it
  * names none. NULL when out of range.
  *
  * # Safety

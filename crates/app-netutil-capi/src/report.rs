@@ -401,7 +401,7 @@ pub unsafe extern "C" fn netutil_report_warning_code(
 
 /// The subject of warning `i`: the file (as the pod sees it), environment
 /// variable, annotation key, interface or device it is about, or the field
-/// of a string the C API repaired ("interfaces[0].interface"); "" when it
+/// of a string the C API repaired (`interfaces[0].interface`); "" when it
 /// names none. NULL when out of range.
 ///
 /// # Safety

@@ -108,7 +108,10 @@ impl PodArgs {
 fn parse_code(s: &str) -> Result<WarningCode, String> {
     WarningCode::parse(s).ok_or_else(|| {
         let all: Vec<&str> = WarningCode::ALL.iter().map(|c| c.as_str()).collect();
-        format!("unknown warning code {s:?}; the codes are {}", all.join(", "))
+        format!(
+            "unknown warning code {s:?}; the codes are {}",
+            all.join(", ")
+        )
     })
 }
 

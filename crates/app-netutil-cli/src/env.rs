@@ -326,9 +326,7 @@ pub(crate) fn run(args: &EnvArgs) -> ExitCode {
                     );
                 }
                 // A value left out of the output: dropped.
-                if args.pod.strict
-                    && args.pod.counts(std::iter::once(WarningCode::Dropped)) > 0
-                {
+                if args.pod.strict && args.pod.counts(std::iter::once(WarningCode::Dropped)) > 0 {
                     strict = Some(ExitCode::from(crate::common::EXIT_STRICT));
                 }
             }

@@ -168,7 +168,12 @@ fn strict_passes_over_the_codes_allow_names() {
     assert!(stderr.contains("no hugepages are granted"), "{stderr}");
     // With --no-huge there is none: only the allowed guesses remain.
     let quiet = args(&["--strict", "--allow", "guessed", "--no-huge"]);
-    assert_eq!(quiet.status.code(), Some(0), "{}", String::from_utf8_lossy(&quiet.stderr));
+    assert_eq!(
+        quiet.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
     // An unknown code, and --allow without --strict, are usage errors.
     let bad = run(&["show", "--strict", "--allow", "bogus", "--root", &pod]);
     assert_eq!(bad.status.code(), Some(2));

@@ -61,11 +61,11 @@ pub(crate) fn limit_file_size(name: &str, version: Version) -> Option<PageSize> 
 }
 
 /// Parses a hugetlb limit: `Ok(None)` for no limit (`max`, or a number of
-/// bytes of at least [`UNLIMITED_BYTES`]), else the limit in bytes.
+/// bytes of at least `UNLIMITED_BYTES`), else the limit in bytes.
 ///
 /// # Errors
 ///
-/// [`ValueError`] for anything else.
+/// `ValueError` for anything else.
 pub fn parse_limit(text: &str) -> Result<Option<u64>, ValueError> {
     let t = text.trim();
     if t == "max" {
@@ -100,7 +100,7 @@ pub fn meminfo_hugepagesize(meminfo: &str) -> Option<PageSize> {
 ///
 /// # Errors
 ///
-/// [`ValueError::NotAPageSize`] when the option does not hold a size.
+/// `ValueError::NotAPageSize` when the option does not hold a size.
 pub fn mount_page_size(mount: &MountEntry) -> Result<Option<PageSize>, ValueError> {
     match mount.super_option("pagesize") {
         None => Ok(None),

@@ -184,7 +184,7 @@ fn clean_dir(d: &str) -> &str {
 /// Parses the configuration-data annotation. `mapped_dir` is the decoded
 /// mapped-dir value, if present; without it the default directory is used,
 /// with a warning, for relative socket files. Interfaces described twice
-/// are merged as [`crate::assemble::userspace::read`] merges them.
+/// are merged as `crate::assemble::userspace::read` merges them.
 #[must_use]
 pub fn parse(
     value: &[u8],

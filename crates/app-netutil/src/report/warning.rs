@@ -357,14 +357,18 @@ mod tests {
     #[test]
     fn capped_per_source_with_the_count_in_place() {
         let mut w = Warnings::new();
-        w.push("first".to_owned());
+        w.push(WarningCode::Missing, "pod", "first".to_owned());
         for i in 0..25 {
-            w.about("file a", format_args!("file a: line {i}"));
+            w.about(
+                WarningCode::Dropped,
+                "file a",
+                format_args!("file a: line {i}"),
+            );
             if i == 21 {
-                w.about("file b", format_args!("file b: bad"));
+                w.about(WarningCode::Dropped, "file b", format_args!("file b: bad"));
             }
         }
-        w.push("last".to_owned());
+        w.push(WarningCode::Missing, "pod", "last".to_owned());
         let v = w.into_vec();
         assert_eq!(v.len(), 1 + 20 + 1 + 1 + 1, "{v:?}");
         assert_eq!(v[0], "first");
@@ -372,6 +376,43 @@ mod tests {
         assert_eq!(v[21], "file a: 5 more problems not listed");
         assert_eq!(v[22], "file b: bad");
         assert_eq!(v[23], "last");
+    }
+
+    #[test]
+    fn codes_and_subjects_follow_the_warnings() {
+        let mut w = Warnings::new();
+        w.push(WarningCode::Missing, "/x", "x: gone".to_owned());
+        for _ in 0..=MAX_WARNINGS_PER_SOURCE {
+            w.about(
+                WarningCode::Dropped,
+                "environment variable PCIDEVICE_A",
+                format_args!("bad"),
+            );
+        }
+        w.about_as(
+            WarningCode::Dropped,
+            "/proc/self/environ",
+            "PCIDEVICE_B",
+            "b".to_owned(),
+        );
+        let all = w.into_warnings();
+        assert_eq!(all.len(), 1 + MAX_WARNINGS_PER_SOURCE + 1 + 1);
+        assert_eq!(all[0], Warning::new(WarningCode::Missing, "/x", "x: gone"));
+        assert_eq!(all[1].subject, "PCIDEVICE_A");
+        let capped = &all[MAX_WARNINGS_PER_SOURCE + 1];
+        assert_eq!(capped.code, WarningCode::Capped);
+        assert_eq!(capped.subject, "PCIDEVICE_A");
+        assert_eq!(
+            capped.message,
+            "environment variable PCIDEVICE_A: 1 more problem not listed"
+        );
+        assert_eq!(all.last().unwrap().subject, "PCIDEVICE_B");
+        for c in WarningCode::ALL {
+            assert_eq!(WarningCode::parse(c.as_str()), Some(c));
+            let json = serde_json::to_string(&c).unwrap();
+            assert_eq!(json, format!("\"{c}\""));
+        }
+        assert_eq!(WarningCode::parse("bogus"), None);
     }
 
     #[test]
@@ -384,10 +425,10 @@ mod tests {
         }
         let mut w = Warnings::new();
         for _ in 0..MAX_WARNINGS_PER_SOURCE {
-            w.about("s", format_args!("x"));
+            w.about(WarningCode::Dropped, "s", format_args!("x"));
         }
-        w.about("s", format_args!("{Bomb}"));
-        w.about("s", format_args!("{Bomb}"));
+        w.about(WarningCode::Dropped, "s", format_args!("{Bomb}"));
+        w.about(WarningCode::Dropped, "s", format_args!("{Bomb}"));
         assert_eq!(w.len(), MAX_WARNINGS_PER_SOURCE + 1);
         assert_eq!(
             w.into_vec().last().map(String::as_str),
@@ -400,13 +441,13 @@ mod tests {
         let mut a = Warnings::new();
         let mut b = Warnings::new();
         for i in 0..15 {
-            a.about("s", format_args!("a{i}"));
-            b.about("s", format_args!("b{i}"));
+            a.about(WarningCode::Dropped, "s", format_args!("a{i}"));
+            b.about(WarningCode::Dropped, "s", format_args!("b{i}"));
         }
         for i in 15..23 {
-            b.about("s", format_args!("b{i}"));
+            b.about(WarningCode::Dropped, "s", format_args!("b{i}"));
         }
-        b.push("free".to_owned());
+        b.push(WarningCode::Missing, "pod", "free".to_owned());
         a.append(b);
         let v = a.into_vec();
         assert_eq!(v.len(), 15 + 5 + 1 + 1, "{v:?}");
@@ -415,7 +456,7 @@ mod tests {
         assert_eq!(v[21], "free");
         let mut one = Warnings::new();
         for _ in 0..=MAX_WARNINGS_PER_SOURCE {
-            one.about("x", format_args!("x"));
+            one.about(WarningCode::Dropped, "x", format_args!("x"));
         }
         assert!(!one.is_empty());
         assert_eq!(

@@ -135,7 +135,7 @@ fn attr<T>(
                 WarningCode::Dropped,
                 PCI_DEVICES_DIR,
                 format_args!("{e}; left out"),
-            )
+            );
         })
         .ok()
 }

@@ -21,7 +21,9 @@ fn environ_records() {
     assert_eq!(env.get("NOEQ"), None);
     assert_eq!(env.get("PCIDEVICE_X"), None);
     assert_eq!(w.len(), 1);
-    assert!(w[0].contains("PCIDEVICE_X"), "{w:?}");
+    assert!(w[0].message.contains("PCIDEVICE_X"), "{w:?}");
+    assert_eq!(w[0].subject, "PCIDEVICE_X");
+    assert_eq!(w[0].code, WarningCode::Dropped);
     // An empty name and an empty value are kept as they are.
     let (env, _) = parse_environ(b"=x\0E=\0");
     assert_eq!(env.iter().collect::<Vec<_>>(), [("", "x"), ("E", "")]);
@@ -129,5 +131,9 @@ fn placeholders_followed() {
     );
     assert_eq!(view.list_podinfo().unwrap(), ["annotations"]);
     let w = view.warnings();
-    assert!(w.iter().any(|w| w.contains("symbolic links")), "{w:?}");
+    assert!(
+        w.iter()
+            .any(|w| w.message.contains("symbolic links") && w.code == WarningCode::Repaired),
+        "{w:?}"
+    );
 }
