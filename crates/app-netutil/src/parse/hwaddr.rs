@@ -17,7 +17,7 @@ use crate::report::warning::{About, WarningCode};
 /// `text` is not such an address.
 ///
 /// ```
-/// use app_netutil::hwaddr::mac;
+/// use app_netutil::internal::hwaddr::mac;
 /// assert_eq!(mac(" 64:1F:74:32:2e:6d").as_deref(), Some("64:1f:74:32:2e:6d"));
 /// assert_eq!(mac("00-AA-BB-CC-DD-01").as_deref(), Some("00:aa:bb:cc:dd:01"));
 /// assert_eq!(mac("00:ZZ:BB:CC:DD:01"), None);
