@@ -11,6 +11,7 @@ mod device_info;
 mod model;
 mod pagesize;
 mod pci;
+mod value;
 pub(crate) mod warning;
 
 pub use device_info::{
@@ -19,4 +20,5 @@ pub use device_info::{
 pub use model::*;
 pub use pagesize::PageSize;
 pub use pci::{DeviceId, PciAddress};
+pub use value::{Number, Object, Value};
 pub use warning::{MAX_WARNINGS_PER_SOURCE, Warning, WarningCode};
