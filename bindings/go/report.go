@@ -36,10 +36,28 @@ type Report struct {
 	// Warnings names every input that was ignored, repaired or guessed at,
 	// each with the file or variable it came from.
 	Warnings []string `json:"warnings"`
+	// WarningDetails has one entry per warning, in the same order: its
+	// code (what kind of problem: "missing", "dropped", "repaired",
+	// "guessed", "conflict", "unsupported", "capped" or "other"), its
+	// subject (the file, variable, annotation, interface or device it is
+	// about) and its message (the warning itself).
+	WarningDetails []WarningDetail `json:"warning-details"`
 
 	// The library's report, for EALArgs; nil for a Report that was not
 	// made by Collect.
 	c *cReport
+}
+
+// WarningDetail is one warning with its code and subject
+// (docs/report.md, "Warning codes").
+type WarningDetail struct {
+	// Code says what kind of problem it is; a later library may add codes,
+	// so treat an unknown one like "other".
+	Code string `json:"code"`
+	// Subject is what the warning is about; "" when it names nothing.
+	Subject string `json:"subject"`
+	// Message is the warning, equal to the Warnings entry at its place.
+	Message string `json:"message"`
 }
 
 // plainReport has Report's fields without its methods, for UnmarshalJSON.
@@ -54,6 +72,14 @@ type plainReport Report
 func (r *Report) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, (*plainReport)(r)); err != nil {
 		return err
+	}
+	// A report saved before warning-details: each warning with code
+	// "other", as the library reads it.
+	if len(r.WarningDetails) != len(r.Warnings) {
+		r.WarningDetails = make([]WarningDetail, len(r.Warnings))
+		for i, w := range r.Warnings {
+			r.WarningDetails[i] = WarningDetail{Code: "other", Message: w}
+		}
 	}
 	for i := range r.Interfaces {
 		if r.Interfaces[i].Routes == nil {

@@ -251,6 +251,14 @@ int appnetutil_go_tape(const netutil_report *r, struct appnetutil_go_tape *out)
     for (size_t i = 0; i < n_if; i++)
         interface(&t, netutil_report_interface(r, i));
     STRS(&t, r, netutil_report_warning_count, netutil_report_warning);
+    /* warning-details: the code and subject of each warning (the message
+     * is the warning itself). */
+    size_t n_w = netutil_report_warning_count(r);
+    put(&t, n_w);
+    for (size_t i = 0; i < n_w; i++) {
+        str(&t, netutil_report_warning_code(r, i));
+        str(&t, netutil_report_warning_subject(r, i));
+    }
     put(&t, APPNETUTIL_GO_TAPE_MAGIC);
     if (t.failed) {
         appnetutil_go_tape_free(&t.out);

@@ -158,6 +158,23 @@ func (t *tapeReader) optInt() *int {
 	return p
 }
 
+// warningDetails reads the code and subject of each warning; the message
+// is the warning.
+func (t *tapeReader) warningDetails(warnings []string) []WarningDetail {
+	n := t.count()
+	if n != len(warnings) {
+		t.bad = true
+		return nil
+	}
+	l := make([]WarningDetail, n)
+	for i := range l {
+		l[i].Code, _ = t.str()
+		l[i].Subject, _ = t.str()
+		l[i].Message = warnings[i]
+	}
+	return l
+}
+
 // routes reads an interface's routes: a count, then destination and next
 // hop of each.
 func (t *tapeReader) routes() []Route {
@@ -236,6 +253,7 @@ func readTape(tape *C.struct_appnetutil_go_tape, r *Report) bool {
 		}
 	}
 	r.Warnings = t.strList()
+	r.WarningDetails = t.warningDetails(r.Warnings)
 	return !t.bad && t.num() == C.APPNETUTIL_GO_TAPE_MAGIC && len(t.nums) == 0 && t.si == len(t.strs)
 }
 

@@ -7,7 +7,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let mut warnings = Vec::new();
-    if let Some(mut info) = app_netutil::devinfo::decode(&value, "net1", &mut warnings) {
+    if let Some(mut info) = app_netutil::internal::devinfo::decode(&value, "net1", &mut warnings) {
         let _ = info.is_usable();
         let addr = app_netutil::PciAddress::parse("0000:18:02.2").unwrap();
         if info.pci_address().is_none() {

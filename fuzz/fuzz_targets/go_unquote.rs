@@ -4,7 +4,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(out) = app_netutil::goquote::unquote(data) {
+    if let Ok(out) = app_netutil::internal::goquote::unquote(data) {
         assert!(out.len() + 2 <= data.len());
         assert_eq!(data.first(), Some(&b'"'));
         assert_eq!(data.last(), Some(&b'"'));

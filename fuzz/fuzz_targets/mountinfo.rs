@@ -7,19 +7,19 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let (mounts, _) = app_netutil::mountinfo::parse(text);
+    let (mounts, _) = app_netutil::internal::mountinfo::parse(text);
     // The fast path that skips unused lines keeps exactly the used mounts.
-    let (used, _) = app_netutil::mountinfo::parse_used(text);
+    let (used, _) = app_netutil::internal::mountinfo::parse_used(text);
     let wanted: Vec<_> = mounts
         .iter()
         .filter(|m| matches!(m.fs_type.as_str(), "cgroup" | "cgroup2" | "hugetlbfs"))
         .collect();
     assert_eq!(used.iter().collect::<Vec<_>>(), wanted);
     for m in &mounts {
-        let _ = app_netutil::hugetlb::mount_page_size(m);
+        let _ = app_netutil::internal::hugetlb::mount_page_size(m);
     }
-    let _ = app_netutil::mountinfo::unescape(text);
-    let _ = app_netutil::hugetlb::meminfo_hugepagesize(text);
-    let _ = app_netutil::hugetlb::parse_limit(text);
-    let _ = app_netutil::hugetlb::pool_dir_size(text);
+    let _ = app_netutil::internal::mountinfo::unescape(text);
+    let _ = app_netutil::internal::hugetlb::meminfo_hugepagesize(text);
+    let _ = app_netutil::internal::hugetlb::parse_limit(text);
+    let _ = app_netutil::internal::hugetlb::pool_dir_size(text);
 });

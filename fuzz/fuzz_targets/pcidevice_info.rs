@@ -7,7 +7,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let mut warnings = Vec::new();
-    let vars = app_netutil::devplugin::parse(
+    let vars = app_netutil::internal::devplugin::parse(
         [
             ("PCIDEVICE_INTEL_COM_SRIOV", "0000:3b:02.6,mlx5_core.sf.4"),
             ("PCIDEVICE_INTEL_COM_SRIOV_INFO", info),

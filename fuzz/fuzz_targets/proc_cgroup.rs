@@ -6,14 +6,14 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let (entries, _) = app_netutil::cgroup::parse(text);
+    let (entries, _) = app_netutil::internal::cgroup::parse(text);
     let mut parts = text.splitn(3, '\n');
     let (root, point, path) = (
         parts.next().unwrap_or(""),
         parts.next().unwrap_or(""),
         parts.next().unwrap_or(""),
     );
-    if let Some(dir) = app_netutil::cgroup::dir_below_mount(root, point, path) {
+    if let Some(dir) = app_netutil::internal::cgroup::dir_below_mount(root, point, path) {
         // The directory is the mount point or below it, never above.
         let below = dir
             .strip_prefix(point.trim_end_matches('/'))

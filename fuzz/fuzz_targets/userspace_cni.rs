@@ -5,7 +5,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let mut warnings = Vec::new();
     for dir in [Some("/var/lib/cni/usrspcni/"), None] {
-        for iface in app_netutil::userspace::parse(data, dir, &mut warnings) {
+        for iface in app_netutil::internal::userspace::parse(data, dir, &mut warnings) {
             if let Some(path) = iface.device_info.as_ref().and_then(|d| {
                 d.vhost_user
                     .as_ref()

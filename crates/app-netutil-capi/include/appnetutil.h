@@ -680,6 +680,34 @@ const char *netutil_report_warning(const netutil_report *report,
                                    size_t i);
 
 /**
+ * The code of warning `i`: what kind of problem it is, one of "missing",
+ * "dropped", "repaired", "guessed", "conflict", "unsupported", "capped"
+ * or "other" (`docs/report.md`, "Warning codes"; a later version may add
+ * codes, so treat an unknown one like "other"). Static; NULL when out of
+ * range. The warnings the C API adds for strings that held a NUL byte
+ * are "repaired".
+ *
+ * # Safety
+ *
+ * `report` is NULL or a live report.
+ */
+const char *netutil_report_warning_code(const netutil_report *report,
+                                        size_t i);
+
+/**
+ * The subject of warning `i`: the file (as the pod sees it), environment
+ * variable, annotation key, interface or device it is about, or the field
+ * of a string the C API repaired (`interfaces[0].interface`); "" when it
+ * names none. NULL when out of range.
+ *
+ * # Safety
+ *
+ * `report` is NULL or a live report.
+ */
+const char *netutil_report_warning_subject(const netutil_report *report,
+                                           size_t i);
+
+/**
  * The pod's host name (`pod.hostname`: its `HOSTNAME` variable, else
  * `/etc/hostname`); NULL when unknown. The default EAL file prefix is made
  * from it.

@@ -122,7 +122,7 @@ pub unsafe extern "C" fn netutil_eal_args_build(
                     .map(|(i, a)| t.s(a, || format!("EAL argument {i}"))),
             );
             let mut warnings = t.list(&eal.warnings, "EAL warnings");
-            warnings.extend(t.repaired.iter().map(|w| cstring_lossy(w)));
+            warnings.extend(t.repaired.iter().map(|(_, w)| cstring_lossy(w)));
             for w in &warnings {
                 o.log
                     .log(LogLevel::Warning, || w.to_string_lossy().into_owned());

@@ -180,8 +180,9 @@ pub(crate) fn cstring_lossy(s: &str) -> CString {
 /// can never be mistaken for a real name that happens to be its prefix.
 #[derive(Debug, Default)]
 pub(crate) struct CText {
-    /// One warning per repaired string, naming it.
-    pub(crate) repaired: Vec<String>,
+    /// One warning per repaired string: the field it is in (the
+    /// warning's subject) and the warning.
+    pub(crate) repaired: Vec<(String, String)>,
 }
 
 impl CText {
@@ -189,10 +190,11 @@ impl CText {
         match CString::new(s) {
             Ok(c) => c,
             Err(_) => {
-                self.repaired.push(format!(
-                    "{}: contains a NUL byte, which a C string cannot hold; the C API gives U+FFFD in its place (the JSON keeps it)",
-                    what()
-                ));
+                let field = what();
+                let message = format!(
+                    "{field}: contains a NUL byte, which a C string cannot hold; the C API gives U+FFFD in its place (the JSON keeps it)"
+                );
+                self.repaired.push((field, message));
                 cstring_lossy(s)
             }
         }
@@ -312,7 +314,12 @@ mod tests {
         let c = t.s("net\0one", || "interfaces[0].interface".to_owned());
         assert_eq!(c.to_str().unwrap(), "net\u{FFFD}one");
         assert_eq!(t.repaired.len(), 1);
-        assert!(t.repaired[0].starts_with("interfaces[0].interface: contains a NUL byte"));
+        assert_eq!(t.repaired[0].0, "interfaces[0].interface");
+        assert!(
+            t.repaired[0]
+                .1
+                .starts_with("interfaces[0].interface: contains a NUL byte")
+        );
         let c = t.s("net1", || unreachable!());
         assert_eq!(c.to_str().unwrap(), "net1");
         assert_eq!(t.repaired.len(), 1);

@@ -9,7 +9,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use app_netutil::LogLevel;
-use app_netutil::options::{LogFn, Logger};
+use app_netutil::{LogFn, Logger};
 
 use crate::ffi::cstring_lossy;
 

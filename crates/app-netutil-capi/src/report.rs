@@ -3,8 +3,9 @@
 use std::ffi::{CStr, CString, c_char};
 use std::ptr;
 
-use app_netutil::hugepages::{ContainerHugepages, SizeKey};
 use app_netutil::pod::PodView;
+use app_netutil::report::WarningCode;
+use app_netutil::report::{ContainerHugepages, SizeKey};
 use app_netutil::{PageSize, Report};
 
 use crate::ffi::{CText, Failure, arg_cstr, borrow, fallible, get, guard, item_ptr, opt_ptr, put};
@@ -33,6 +34,8 @@ pub struct netutil_report {
     host_pools: Vec<CHostPool>,
     pub(crate) interfaces: Vec<netutil_interface>,
     warnings: Vec<CString>,
+    /// Per warning: its code (static) and subject.
+    warning_details: Vec<(&'static CStr, CString)>,
 }
 
 #[derive(Debug)]
@@ -103,13 +106,7 @@ impl netutil_report {
         let cpus = report.cpus.as_ref().map(|c| CCpus {
             list: c.list.clone(),
             cpuset: t.s(&c.cpuset, || "cpus.cpuset".to_owned()),
-            source: CString::new(
-                serde_json::to_value(c.source)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
-            )
-            .unwrap_or_default(),
+            source: CString::new(c.source.as_str()).unwrap_or_default(),
             numa_nodes: c
                 .numa_nodes
                 .iter()
@@ -175,9 +172,27 @@ impl netutil_report {
             .map(|(i, it)| netutil_interface::new(it, i, &mut t))
             .collect();
         let mut warnings = t.list(&report.warnings, "warnings");
-        for w in t.repaired {
+        let mut warning_details: Vec<(&'static CStr, CString)> = report
+            .warning_details()
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let subject = t.s(&w.subject, || format!("warning-details[{i}].subject"));
+                (code_cstr(w.code), subject)
+            })
+            .collect();
+        // A report read back without details has them made up, one per
+        // warning; any other mismatch cannot come from this library.
+        warning_details.resize_with(warnings.len(), || {
+            (code_cstr(WarningCode::Other), CString::default())
+        });
+        for (field, message) in t.repaired {
             // These name a field and never hold a NUL themselves.
-            warnings.push(crate::ffi::cstring_lossy(&w));
+            warnings.push(crate::ffi::cstring_lossy(&message));
+            warning_details.push((
+                code_cstr(WarningCode::Repaired),
+                crate::ffi::cstring_lossy(&field),
+            ));
         }
         Self {
             report,
@@ -192,7 +207,22 @@ impl netutil_report {
             host_pools,
             interfaces,
             warnings,
+            warning_details,
         }
+    }
+}
+
+/// The C string of a warning code (static, the JSON spelling).
+fn code_cstr(code: WarningCode) -> &'static CStr {
+    match code {
+        WarningCode::Missing => c"missing",
+        WarningCode::Dropped => c"dropped",
+        WarningCode::Repaired => c"repaired",
+        WarningCode::Guessed => c"guessed",
+        WarningCode::Conflict => c"conflict",
+        WarningCode::Unsupported => c"unsupported",
+        WarningCode::Capped => c"capped",
+        _ => c"other",
     }
 }
 
@@ -342,6 +372,54 @@ pub unsafe extern "C" fn netutil_report_warning(
 ) -> *const c_char {
     // SAFETY: forwarded caller contract.
     unsafe { get(report, ptr::null(), |r| item_ptr(&r.warnings, i)) }
+}
+
+/// The code of warning `i`: what kind of problem it is, one of "missing",
+/// "dropped", "repaired", "guessed", "conflict", "unsupported", "capped"
+/// or "other" (`docs/report.md`, "Warning codes"; a later version may add
+/// codes, so treat an unknown one like "other"). Static; NULL when out of
+/// range. The warnings the C API adds for strings that held a NUL byte
+/// are "repaired".
+///
+/// # Safety
+///
+/// `report` is NULL or a live report.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn netutil_report_warning_code(
+    report: *const netutil_report,
+    i: usize,
+) -> *const c_char {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(report, ptr::null(), |r| {
+            r.warning_details
+                .get(i)
+                .map_or(ptr::null(), |d| d.0.as_ptr())
+        })
+    }
+}
+
+/// The subject of warning `i`: the file (as the pod sees it), environment
+/// variable, annotation key, interface or device it is about, or the field
+/// of a string the C API repaired (`interfaces[0].interface`); "" when it
+/// names none. NULL when out of range.
+///
+/// # Safety
+///
+/// `report` is NULL or a live report.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn netutil_report_warning_subject(
+    report: *const netutil_report,
+    i: usize,
+) -> *const c_char {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        get(report, ptr::null(), |r| {
+            r.warning_details
+                .get(i)
+                .map_or(ptr::null(), |d| d.1.as_ptr())
+        })
+    }
 }
 
 // ---- pod identity -------------------------------------------------------------

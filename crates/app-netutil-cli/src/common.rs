@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use app_netutil::report::WarningCode;
 use app_netutil::{LogLevel, Options, Report};
 use clap::Args;
 use rustix::fs::OFlags;
@@ -33,6 +34,9 @@ pub(crate) struct PodArgs {
     /// Exit with status 3 when the report has warnings.
     #[arg(long)]
     pub(crate) strict: bool,
+    /// With --strict: warnings of this code do not count (repeatable). Codes: missing, dropped, repaired, guessed, conflict, unsupported, capped, other (docs/report.md, "Warning codes").
+    #[arg(long, value_name = "CODE", requires = "strict", value_parser = parse_code)]
+    pub(crate) allow: Vec<WarningCode>,
     /// Do not print warnings to standard error.
     #[arg(long, short)]
     pub(crate) quiet: bool,
@@ -81,12 +85,34 @@ impl PodArgs {
                 say(&format!("warning: {w}"));
             }
         }
-        if self.strict && !report.warnings.is_empty() {
+        if self.strict && self.counted(report) > 0 {
             ExitCode::from(EXIT_STRICT)
         } else {
             ExitCode::SUCCESS
         }
     }
+
+    /// How many of the report's warnings `--strict` counts: those whose
+    /// code `--allow` does not name.
+    pub(crate) fn counted(&self, report: &Report) -> usize {
+        self.counts(report.warning_details().iter().map(|w| w.code))
+    }
+
+    /// How many of these codes `--strict` counts.
+    pub(crate) fn counts(&self, codes: impl Iterator<Item = WarningCode>) -> usize {
+        codes.filter(|c| !self.allow.contains(c)).count()
+    }
+}
+
+/// A warning code as `--allow` takes it.
+fn parse_code(s: &str) -> Result<WarningCode, String> {
+    WarningCode::parse(s).ok_or_else(|| {
+        let all: Vec<&str> = WarningCode::ALL.iter().map(|c| c.as_str()).collect();
+        format!(
+            "unknown warning code {s:?}; the codes are {}",
+            all.join(", ")
+        )
+    })
 }
 
 /// Writes to stdout. Any failure (a closed standard output, a closed pipe,

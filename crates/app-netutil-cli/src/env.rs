@@ -19,6 +19,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use app_netutil::dpdk::EalArgs;
+use app_netutil::report::WarningCode;
 use app_netutil::{DeviceType, Interface, Report};
 use clap::{Args, ValueEnum};
 
@@ -324,7 +325,8 @@ pub(crate) fn run(args: &EnvArgs) -> ExitCode {
                         "app-netutil: warning: {name}: the value holds a NUL byte, which no environment variable can carry; left out"
                     );
                 }
-                if args.pod.strict {
+                // A value left out of the output: dropped.
+                if args.pod.strict && args.pod.counts(std::iter::once(WarningCode::Dropped)) > 0 {
                     strict = Some(ExitCode::from(crate::common::EXIT_STRICT));
                 }
             }

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use std::process::ExitCode;
 
-use app_netutil::hugepages::SizeKey;
+use app_netutil::report::SizeKey;
 use app_netutil::{Cpus, DeviceType, Hugepages, Interface, PageSize, PciDevice, Report, Source};
 use clap::Args;
 
@@ -228,14 +228,18 @@ fn render_cpus(cpus: Option<&Cpus>, out: &mut String) {
             .and_then(|groups| groups.iter().find(|g| g.contains(&cpu)))
     };
     let describe = |list: &[u32]| {
-        let mut s = app_netutil::cpulist::format(list);
+        let mut s = app_netutil::report::format_cpulist(list);
         let iso: Vec<u32> = list
             .iter()
             .copied()
             .filter(|c| isolated.contains(c))
             .collect();
         if !iso.is_empty() {
-            let _ = write!(s, "; isolated {}", app_netutil::cpulist::format(&iso));
+            let _ = write!(
+                s,
+                "; isolated {}",
+                app_netutil::report::format_cpulist(&iso)
+            );
         }
         let mut cores: Vec<&Vec<u32>> = list.iter().filter_map(|&c| siblings_of(c)).collect();
         cores.sort_unstable();
@@ -243,7 +247,7 @@ fn render_cpus(cpus: Option<&Cpus>, out: &mut String) {
         if cores.iter().any(|g| g.len() > 1) {
             let groups: Vec<String> = cores
                 .iter()
-                .map(|g| app_netutil::cpulist::format(g))
+                .map(|g| app_netutil::report::format_cpulist(g))
                 .collect();
             let _ = write!(s, "; {} cores: {}", cores.len(), groups.join(" "));
         }

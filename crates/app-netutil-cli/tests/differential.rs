@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use app_netutil::Options;
-use app_netutil::dpdk::{self, DpdkOptions};
+use app_netutil::dpdk::DpdkOptions;
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_app-netutil"))
@@ -74,7 +74,7 @@ fn dpdk_args_on_the_pod_equals_dpdk_args_on_its_saved_report() {
             if extra.is_empty() {
                 // The library's own answer for the pod.
                 let opts = Options::new().root(case).dpdk(DpdkOptions::new());
-                match dpdk::collect_eal_args(&opts) {
+                match app_netutil::collect_eal_args(&opts) {
                     Ok((_, eal)) => {
                         assert_eq!(a.0, Some(0), "{name}: {a:?}");
                         let want = format!("{}\n", serde_json::to_string(&eal).unwrap());

@@ -37,7 +37,7 @@ fn read_trim(path: &Path) -> Option<String> {
 }
 
 fn cpus(path: &Path) -> Option<Vec<u32>> {
-    app_netutil::cpulist::parse(&read_trim(path)?).ok()
+    app_netutil::internal::cpulist::parse(&read_trim(path)?).ok()
 }
 
 /// Runs `sh -c` with the CLI as `$0`, after writing the shell's pid into
@@ -220,7 +220,7 @@ fn affinity_narrower_than_cpuset_cgroup() {
         return skip("taskset (util-linux) is not installed");
     }
     let pair = &available[available.len() - 2..];
-    let list = app_netutil::cpulist::format(pair);
+    let list = app_netutil::report::format_cpulist(pair);
     let (guard, procs) = match make_cpuset_cgroup("narrow", &list) {
         Ok(g) => g,
         Err(why) => return skip(&why),

@@ -127,3 +127,56 @@ fn verbose_logs_to_stderr() {
     assert!(err.contains("debug: collecting from root"), "{err}");
     assert!(err.contains("info: found 2 interfaces"), "{err}");
 }
+
+#[test]
+fn strict_passes_over_the_codes_allow_names() {
+    // Two positional guesses (code guessed) and nothing else.
+    let pod = root("mixed_default_two_sriov_one_resource");
+    let json = run(&["show", "--json", "-q", "--root", &pod]);
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let codes: Vec<&str> = doc["warning-details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["guessed", "guessed"]);
+    let status = |extra: &[&str]| {
+        let mut args = vec!["show", "-q", "--root", &pod];
+        args.extend_from_slice(extra);
+        run(&args).status.code()
+    };
+    assert_eq!(status(&["--strict"]), Some(3));
+    assert_eq!(status(&["--strict", "--allow", "guessed"]), Some(0));
+    assert_eq!(status(&["--strict", "--allow", "dropped"]), Some(3));
+    assert_eq!(
+        status(&["--strict", "--allow", "dropped", "--allow", "guessed"]),
+        Some(0)
+    );
+    // The same for dpdk-args, whose own EAL warnings have no code.
+    let args = |extra: &[&str]| {
+        let mut a = vec!["dpdk-args", "-q", "--root", &pod];
+        a.extend_from_slice(extra);
+        run(&a)
+    };
+    // This pod grants no hugepages: an EAL warning, which still counts.
+    let loud = args(&["--strict", "--allow", "guessed"]);
+    assert_eq!(loud.status.code(), Some(3));
+    let mut no_q = vec!["dpdk-args", "--root", pod.as_str()];
+    no_q.extend_from_slice(&["--strict", "--allow", "guessed"]);
+    let stderr = String::from_utf8_lossy(&run(&no_q).stderr).into_owned();
+    assert!(stderr.contains("no hugepages are granted"), "{stderr}");
+    // With --no-huge there is none: only the allowed guesses remain.
+    let quiet = args(&["--strict", "--allow", "guessed", "--no-huge"]);
+    assert_eq!(
+        quiet.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
+    // An unknown code, and --allow without --strict, are usage errors.
+    let bad = run(&["show", "--strict", "--allow", "bogus", "--root", &pod]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("the codes are missing, dropped"));
+    assert_eq!(status(&["--allow", "guessed"]), Some(2));
+}

@@ -146,7 +146,7 @@ fn eal_argv_is_mutable_null_terminated_and_freed_after_permutation() {
 }
 
 fn rust_eal(root: &Path, opts: DpdkOptions) -> Vec<String> {
-    let (_, eal) = dpdk::collect_eal_args(&Options::new().root(root).dpdk(opts)).unwrap();
+    let (_, eal) = app_netutil::collect_eal_args(&Options::new().root(root).dpdk(opts)).unwrap();
     let mut out = eal.args;
     out.extend(eal.warnings.iter().map(|w| format!("warning: {w}")));
     out
@@ -238,7 +238,7 @@ fn eal_arguments_are_the_same_from_the_pod_a_saved_report_and_the_c_abi() {
     for case in &cases {
         let name = case.display().to_string();
         let opts = Options::new().root(case);
-        let live = eal_lines(dpdk::collect_eal_args(&opts).map(|(_, e)| e));
+        let live = eal_lines(app_netutil::collect_eal_args(&opts).map(|(_, e)| e));
         let saved = Report::from_json(&collect(case).to_json_pretty()).unwrap();
         let from_saved = eal_lines(dpdk::eal_args(&saved, &DpdkOptions::new()));
         assert_eq!(live, from_saved, "{name}: live pod vs saved report");

@@ -5,7 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use app_netutil::{Options, collect, downward, netstatus};
+use app_netutil::internal::{downward, netstatus};
+use app_netutil::{Options, collect};
 
 fn pod(case: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -83,7 +84,7 @@ fn host_512_cpus_8_nodes() -> tempfile::TempDir {
             &format!("{core},{}\n", core + 256),
         );
     }
-    let list = app_netutil::cpulist::format(&pod_cpus);
+    let list = app_netutil::report::format_cpulist(&pod_cpus);
     write(
         root,
         "sys/fs/cgroup/cpuset.cpus.effective",

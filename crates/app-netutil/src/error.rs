@@ -5,7 +5,7 @@
 
 use thiserror::Error;
 
-pub use crate::pod::{PodViewError, ReadError};
+pub(crate) use crate::source::PodViewError;
 
 /// Why no report could be collected.
 #[derive(Debug, Error)]

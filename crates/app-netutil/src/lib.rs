@@ -31,46 +31,30 @@
 
 #![forbid(unsafe_code)]
 
-pub mod cgroup;
-pub mod cpulist;
-pub mod cpus;
-pub mod devinfo;
-pub mod devplugin;
-pub mod doctor;
-pub mod downward;
-pub mod dpdk;
-pub mod error;
-pub mod goquote;
-pub mod hugepages;
-pub mod hugetlb;
-pub mod hwaddr;
-pub mod identity;
-pub mod interfaces;
-mod json;
-pub mod model;
-pub mod mountinfo;
-pub mod netstatus;
-pub mod options;
-pub mod pagesize;
-pub mod pci;
-pub mod pod;
-pub mod sysfile;
-pub mod sysfs;
-pub mod topology;
-pub mod userspace;
-pub mod wait;
-mod warnings;
-
+// The stages, in the order their imports go (a module imports only the
+// ones above it; `tests/layers.rs` checks this): the report model, the
+// parsers, the pod view, assembly, then the outputs. docs/data-flow.md
+// draws the same pipeline.
+mod assemble;
 mod collect;
+pub mod doctor;
+pub mod dpdk;
+mod error;
+#[doc(hidden)]
+pub mod internal;
+mod log;
+mod options;
+mod parse;
+pub mod pod;
+pub mod report;
+mod source;
+pub mod wait;
 
-pub use collect::{collect, collect_from};
-pub use devinfo::DeviceInfo;
+pub use collect::{collect, collect_eal_args, collect_from};
 pub use error::Error;
-pub use model::{
-    CpuSource, Cpus, DeviceType, Hugepages, Interface, PciDevice, PodIdentity, Report, Route,
-    Source,
+pub use log::{LogFn, LogLevel, Logger};
+pub use options::Options;
+pub use report::{
+    CpuSource, Cpus, DeviceId, DeviceInfo, DeviceType, Hugepages, Interface,
+    MAX_WARNINGS_PER_SOURCE, PageSize, PciAddress, PciDevice, PodIdentity, Report, Route, Source,
 };
-pub use options::{LogLevel, Options};
-pub use pagesize::PageSize;
-pub use pci::{DeviceId, PciAddress};
-pub use warnings::MAX_WARNINGS_PER_SOURCE;

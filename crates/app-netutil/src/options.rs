@@ -1,57 +1,10 @@
 //! Options shared by the library, the command-line tool and the C ABI.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-/// Severity of a log message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[non_exhaustive]
-pub enum LogLevel {
-    /// Something failed.
-    Error = 1,
-    /// An input was ignored, repaired or guessed at (each report warning is
-    /// also logged at this level).
-    Warning = 2,
-    /// What was found.
-    Info = 3,
-    /// Every file read and decision taken.
-    Debug = 4,
-}
-
-impl LogLevel {
-    /// The level's name in lower case.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Error => "error",
-            Self::Warning => "warning",
-            Self::Info => "info",
-            Self::Debug => "debug",
-        }
-    }
-}
-
-/// A log sink: called synchronously, on the calling thread, during
-/// [`crate::collect`]. The library keeps no global logger.
-pub type LogFn = Arc<dyn Fn(LogLevel, &str) + Send + Sync>;
-
-/// A log sink with the most detailed level it wants.
-#[derive(Clone)]
-pub struct Logger {
-    /// The sink.
-    pub sink: LogFn,
-    /// Messages above this level are not built at all.
-    pub max_level: LogLevel,
-}
-
-impl fmt::Debug for Logger {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Logger")
-            .field("max_level", &self.max_level)
-            .finish_non_exhaustive()
-    }
-}
+use crate::dpdk::DpdkOptions;
+use crate::log::{Log, LogFn, LogLevel, Logger};
+use crate::source::{PodView, PodViewError};
 
 /// How to collect a report.
 #[derive(Debug, Clone)]
@@ -68,7 +21,7 @@ pub struct Options {
     /// Where log messages go; none by default.
     pub logger: Option<Logger>,
     /// How to build DPDK EAL arguments.
-    pub dpdk: crate::dpdk::DpdkOptions,
+    pub dpdk: DpdkOptions,
     /// Resolve paths below a root other than `/` with the jailed walk in
     /// user space even where the kernel has `openat2` (which is otherwise
     /// used). For tests: both confine every lookup to the root; the walk
@@ -83,7 +36,7 @@ impl Default for Options {
             root: PathBuf::from("/"),
             podinfo_dir: None,
             logger: None,
-            dpdk: crate::dpdk::DpdkOptions::default(),
+            dpdk: DpdkOptions::default(),
             jailed_walk: false,
         }
     }
@@ -126,16 +79,25 @@ impl Options {
 
     /// Sets the DPDK options.
     #[must_use]
-    pub fn dpdk(mut self, dpdk: crate::dpdk::DpdkOptions) -> Self {
+    pub fn dpdk(mut self, dpdk: DpdkOptions) -> Self {
         self.dpdk = dpdk;
         self
     }
 
-    pub(crate) fn log(&self, level: LogLevel, message: impl FnOnce() -> String) {
-        if let Some(logger) = &self.logger {
-            if level <= logger.max_level {
-                (logger.sink)(level, &message());
-            }
-        }
+    /// The log sink of these options, for the stages that log.
+    pub(crate) fn log(&self) -> Log<'_> {
+        Log(self.logger.as_ref())
+    }
+}
+
+impl PodView {
+    /// A view of the pod that `opts` names ([`Options::root`],
+    /// [`Options::podinfo_dir`], [`Options::jailed_walk`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`PodView::new`].
+    pub fn from_options(opts: &Options) -> Result<Self, PodViewError> {
+        Self::open(&opts.root, opts.podinfo_dir.as_deref(), opts.jailed_walk)
     }
 }

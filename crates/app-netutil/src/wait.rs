@@ -41,12 +41,15 @@ use rustix::fd::OwnedFd;
 use rustix::fs::inotify;
 use thiserror::Error;
 
-use crate::collect::{NetworkStatusState, network_status_state, read_annotations};
-use crate::downward::Selected;
+use crate::assemble::annotations::{
+    ANNOTATION_KEYS, NetworkStatusState, network_status_state, read_annotations,
+};
 use crate::error::Error;
-use crate::model::Report;
-use crate::options::{LogLevel, Options};
-use crate::pod::{PodView, PodViewError};
+use crate::log::LogLevel;
+use crate::options::Options;
+use crate::parse::downward::Selected;
+use crate::report::Report;
+use crate::source::{PodView, PodViewError};
 
 /// With inotify, the pod is read again at least this often even without
 /// events (sysfs and device nodes send none; some file systems neither).
@@ -205,7 +208,7 @@ fn describe_pending(pending: &[String]) -> String {
 pub fn pending(pod: &PodView, report: &Report, wait: &WaitOptions) -> Vec<String> {
     let annotations = pod
         .podinfo_dir()
-        .map(|_| read_annotations(pod, &mut crate::warnings::Warnings::new()));
+        .map(|_| read_annotations(pod, &mut crate::report::warning::Warnings::new()));
     pending_in(pod, report, annotations.as_ref(), wait)
 }
 
@@ -233,7 +236,7 @@ fn pending_in(
         }
         NetworkStatusState::Absent
     } else {
-        let none = Selected::none(crate::collect::ANNOTATION_KEYS);
+        let none = Selected::none(ANNOTATION_KEYS);
         let state = network_status_state(annotations.unwrap_or(&none));
         if wait.require_network_status {
             match &state {
@@ -301,7 +304,7 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
                     wd: None,
                 }),
                 Err(e) => {
-                    opts.log(LogLevel::Info, || {
+                    opts.log().log(LogLevel::Info, || {
                         format!("wait: inotify is not available ({e}); polling")
                     });
                     None
@@ -332,7 +335,8 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
         }
         let pending_now = match view {
             Ok(pod) => {
-                let (report, annotations) = crate::collect::collect_with_annotations(&pod, &quiet);
+                let (report, read) = crate::assemble::report_with_annotations(&pod, quiet.log());
+                let annotations = read.selected;
                 reads += 1;
                 let pending_now = pending_in(&pod, &report, Some(&annotations), wait);
                 let fp = fingerprint(&report);
@@ -340,7 +344,7 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
                 match &last {
                     Some((prev, _)) if *prev == fp => {}
                     Some(_) => {
-                        opts.log(LogLevel::Info, || {
+                        opts.log().log(LogLevel::Info, || {
                             format!(
                                 "wait: the pod's data changed; settling for {} again",
                                 fmt_duration(wait.settle)
@@ -364,7 +368,7 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
         };
         if last_pending.as_ref() != Some(&pending_now) {
             if pending_now.is_empty() {
-                opts.log(LogLevel::Info, || {
+                opts.log().log(LogLevel::Info, || {
                     format!(
                         "wait: data complete; settling for {}",
                         fmt_duration(wait.settle)
@@ -372,7 +376,8 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
                 });
             } else {
                 for p in &pending_now {
-                    opts.log(LogLevel::Info, || format!("wait: waiting: {p}"));
+                    opts.log()
+                        .log(LogLevel::Info, || format!("wait: waiting: {p}"));
                 }
             }
             last_pending = Some(pending_now.clone());
@@ -390,7 +395,7 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
                 } else {
                     Watcher::Poll
                 };
-                opts.log(LogLevel::Info, || {
+                opts.log().log(LogLevel::Info, || {
                     format!(
                         "wait: ready after {} ({} reads, {})",
                         fmt_duration(waited),
@@ -409,7 +414,7 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
         if let Some(d) = deadline {
             if now >= d {
                 let waited = start.elapsed();
-                opts.log(LogLevel::Info, || {
+                opts.log().log(LogLevel::Info, || {
                     format!("wait: timed out after {}", fmt_duration(waited))
                 });
                 return Err(WaitError::Timeout {
@@ -482,12 +487,12 @@ impl Inotify {
         };
         match inotify::add_watch(&self.fd, dir, flags) {
             Ok(wd) => {
-                opts.log(LogLevel::Debug, || {
+                opts.log().log(LogLevel::Debug, || {
                     format!("wait: watching {} with inotify", dir.display())
                 });
                 self.wd = Some(wd);
             }
-            Err(e) => opts.log(LogLevel::Info, || {
+            Err(e) => opts.log().log(LogLevel::Info, || {
                 format!(
                     "wait: cannot watch {} with inotify ({e}); polling",
                     dir.display()
@@ -552,7 +557,8 @@ mod tests {
         std::fs::write(dir.join("annotations"), networks).unwrap();
         let opts = Options::new().root(root.path());
         let pod = PodView::from_options(&opts).unwrap();
-        let (report, annotations) = crate::collect::collect_with_annotations(&pod, &opts);
+        let (report, read) = crate::assemble::report_with_annotations(&pod, opts.log());
+        let annotations = read.selected;
         // The status arrives after the collection.
         let status = r#"k8s.v1.cni.cncf.io/network-status="[{\"name\":\"ovn\",\"interface\":\"eth0\",\"default\":true}]""#;
         std::fs::write(dir.join("annotations"), format!("{status}\n{networks}\n")).unwrap();

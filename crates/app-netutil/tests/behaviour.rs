@@ -154,5 +154,8 @@ fn live_root_reads_this_process() {
     let r = collect(&Options::new()).unwrap();
     let cpus = r.cpus.expect("affinity readable");
     assert_eq!(cpus.source, app_netutil::CpuSource::Affinity);
-    assert_eq!(cpus.list, app_netutil::cpus::process_affinity().unwrap());
+    assert_eq!(
+        cpus.list,
+        app_netutil::internal::process_affinity().unwrap()
+    );
 }

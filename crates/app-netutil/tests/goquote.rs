@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use app_netutil::{downward, goquote};
+use app_netutil::internal::{downward, goquote};
 use proptest::prelude::*;
 
 /// How a non-ASCII printable rune is written: Go writes it raw, but `\u`

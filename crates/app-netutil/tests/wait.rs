@@ -10,7 +10,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use app_netutil::Options;
-use app_netutil::model::Source;
+use app_netutil::report::Source;
 use app_netutil::wait::{self, WaitError, WaitOptions, WatchMode, Watcher};
 
 const NETWORKS: &str = r#"k8s.v1.cni.cncf.io/networks="sriov-a""#;

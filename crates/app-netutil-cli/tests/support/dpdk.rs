@@ -141,7 +141,10 @@ pub(crate) fn two_cpus() -> Option<(u32, u32)> {
     let line = status
         .lines()
         .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))?;
-    match app_netutil::cpulist::parse(line.trim()).ok()?.as_slice() {
+    match app_netutil::internal::cpulist::parse(line.trim())
+        .ok()?
+        .as_slice()
+    {
         [a, b, ..] => Some((*a, *b)),
         _ => None,
     }

@@ -375,8 +375,23 @@ void ctest_dump(FILE *out, const netutil_report *r)
         fprintf(out, "warnings[%zu]=", i);
         put_str(out, s);
         fputc('\n', out);
+        /* The details: the same message, its code and its subject. */
+        const char *code = netutil_report_warning_code(r, i);
+        const char *subject = netutil_report_warning_subject(r, i);
+        CHECK(code != NULL && subject != NULL);
+        fprintf(out, "warning-details[%zu].code=", i);
+        put_str(out, code);
+        fputc('\n', out);
+        fprintf(out, "warning-details[%zu].subject=", i);
+        put_str(out, subject);
+        fputc('\n', out);
+        fprintf(out, "warning-details[%zu].message=", i);
+        put_str(out, s);
+        fputc('\n', out);
     }
     CHECK(netutil_report_warning(r, w) == NULL);
+    CHECK(netutil_report_warning_code(r, w) == NULL);
+    CHECK(netutil_report_warning_subject(r, w) == NULL);
 }
 
 /* ctest dump ROOT...: with several roots (scripts/test runs all fixture pods

@@ -103,6 +103,8 @@ int ctest_null_args_main(int argc, char **argv)
     CHECK(netutil_report_json(NULL, NULL) == NULL);
     CHECK(netutil_report_warning_count(NULL) == 0);
     CHECK(netutil_report_warning(NULL, 0) == NULL);
+    CHECK(netutil_report_warning_code(NULL, 0) == NULL);
+    CHECK(netutil_report_warning_subject(NULL, 0) == NULL);
     len = 7;
     CHECK(netutil_report_cpus(NULL, &len) == NULL && len == 0);
     CHECK(netutil_report_cpuset(NULL) == NULL);

@@ -6,9 +6,9 @@ use std::fmt::Write;
 use super::devices::join_nodes;
 use super::version::Spelling;
 use super::{DpdkError, DpdkOptions, Given};
-use crate::cpulist;
-use crate::model::Report;
-use crate::topology::MAX_NUMA_NODES;
+use crate::parse::cpulist;
+use crate::report::MAX_NUMA_NODES;
+use crate::report::Report;
 
 /// Pushes the lcore arguments.
 pub(super) fn push(

@@ -4,9 +4,9 @@ use std::collections::BTreeSet;
 
 use super::version::{DpdkVersion, Spelling};
 use super::{DpdkError, DpdkOptions, Given};
-use crate::model::{DeviceType, Interface, Report};
-use crate::pci::{DeviceId, PciAddress};
-use crate::topology::MAX_NUMA_NODES;
+use crate::report::MAX_NUMA_NODES;
+use crate::report::{DeviceId, PciAddress};
+use crate::report::{DeviceType, Interface, Report};
 
 /// Drivers through which DPDK drives a PCI device: the VFIO and UIO
 /// drivers, and the bifurcated NVIDIA/Mellanox drivers, whose DPDK PMDs
@@ -535,7 +535,7 @@ fn push_mac(vdev: &mut String, iface: &Interface, name: &str, warnings: &mut Vec
     let Some(raw) = iface.mac.as_deref().filter(|m| !m.trim().is_empty()) else {
         return;
     };
-    if let Some(mac) = crate::hwaddr::mac(raw) {
+    if let Some(mac) = crate::parse::hwaddr::mac(raw) {
         vdev.push_str(",mac=");
         vdev.push_str(&mac);
     } else {

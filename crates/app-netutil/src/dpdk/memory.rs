@@ -7,8 +7,8 @@ use super::devices::{DevicePlan, describe_char, join_nodes, path_problem};
 use super::options::MAX_MEMORY_MIB;
 use super::version::{DpdkVersion, Spelling};
 use super::{DpdkOptions, Given};
-use crate::hugepages::{ContainerHugepages, SizeKey};
-use crate::model::Report;
+use crate::report::Report;
+use crate::report::{ContainerHugepages, SizeKey};
 
 /// Hugepage memory granted to this container, by page size, in MiB.
 struct Grant {

@@ -1,7 +1,7 @@
 //! [`DpdkOptions`]: how to build EAL arguments.
 
 use super::{DpdkError, DpdkVersion};
-use crate::pagesize::PageSize;
+use crate::report::PageSize;
 
 /// DPDK's default `RTE_MAX_LCORE`: lcore ids must be below it.
 pub const DEFAULT_MAX_LCORE: u32 = 128;
@@ -73,7 +73,7 @@ pub struct DpdkOptions {
     /// container name.
     pub file_prefix: Option<String>,
     /// The pod's host name (its `HOSTNAME`), used for the default file
-    /// prefix. [`super::collect_eal_args`] fills it from the pod.
+    /// prefix. [`crate::collect_eal_args`] fills it from the pod.
     pub hostname: Option<String>,
     /// Arguments appended after the derived ones. When they set an option
     /// this library would derive (lcores, memory, `--huge-dir`,

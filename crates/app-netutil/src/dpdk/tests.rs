@@ -5,14 +5,15 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::*;
-use crate::devinfo::{DeviceInfo, MemifInfo, VdpaInfo, VhostUserInfo};
-use crate::hugepages::{ContainerHugepages, SizeKey};
-use crate::model::{
+use crate::report::MAX_NUMA_NODES;
+use crate::report::PageSize;
+use crate::report::PciAddress;
+use crate::report::{ContainerHugepages, SizeKey};
+use crate::report::{
     CpuSource, Cpus, DeviceType, Hugepages, HugetlbfsMount, Interface, PciDevice, Report,
 };
-use crate::pagesize::PageSize;
-use crate::pci::PciAddress;
-use crate::topology::MAX_NUMA_NODES;
+use crate::report::{DeviceInfo, MemifInfo, VdpaInfo, VhostUserInfo};
+use crate::{Options, collect_eal_args};
 
 // ---- report builders -------------------------------------------------
 
@@ -23,7 +24,7 @@ fn size(s: &str) -> PageSize {
 fn cpus(list: &[u32]) -> Cpus {
     Cpus {
         list: list.to_vec(),
-        cpuset: crate::cpulist::format(list),
+        cpuset: crate::parse::cpulist::format(list),
         source: CpuSource::Affinity,
         numa_nodes: None,
         exclusive: Some(true),
@@ -411,7 +412,7 @@ fn mac_of_a_saved_report_is_written_canonically() {
             "{mac:?}"
         );
         if let Some(m) = want {
-            assert_eq!(crate::hwaddr::mac(mac).as_deref(), Some(m));
+            assert_eq!(crate::parse::hwaddr::mac(mac).as_deref(), Some(m));
         }
     }
 }
@@ -1465,7 +1466,7 @@ fn file_prefix_from_the_reports_pod_identity() {
     let mut old: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
     old.as_object_mut().unwrap().remove("pod");
     let old = Report::from_json(&old.to_string()).unwrap();
-    assert_eq!(old.pod, crate::model::PodIdentity::default());
+    assert_eq!(old.pod, crate::report::PodIdentity::default());
 }
 
 #[test]
