@@ -194,7 +194,10 @@ fn podinfo_checks(pod: &PodView, checks: &mut Vec<Check>) -> Option<Selected> {
                 "annotations-file",
                 None,
                 Status::Pass,
-                format!("{file}: {} annotations", map.key_count()),
+                format!(
+                    "{file}: {}",
+                    count(map.key_count(), "annotation", "annotations")
+                ),
             ));
             Some(map)
         }
@@ -236,14 +239,14 @@ fn network_status_check(annotations: Option<&Selected>, checks: &mut Vec<Check>)
             "network-status",
             None,
             Status::Info,
-            format!("only the deprecated {key} is present ({entries} interfaces): an old Multus"),
+            format!("only the deprecated {key} is present ({}): an old Multus", count(entries, "interface", "interfaces")),
         )
         .fix("nothing needs to change; Multus 3.5 and newer also write k8s.v1.cni.cncf.io/network-status"),
         NetworkStatusState::Present { key, entries } => Check::new(
             "network-status",
             None,
             Status::Pass,
-            format!("{key} lists {entries} interfaces"),
+            format!("{key} lists {}", count(entries, "interface", "interfaces")),
         ),
         NetworkStatusState::Unusable(why) => Check::new("network-status", None, Status::Fail, why)
             .fix("the annotation is malformed: see the warnings of `app-netutil show`, and the CNI plugin that wrote it"),
@@ -253,7 +256,7 @@ fn network_status_check(annotations: Option<&Selected>, checks: &mut Vec<Check>)
                 None,
                 Status::Fail,
                 format!(
-                    "networks {:?} are requested but network-status is not in the annotations file yet",
+                    "{NETWORKS_KEY} requests {:?}, but network-status is not in the annotations file yet",
                     String::from_utf8_lossy(requested)
                 ),
             )
@@ -356,7 +359,8 @@ fn hugepage_checks(report: &Report, checks: &mut Vec<Check>) {
                 Some(name),
                 Status::Warn,
                 format!(
-                    "hugepage files name containers {} but not this one ({name})",
+                    "hugepage files name {} {} but not this one ({name})",
+                    if names.len() == 1 { "container" } else { "containers" },
                     names.join(", ")
                 ),
             )
@@ -366,7 +370,8 @@ fn hugepage_checks(report: &Report, checks: &mut Vec<Check>) {
                 None,
                 Status::Warn,
                 format!(
-                    "hugepage files name containers {} but CONTAINER_NAME is not set, so none is known to be this one",
+                    "hugepage files name {} {} but CONTAINER_NAME is not set, so none is known to be this one",
+                    if names.len() == 1 { "container" } else { "containers" },
                     names.join(", ")
                 ),
             )
@@ -575,7 +580,11 @@ fn device_checks(pod: &PodView, report: &Report, guest: Option<&Guest>, checks: 
                     "device-nodes",
                     subj,
                     Status::Pass,
-                    format!("all {} device nodes the device plugin names exist", paths.len()),
+                    if paths.len() == 1 {
+                        "the device node the device plugin names exists".to_owned()
+                    } else {
+                        format!("all {} device nodes the device plugin names exist", paths.len())
+                    },
                 )
             } else {
                 Check::new(
@@ -872,15 +881,22 @@ fn numa_check(report: &Report, checks: &mut Vec<Check>) {
         ));
         return;
     };
-    let nodes_text =
-        |set: &BTreeSet<u32>| set.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+    // "node 0", "nodes 0,1".
+    let nodes_text = |set: &BTreeSet<u32>| {
+        let list = set.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+        if set.len() == 1 {
+            format!("node {list}")
+        } else {
+            format!("nodes {list}")
+        }
+    };
     if devices.is_empty() {
         checks.push(Check::new(
             "numa-alignment",
             None,
             Status::Skip,
             format!(
-                "CPUs on NUMA node {}; no device with a known NUMA node",
+                "CPUs on NUMA {}; no device with a known NUMA node",
                 nodes_text(&cpu_nodes)
             ),
         ));
@@ -894,7 +910,7 @@ fn numa_check(report: &Report, checks: &mut Vec<Check>) {
             // Each problem names the CPUs' nodes: list a bounded number.
             if problems.len() < crate::MAX_WARNINGS_PER_SOURCE {
                 problems.push(format!(
-                    "{name} is on NUMA node {node}, the pod's CPUs on node {cpu_nodes_text}"
+                    "{name} is on NUMA node {node}, the pod's CPUs on {cpu_nodes_text}"
                 ));
             } else {
                 unlisted += 1;
@@ -902,9 +918,11 @@ fn numa_check(report: &Report, checks: &mut Vec<Check>) {
         }
     }
     if unlisted > 0 {
-        problems.push(format!(
-            "{unlisted} more devices are on a NUMA node without the pod's CPUs"
-        ));
+        problems.push(if unlisted == 1 {
+            "1 more device is on a NUMA node without the pod's CPUs".to_owned()
+        } else {
+            format!("{unlisted} more devices are on a NUMA node without the pod's CPUs")
+        });
     }
     let device_nodes: BTreeSet<u32> = devices.iter().map(|(_, n)| *n).collect();
     for size in report.hugepages.granted_sizes() {
@@ -928,7 +946,7 @@ fn numa_check(report: &Report, checks: &mut Vec<Check>) {
             None,
             Status::Pass,
             format!(
-                "devices on NUMA node {}, with the pod's CPUs (node {}) and the host's hugepages",
+                "devices on NUMA {}, with the pod's CPUs ({}) and the host's hugepages",
                 nodes_text(&device_nodes),
                 nodes_text(&cpu_nodes)
             ),
@@ -938,6 +956,11 @@ fn numa_check(report: &Report, checks: &mut Vec<Check>) {
             "let the kubelet's Topology Manager align CPUs, devices and hugepages (topologyManagerPolicy: single-numa-node, static CPU and memory managers), and reserve hugepages on every node",
         )
     });
+}
+
+/// `n` and the noun for it: "1 annotation", "2 annotations".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Signs that the pod runs in a virtual machine or a Kata guest.

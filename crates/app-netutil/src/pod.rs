@@ -107,12 +107,19 @@ impl ReadError {
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum PodViewError {
-    /// The root directory does not exist or is not a directory.
+    /// The root exists but is not a directory (or cannot be opened as one).
     #[error("pod root {0}: not a directory")]
     RootNotADirectory(PathBuf),
-    /// An explicitly given downward-API directory does not exist.
+    /// An explicitly given downward-API directory exists but is not a
+    /// directory (or cannot be opened as one).
     #[error("downward-API directory {0}: not a directory")]
     PodinfoNotADirectory(PathBuf),
+    /// The root does not exist.
+    #[error("pod root {0}: does not exist")]
+    RootNotFound(PathBuf),
+    /// An explicitly given downward-API directory does not exist.
+    #[error("downward-API directory {0}: does not exist")]
+    PodinfoNotFound(PathBuf),
 }
 
 /// What kind of file a path of the pod leads to.
@@ -333,7 +340,13 @@ impl PodView {
             // kernel has `openat2` (the root is the caller's own path: its
             // links are followed as usual).
             let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
-            let not_dir = |_| PodViewError::RootNotADirectory(root.to_path_buf());
+            let not_dir = |e| {
+                if e == Errno::NOENT {
+                    PodViewError::RootNotFound(root.to_path_buf())
+                } else {
+                    PodViewError::RootNotADirectory(root.to_path_buf())
+                }
+            };
             let fd = match rustix::fs::openat2(
                 rustix::fs::CWD,
                 root,
@@ -355,12 +368,18 @@ impl PodView {
             let podinfo = match view.pod_path_of(dir) {
                 // Inside the root: the pod's own directory.
                 Some(pod_path) => {
+                    if !view.exists(&pod_path) {
+                        return Err(PodViewError::PodinfoNotFound(dir.to_path_buf()));
+                    }
                     if !view.is_dir(&pod_path) {
                         return Err(PodViewError::PodinfoNotADirectory(dir.to_path_buf()));
                     }
                     Podinfo::Pod(pod_path)
                 }
                 None if live => {
+                    if std::fs::symlink_metadata(dir).is_err() {
+                        return Err(PodViewError::PodinfoNotFound(dir.to_path_buf()));
+                    }
                     if !dir.is_dir() {
                         return Err(PodViewError::PodinfoNotADirectory(dir.to_path_buf()));
                     }
@@ -375,7 +394,13 @@ impl PodView {
                         OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
                         Mode::empty(),
                     )
-                    .map_err(|_| PodViewError::PodinfoNotADirectory(dir.to_path_buf()))?;
+                    .map_err(|e| {
+                        if e == Errno::NOENT {
+                            PodViewError::PodinfoNotFound(dir.to_path_buf())
+                        } else {
+                            PodViewError::PodinfoNotADirectory(dir.to_path_buf())
+                        }
+                    })?;
                     Podinfo::Dir {
                         host: dir.to_path_buf(),
                         fd: Some(fd),

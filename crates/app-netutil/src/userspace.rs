@@ -357,8 +357,13 @@ fn parse_entries(
         }
     }
     if skipped > 0 {
+        let (noun, verb) = if skipped == 1 {
+            ("entry", "is")
+        } else {
+            ("entries", "are")
+        };
         warnings.push(format_args!(
-            "{what}: {skipped} entries after the first {MAX_ENTRIES} are not read"
+            "{what}: {skipped} {noun} after the first {MAX_ENTRIES} {verb} not read"
         ));
     }
     out

@@ -353,7 +353,7 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
                 last_report = Some(report);
                 pending_now
             }
-            Err(PodViewError::PodinfoNotADirectory(dir)) => {
+            Err(PodViewError::PodinfoNotADirectory(dir) | PodViewError::PodinfoNotFound(dir)) => {
                 last = None;
                 vec![format!(
                     "downward-API directory {} does not exist",
@@ -392,9 +392,9 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
                 };
                 opts.log(LogLevel::Info, || {
                     format!(
-                        "wait: ready after {} ({} reads, {})",
+                        "wait: ready after {} ({reads} {}, {})",
                         fmt_duration(waited),
-                        reads,
+                        if reads == 1 { "read" } else { "reads" },
                         watcher.as_str()
                     )
                 });
