@@ -22,7 +22,7 @@ pub(crate) struct ShowArgs {
     #[arg(long)]
     pub(crate) json: bool,
     /// Print tables at full width on a terminal too. By default, on a terminal, tables are fitted to its width (COLUMNS, else the terminal's size), long cells cut with "…"; output that is not a terminal is always full width.
-    #[arg(long, conflicts_with = "json")]
+    #[arg(long)]
     pub(crate) wide: bool,
 }
 
