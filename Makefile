@@ -84,12 +84,18 @@ lib: $(NATIVE)
 
 # cargo decides what is stale. One command builds the .so, the .a and the
 # rlib, and prints the libraries a static link needs; rustc prints that note
-# again when nothing was rebuilt. The log goes where cargo will build, which
-# a fresh tree does not have yet.
+# again when nothing was rebuilt. cargo's output is shown as it comes (the
+# build takes minutes from a cold tree) and kept in a log for the note; its
+# exit status travels past the pipe in a file (POSIX sh has no pipefail).
+# The log goes where cargo will build, which a fresh tree does not have yet.
 $(NATIVE): FORCE
 	@mkdir -p $(OUT)
-	$(CARGO) rustc --locked -p app-netutil-capi --profile $(PROFILE) --lib \
-	    -- --print native-static-libs $(LINK_ARGS) 2> $@.log || { cat $@.log >&2; exit 1; }
+	@rm -f $@.failed
+	@echo "cargo rustc -p app-netutil-capi --profile $(PROFILE) (log: $@.log)" >&2
+	@{ $(CARGO) rustc --locked -p app-netutil-capi --profile $(PROFILE) --lib \
+	    -- --print native-static-libs $(LINK_ARGS) 2>&1 || echo $$? > $@.failed; } \
+	    | tee $@.log >&2
+	@if test -e $@.failed; then rm -f $@.failed; echo "cargo failed; its output is in $@.log" >&2; exit 1; fi
 	@sed -n 's/^note: native-static-libs: //p' $@.log | tail -n 1 > $@.tmp
 	@test -s $@.tmp || { echo "no native-static-libs note from rustc" >&2; cat $@.log >&2; exit 1; }
 	@mv $@.tmp $@

@@ -14,6 +14,7 @@ mod exec;
 mod inject;
 mod input;
 mod output;
+mod progress;
 mod shell;
 mod show;
 mod table;
