@@ -7,6 +7,7 @@
 #   make uninstall PREFIX=...              the same variables as install
 #   make examples                          examples/c and examples/dpdk against this build
 #   make check-size                        the stripped .so must stay under 1 MiB
+#   make check-figures                     docs/performance.md states its size (scripts/figures)
 #   make RELR=0|1                          packed relative relocations in the .so (default:
 #                                          on where this machine's glibc is 2.36 or later)
 #   make ctest ctest-asan                  the C test program, plain and with AddressSanitizer
@@ -76,7 +77,7 @@ ABI      := $(shell sed -n 's/^\#define NETUTIL_ABI_VERSION \([0-9]*\)$$/\1/p' $
 CTEST_SRC    := $(wildcard crates/app-netutil-ctest/tests/c/*.c)
 CTEST_CFLAGS := -g -O1 -pthread -Wall -Wextra -Werror -std=c11 -pedantic -I$(CAPI)/include
 
-.PHONY: all lib cli install uninstall examples check-size ctest ctest-asan clean FORCE
+.PHONY: all lib cli install uninstall examples check-size check-figures ctest ctest-asan clean FORCE
 
 all: lib
 
@@ -170,6 +171,11 @@ check-size: lib
 	@size=$$(stat -c %s $(BUILD)/libappnetutil.stripped.so); \
 	echo "stripped libappnetutil.so: $$size bytes (limit 1048576)"; \
 	test $$size -lt 1048576
+
+# The published size (docs/performance.md) against this build, within 2 %;
+# `scripts/figures --update` rewrites it.
+check-figures: lib
+	@STRIP=$(STRIP) scripts/figures --check $(SO)
 
 ctest: lib
 	@mkdir -p $(BUILD)

@@ -125,3 +125,57 @@ fn readme_inject_check_command_runs_as_written() {
             .count();
     assert!(examples >= 2, "the pattern names several files");
 }
+
+/// The size of libappnetutil.so is published in one place, the marked row
+/// of docs/performance.md (which `scripts/figures` checks against a
+/// build); the README and the other guides link there (issue 16, item 13).
+#[test]
+fn the_library_size_is_stated_in_one_place() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = vec![root.join("README.md")];
+    for dir in [
+        "docs",
+        "bindings/go",
+        "examples/c",
+        "examples/dpdk",
+        "deploy",
+    ] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        files.extend(
+            entries
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "md")),
+        );
+    }
+    let marker = "<!-- figure:so-stripped -->";
+    let mut marked = 0;
+    let mut stated = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        marked += lines.iter().filter(|l| l.contains(marker)).count();
+        // Two lines at a time: a sentence may wrap between the number and
+        // "stripped".
+        for pair in lines.windows(2) {
+            let line = pair.join(" ");
+            if line.contains(marker) {
+                continue;
+            }
+            // A size of this library: a number of bytes, KB or MB next to
+            // "stripped", other than openshift/app-netutil's 24.6 MB.
+            let lower = line.to_ascii_lowercase();
+            let sizes = lower.contains(" bytes") || lower.contains(" mb") || lower.contains(" kb");
+            if lower.contains("stripped") && sizes && !line.contains("24.6 MB stripped") {
+                stated.push(format!("{}: {line}", file.display()));
+            }
+        }
+    }
+    assert_eq!(marked, 1, "one row of docs/performance.md carries {marker}");
+    assert!(
+        stated.is_empty(),
+        "the library's size stated outside docs/performance.md's marked row (link there instead):\n{}",
+        stated.join("\n")
+    );
+}
