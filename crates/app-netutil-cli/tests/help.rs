@@ -712,13 +712,14 @@ fn reads(err: &str) -> u64 {
 }
 
 fn poll_default_250ms(_: &Ctx, sub: &str) {
-    // One second of settling read every 250 ms: 5 reads (fewer on a slow
-    // machine, never more).
+    // One second of settling read every 250 ms: 5 reads (at 0, 0.25,
+    // 0.5, 0.75 and 1 s; fewer on a loaded machine, never more), and more
+    // with a shorter interval.
     let (_, err) = wait_ready(sub, &["-v", "--poll"]);
     let n = reads(&err);
-    assert!((3..=5).contains(&n), "{sub}: {n} reads:\n{err}");
+    assert!((2..=5).contains(&n), "{sub}: {n} reads:\n{err}");
     let (_, err) = wait_ready(sub, &["-v", "--poll", "--poll-interval", "50ms"]);
-    assert!(reads(&err) > 5, "{sub}: {err}");
+    assert!(reads(&err) > n, "{sub}: {err}");
 }
 
 fn format_default_shell(_: &Ctx, sub: &str) {

@@ -66,12 +66,12 @@ fn not_a_terminal_a_line_at_the_start_and_one_every_interval() {
         .filter(|l| l.starts_with("app-netutil: wait: still waiting after "))
         .collect();
     // At 0.3, 0.6, 0.9 and 1.2 s (the last may lose the race with the
-    // timeout).
-    assert!((3..=4).contains(&still.len()), "{lines:#?}");
+    // timeout; a loaded machine wakes the printer late).
+    assert!((2..=4).contains(&still.len()), "{lines:#?}");
     for (n, line) in still.iter().enumerate() {
         let at = after(line);
         let want = 0.3 * (n + 1) as f64;
-        assert!((want - 0.05..want + 0.25).contains(&at), "{line}");
+        assert!((want - 0.05..want + 0.6).contains(&at), "{line}");
         assert!(
             line.ends_with(&format!(" (timeout 1.3 s): {AWAITED}")),
             "{line}"
@@ -91,18 +91,18 @@ fn not_a_terminal_a_line_at_the_start_and_one_every_interval() {
 fn not_a_terminal_the_interval_is_ten_seconds() {
     let started = Instant::now();
     let out = bin()
-        .args(["wait", "--timeout", "10.7", "--root"])
+        .args(["wait", "--timeout", "11.5", "--root"])
         .arg(late())
         .output()
         .unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(10_700));
+    assert!(started.elapsed() >= Duration::from_millis(11_500));
     assert_eq!(out.status.code(), Some(4));
     let lines = stderr_lines(&out);
     assert_eq!(lines.len(), 3, "{lines:#?}");
-    assert!(lines[0].contains("waiting for the pod's network data (timeout 10.7 s)"));
+    assert!(lines[0].contains("waiting for the pod's network data (timeout 11.5 s)"));
     let at = after(&lines[1]);
-    assert!((10.0..10.5).contains(&at), "{}", lines[1]);
-    assert!(lines[2].contains("timed out after 10.7 s"), "{}", lines[2]);
+    assert!((10.0..11.0).contains(&at), "{}", lines[1]);
+    assert!(lines[2].contains("timed out after 11.5 s"), "{}", lines[2]);
 }
 
 #[test]
