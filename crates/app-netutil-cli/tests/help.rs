@@ -61,9 +61,11 @@ fn help_of(args: &[&str]) -> String {
 fn items(help: &str) -> Vec<(String, String)> {
     let mut items: Vec<(String, String)> = vec![("about".to_owned(), String::new())];
     let mut in_options = false;
+    let mut after_blank = false;
     for line in help.lines() {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
+        let blank_before = std::mem::replace(&mut after_blank, trimmed.is_empty());
         if line.starts_with("Usage:") {
             items.push(("usage".to_owned(), String::new()));
             continue;
@@ -92,7 +94,9 @@ fn items(help: &str) -> Vec<(String, String)> {
             }
             continue;
         }
-        if in_options && indent == 0 && !trimmed.is_empty() {
+        // A paragraph after the options (clap may wrap it: its lines
+        // are one item until a blank line).
+        if in_options && indent == 0 && !trimmed.is_empty() && blank_before {
             items.push(("after".to_owned(), String::new()));
         }
         let text = &mut items.last_mut().unwrap().1;
@@ -936,6 +940,39 @@ fn inject_unusable_is_2(ctx: &Ctx, _: &str) {
 }
 
 // ---- the test ----------------------------------------------------------------
+
+/// A help text wrapped at any width gives the same claims (clap wraps at
+/// the terminal's width when built with its `wrap_help` feature, which
+/// feature unification turns on in a workspace build).
+#[test]
+fn the_help_parser_reads_wrapped_help() {
+    let narrow = "About it (exit status 4 on\ntimeout)\n\nUsage: x [OPTIONS]\n\nOptions:\n      --strict\n          Exit with\n          status 3 when\n\n      --timeout <D>\n          Give up\n          [default:\n          60]\n\nExit status: 0 done, 1 found\ndocuments, 2 unusable\ninput.\n";
+    let wide = "About it (exit status 4 on timeout)\n\nUsage: x [OPTIONS]\n\nOptions:\n      --strict\n          Exit with status 3 when\n\n      --timeout <D>\n          Give up\n          [default: 60]\n\nExit status: 0 done, 1 found documents, 2 unusable input.\n";
+    let claims = |help: &str| -> Vec<(String, Vec<String>)> {
+        items(help)
+            .into_iter()
+            .map(|(item, text)| (item, claims_in(&text)))
+            .filter(|(_, c)| !c.is_empty())
+            .collect()
+    };
+    assert_eq!(claims(narrow), claims(wide));
+    assert_eq!(
+        claims(wide),
+        [
+            ("about".to_owned(), vec!["status 4".to_owned()]),
+            ("--strict".to_owned(), vec!["status 3".to_owned()]),
+            ("--timeout".to_owned(), vec!["[default: 60]".to_owned()]),
+            (
+                "after".to_owned(),
+                vec![
+                    "status 0".to_owned(),
+                    "status 1".to_owned(),
+                    "status 2".to_owned()
+                ]
+            ),
+        ]
+    );
+}
 
 #[test]
 fn the_help_parser_finds_claims() {
