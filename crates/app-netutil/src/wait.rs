@@ -285,6 +285,35 @@ fn fingerprint(report: &Report) -> String {
 /// missing and the last report), [`WaitError::Collect`] when the pod root
 /// is not a directory.
 pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
+    wait_with_progress(opts, wait, &mut |_| {})
+}
+
+/// Where a wait stands, after a read of the pod ([`wait_with_progress`]).
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Progress<'a> {
+    /// Time since the wait started.
+    pub elapsed: Duration,
+    /// What is still missing ([`pending`]); empty once the data is
+    /// complete and only has to stay unchanged for the settle time.
+    pub pending: &'a [String],
+    /// How many reports were collected so far.
+    pub reads: u64,
+}
+
+/// [`wait`], calling `progress` on the calling thread after every read of
+/// the pod (at least every [`INOTIFY_RESCAN`] or
+/// [`WaitOptions::poll_interval`]), so that a caller can show what is
+/// awaited.
+///
+/// # Errors
+///
+/// As [`wait`].
+pub fn wait_with_progress(
+    opts: &Options,
+    wait: &WaitOptions,
+    progress: &mut dyn FnMut(&Progress<'_>),
+) -> Result<Ready, WaitError> {
     let start = Instant::now();
     let deadline = wait.timeout.map(|t| start + t);
     let mut quiet = opts.clone();
@@ -357,7 +386,7 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
                 last_report = Some(report);
                 pending_now
             }
-            Err(PodViewError::PodinfoNotADirectory(dir)) => {
+            Err(PodViewError::PodinfoNotADirectory(dir) | PodViewError::PodinfoNotFound(dir)) => {
                 last = None;
                 vec![format!(
                     "downward-API directory {} does not exist",
@@ -382,6 +411,11 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
             }
             last_pending = Some(pending_now.clone());
         }
+        progress(&Progress {
+            elapsed: start.elapsed(),
+            pending: &pending_now,
+            reads,
+        });
         let now = Instant::now();
         let settled_at = match (&last, pending_now.is_empty()) {
             (Some((_, since)), true) => Some(*since + wait.settle),
@@ -397,9 +431,9 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
                 };
                 opts.log().log(LogLevel::Info, || {
                     format!(
-                        "wait: ready after {} ({} reads, {})",
+                        "wait: ready after {} ({reads} {}, {})",
                         fmt_duration(waited),
-                        reads,
+                        if reads == 1 { "read" } else { "reads" },
                         watcher.as_str()
                     )
                 });

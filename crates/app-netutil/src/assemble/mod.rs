@@ -134,11 +134,13 @@ pub(crate) fn report_with_annotations(
     }
     let all = details.iter().map(|w| w.message.clone()).collect();
     log.log(LogLevel::Info, || {
+        let count =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         format!(
-            "found {} interfaces, {} CPUs, {} containers with hugepages",
-            interfaces.len(),
-            cpus.as_ref().map_or(0, |c| c.list.len()),
-            hugepages.containers.len()
+            "found {}, {}, {} with hugepages",
+            count(interfaces.len(), "interface", "interfaces"),
+            count(cpus.as_ref().map_or(0, |c| c.list.len()), "CPU", "CPUs"),
+            count(hugepages.containers.len(), "container", "containers")
         )
     });
     let report = Report {

@@ -166,7 +166,11 @@ pub(super) fn device_checks(
                     "device-nodes",
                     subj,
                     Status::Pass,
-                    format!("all {} device nodes the device plugin names exist", paths.len()),
+                    if paths.len() == 1 {
+                        "the device node the device plugin names exists".to_owned()
+                    } else {
+                        format!("all {} device nodes the device plugin names exist", paths.len())
+                    },
                 )
             } else {
                 Check::new(

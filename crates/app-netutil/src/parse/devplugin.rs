@@ -163,8 +163,13 @@ where
                 var.ids.push(id);
             }
             if over > 0 {
+                let (noun, verb) = if over == 1 {
+                    ("device", "is")
+                } else {
+                    ("devices", "are")
+                };
                 warnings.push(WarningCode::Dropped, name, format!(
-                    "{}: {over} devices past the first {MAX_DEVICES} of all device-plugin variables are not used",
+                    "{}: {over} {noun} past the first {MAX_DEVICES} of all device-plugin variables {verb} not used",
                     source()
                 ));
             }

@@ -53,12 +53,19 @@ impl ReadError {
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum PodViewError {
-    /// The root directory does not exist or is not a directory.
+    /// The root exists but is not a directory (or cannot be opened as one).
     #[error("pod root {0}: not a directory")]
     RootNotADirectory(PathBuf),
-    /// An explicitly given downward-API directory does not exist.
+    /// An explicitly given downward-API directory exists but is not a
+    /// directory (or cannot be opened as one).
     #[error("downward-API directory {0}: not a directory")]
     PodinfoNotADirectory(PathBuf),
+    /// The root does not exist.
+    #[error("pod root {0}: does not exist")]
+    RootNotFound(PathBuf),
+    /// An explicitly given downward-API directory does not exist.
+    #[error("downward-API directory {0}: does not exist")]
+    PodinfoNotFound(PathBuf),
 }
 
 /// What kind of file a path of the pod leads to.

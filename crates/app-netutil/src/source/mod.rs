@@ -176,7 +176,13 @@ impl PodView {
             // kernel has `openat2` (the root is the caller's own path: its
             // links are followed as usual).
             let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
-            let not_dir = |_| PodViewError::RootNotADirectory(root.to_path_buf());
+            let not_dir = |e| {
+                if e == Errno::NOENT {
+                    PodViewError::RootNotFound(root.to_path_buf())
+                } else {
+                    PodViewError::RootNotADirectory(root.to_path_buf())
+                }
+            };
             let fd = match rustix::fs::openat2(
                 rustix::fs::CWD,
                 root,
@@ -198,12 +204,18 @@ impl PodView {
             let podinfo = match view.pod_path_of(dir) {
                 // Inside the root: the pod's own directory.
                 Some(pod_path) => {
+                    if !view.exists(&pod_path) {
+                        return Err(PodViewError::PodinfoNotFound(dir.to_path_buf()));
+                    }
                     if !view.is_dir(&pod_path) {
                         return Err(PodViewError::PodinfoNotADirectory(dir.to_path_buf()));
                     }
                     Podinfo::Pod(pod_path)
                 }
                 None if live => {
+                    if std::fs::symlink_metadata(dir).is_err() {
+                        return Err(PodViewError::PodinfoNotFound(dir.to_path_buf()));
+                    }
                     if !dir.is_dir() {
                         return Err(PodViewError::PodinfoNotADirectory(dir.to_path_buf()));
                     }
@@ -218,7 +230,13 @@ impl PodView {
                         OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
                         Mode::empty(),
                     )
-                    .map_err(|_| PodViewError::PodinfoNotADirectory(dir.to_path_buf()))?;
+                    .map_err(|e| {
+                        if e == Errno::NOENT {
+                            PodViewError::PodinfoNotFound(dir.to_path_buf())
+                        } else {
+                            PodViewError::PodinfoNotADirectory(dir.to_path_buf())
+                        }
+                    })?;
                     Podinfo::Dir {
                         host: dir.to_path_buf(),
                         fd: Some(fd),
