@@ -401,6 +401,74 @@ mod tests {
         assert_eq!(status, netutil_status::NETUTIL_STATUS_INVALID_ARGUMENT);
     }
 
+    struct Handle(u64);
+
+    fn read(p: *const Handle) -> u64 {
+        getter!(
+            SAFETY: "the tests pass NULL or a pointer to a live local",
+            p => |h| h.0
+        )
+    }
+
+    fn read_or_panic(p: *const Handle) -> i32 {
+        getter!(
+            SAFETY: "the tests pass NULL or a pointer to a live local",
+            p => |h| if h.0 == 7 { panic!("getter") } else { 1 },
+            else -1
+        )
+    }
+
+    #[test]
+    fn a_getter_reads_the_handle_and_gives_its_default_for_null_or_a_panic() {
+        let h = Handle(5);
+        assert_eq!(read(&raw const h), 5);
+        assert_eq!(read(ptr::null()), 0);
+        assert_eq!(read_or_panic(&raw const h), 1);
+        let seven = Handle(7);
+        assert_eq!(read_or_panic(&raw const seven), -1);
+        assert_eq!(read_or_panic(ptr::null()), -1);
+    }
+
+    fn write(p: *mut Handle, value: u64) -> netutil_status {
+        setter!(
+            SAFETY: "the tests pass NULL or a pointer to a live, unshared local",
+            p => |h| {
+                if value == 7 {
+                    panic!("setter");
+                }
+                h.0 = value;
+                netutil_status::NETUTIL_STATUS_OK
+            }
+        )
+    }
+
+    #[test]
+    fn a_setter_changes_the_handle_and_reports_null_and_panics() {
+        let mut h = Handle(0);
+        assert_eq!(write(&raw mut h, 3), netutil_status::NETUTIL_STATUS_OK);
+        assert_eq!(h.0, 3);
+        assert_eq!(
+            write(ptr::null_mut(), 3),
+            netutil_status::NETUTIL_STATUS_NULL_ARGUMENT
+        );
+        assert_eq!(write(&raw mut h, 7), netutil_status::NETUTIL_STATUS_PANIC);
+        assert_eq!(h.0, 3);
+    }
+
+    #[test]
+    fn out_writes_unless_null() {
+        let mut x = 0u32;
+        // SAFETY: `x` is a live local.
+        let out = unsafe { Out::new(&raw mut x) };
+        assert!(!out.is_null());
+        out.set(4);
+        assert_eq!(x, 4);
+        // SAFETY: NULL is allowed.
+        let none = unsafe { Out::<u32>::new(ptr::null_mut()) };
+        assert!(none.is_null());
+        none.set(4);
+    }
+
     #[test]
     fn nul_bytes_are_replaced_and_reported() {
         let mut t = CText::default();
