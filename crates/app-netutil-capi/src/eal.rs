@@ -8,7 +8,7 @@ use app_netutil::LogLevel;
 use app_netutil::dpdk;
 
 use crate::ffi::{
-    CText, Failure, borrow, borrow_mut, cstring_lossy, fallible, get, guard, item_ptr,
+    CText, Failure, Out, borrow, borrow_mut, cstring_lossy, fallible, getter, guard, item_ptr,
 };
 use crate::{netutil_error, netutil_options, netutil_report, netutil_status};
 
@@ -93,49 +93,53 @@ pub unsafe extern "C" fn netutil_eal_args_build(
     out: *mut *mut netutil_eal_args,
     err: *mut *mut netutil_error,
 ) -> netutil_status {
-    // SAFETY: forwarded caller contract.
-    unsafe {
-        fallible(err, || {
-            if out.is_null() {
-                return Err(Failure::null("out"));
+    // SAFETY: `err` is NULL or writable (# Safety above).
+    let err = unsafe { Out::new(err) };
+    // SAFETY: `out` is NULL or writable (# Safety above).
+    let out = unsafe { Out::new(out) };
+    fallible(&err, || {
+        if out.is_null() {
+            return Err(Failure::null("out"));
+        }
+        out.set(ptr::null_mut());
+        // SAFETY: `report` is NULL or a live report (# Safety above).
+        let r = unsafe { borrow(report) }.ok_or_else(|| Failure::null("report"))?;
+        let defaults;
+        // SAFETY: `opts` is NULL or live options that no thread is
+        // changing (# Safety above).
+        let o = match unsafe { borrow(opts) } {
+            Some(o) => o,
+            None => {
+                defaults = netutil_options::default();
+                &defaults
             }
-            out.write(ptr::null_mut());
-            let r = borrow(report).ok_or_else(|| Failure::null("report"))?;
-            let defaults;
-            let o = match borrow(opts) {
-                Some(o) => o,
-                None => {
-                    defaults = netutil_options::default();
-                    &defaults
-                }
-            };
-            let eal = dpdk::eal_args(&r.report, &o.dpdk).map_err(|e| {
-                o.log.log(LogLevel::Error, || e.to_string());
-                Failure::new(netutil_status::NETUTIL_STATUS_EAL_OPTIONS, e.to_string())
-            })?;
-            let mut t = CText::default();
-            let mut args = vec![t.s(&program_name(o), || "program name".to_owned())];
-            args.extend(
-                eal.args
-                    .iter()
-                    .enumerate()
-                    .map(|(i, a)| t.s(a, || format!("EAL argument {i}"))),
-            );
-            let mut warnings = t.list(&eal.warnings, "EAL warnings");
-            warnings.extend(t.repaired.iter().map(|(_, w)| cstring_lossy(w)));
-            for w in &warnings {
-                o.log
-                    .log(LogLevel::Warning, || w.to_string_lossy().into_owned());
-            }
-            o.log.log(LogLevel::Info, || {
-                format!("EAL arguments: {}", eal.args.join(" "))
-            });
-            out.write(Box::into_raw(Box::new(netutil_eal_args::new(
-                args, warnings,
-            ))));
-            Ok(())
-        })
-    }
+        };
+        let eal = dpdk::eal_args(&r.report, &o.dpdk).map_err(|e| {
+            o.log.log(LogLevel::Error, || e.to_string());
+            Failure::new(netutil_status::NETUTIL_STATUS_EAL_OPTIONS, e.to_string())
+        })?;
+        let mut t = CText::default();
+        let mut args = vec![t.s(&program_name(o), || "program name".to_owned())];
+        args.extend(
+            eal.args
+                .iter()
+                .enumerate()
+                .map(|(i, a)| t.s(a, || format!("EAL argument {i}"))),
+        );
+        let mut warnings = t.list(&eal.warnings, "EAL warnings");
+        warnings.extend(t.repaired.iter().map(|(_, w)| cstring_lossy(w)));
+        for w in &warnings {
+            o.log
+                .log(LogLevel::Warning, || w.to_string_lossy().into_owned());
+        }
+        o.log.log(LogLevel::Info, || {
+            format!("EAL arguments: {}", eal.args.join(" "))
+        });
+        out.set(Box::into_raw(Box::new(netutil_eal_args::new(
+            args, warnings,
+        ))));
+        Ok(())
+    })
 }
 
 /// Frees EAL arguments, the argv array and its strings. NULL is allowed and
@@ -165,12 +169,12 @@ pub unsafe extern "C" fn netutil_eal_args_free(args: *mut netutil_eal_args) {
 /// `args` is NULL or live EAL arguments.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn netutil_eal_args_argc(args: *const netutil_eal_args) -> c_int {
-    // SAFETY: forwarded caller contract.
-    unsafe {
-        get(args, 0, |a| {
+    getter!(
+        SAFETY: "`args` is NULL or live EAL arguments (# Safety above)",
+        args => |a| {
             c_int::try_from(a.storage.len()).unwrap_or(c_int::MAX)
-        })
-    }
+        }
+    )
 }
 
 /// argv for `rte_eal_init()`: `argc` pointers, then NULL. `argv[0]` is the
@@ -185,7 +189,8 @@ pub unsafe extern "C" fn netutil_eal_args_argc(args: *const netutil_eal_args) ->
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn netutil_eal_args_argv(args: *mut netutil_eal_args) -> *mut *mut c_char {
     guard(ptr::null_mut(), || {
-        // SAFETY: forwarded caller contract.
+        // SAFETY: `args` is NULL or live EAL arguments that no other
+        // thread is using (# Safety above).
         match unsafe { borrow_mut(args) } {
             Some(a) => a.argv.as_mut_ptr(),
             None => ptr::null_mut(),
@@ -204,8 +209,10 @@ pub unsafe extern "C" fn netutil_eal_args_arg(
     args: *const netutil_eal_args,
     i: usize,
 ) -> *const c_char {
-    // SAFETY: forwarded caller contract.
-    unsafe { get(args, ptr::null(), |a| item_ptr(&a.args, i)) }
+    getter!(
+        SAFETY: "`args` is NULL or live EAL arguments (# Safety above)",
+        args => |a| item_ptr(&a.args, i)
+    )
 }
 
 /// The number of warnings: choices that could not be made well, and devices
@@ -216,8 +223,10 @@ pub unsafe extern "C" fn netutil_eal_args_arg(
 /// `args` is NULL or live EAL arguments.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn netutil_eal_args_warning_count(args: *const netutil_eal_args) -> usize {
-    // SAFETY: forwarded caller contract.
-    unsafe { get(args, 0, |a| a.warnings.len()) }
+    getter!(
+        SAFETY: "`args` is NULL or live EAL arguments (# Safety above)",
+        args => |a| a.warnings.len()
+    )
 }
 
 /// Warning `i`; NULL when out of range. Borrowed from `args`.
@@ -230,6 +239,8 @@ pub unsafe extern "C" fn netutil_eal_args_warning(
     args: *const netutil_eal_args,
     i: usize,
 ) -> *const c_char {
-    // SAFETY: forwarded caller contract.
-    unsafe { get(args, ptr::null(), |a| item_ptr(&a.warnings, i)) }
+    getter!(
+        SAFETY: "`args` is NULL or live EAL arguments (# Safety above)",
+        args => |a| item_ptr(&a.warnings, i)
+    )
 }
