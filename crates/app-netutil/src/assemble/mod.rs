@@ -8,6 +8,7 @@
 
 pub(crate) mod annotations;
 pub(crate) mod cpus;
+pub(crate) mod dra;
 pub(crate) mod hugepages;
 pub(crate) mod hugetlb;
 pub(crate) mod identity;
@@ -77,6 +78,19 @@ pub(crate) fn report_with_annotations(
         &mut warnings,
     );
     userspace::resolve_relative_paths(&mut interfaces, &mut userspace_data, &mut warnings);
+    let dra_inputs = dra::read::read(pod, log, &mut warnings);
+    let dra_devices = dra::devices::collect(
+        &dra_inputs,
+        &mut |addr| dra::pci_class(pod, addr),
+        log,
+        &mut warnings,
+    );
+    dra::merge::merge(
+        &mut interfaces,
+        dra_devices,
+        &dra_inputs.env,
+        &mut warnings,
+    );
     // One listing says which PCI devices the pod's sysfs shows at all.
     let pci_devices = pod.list_dir(sysfs::PCI_DEVICES_DIR).unwrap_or_default();
     for iface in &mut interfaces {

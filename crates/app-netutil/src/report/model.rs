@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use serde::{Deserializer, Serializer};
 
 use crate::report::DeviceInfo;
+use crate::report::dra::Dra;
 use crate::report::PageSize;
 use crate::report::warning::{Warning, WarningCode};
 
@@ -428,6 +429,10 @@ pub enum Source {
     UserspaceCni,
     /// A device-plugin variable listed the device.
     DevicePluginEnv,
+    /// A DRA device metadata file (KEP-5304) named the device.
+    DraMetadata,
+    /// dra-driver-sriov's `SRIOVNETWORK_*` variables named the device.
+    DraEnv,
     /// The pod's sysfs showed which device backs the interface.
     Sysfs,
     /// The device was given to the interface by position: a guess.
@@ -443,6 +448,8 @@ impl Source {
             Self::NetworksStatus => "networks-status",
             Self::UserspaceCni => "userspace-cni",
             Self::DevicePluginEnv => "device-plugin-env",
+            Self::DraMetadata => "dra-metadata",
+            Self::DraEnv => "dra-env",
             Self::Sysfs => "sysfs",
             Self::Positional => "positional",
         }
@@ -540,6 +547,10 @@ pub struct Interface {
     pub device_plugin_info: Option<Map<String, Value>>,
     /// What sysfs says about the PCI device.
     pub pci_device: Option<PciDevice>,
+    /// The DRA device behind the interface, when DRA allocated it. Absent
+    /// from reports of earlier versions, read as `None`.
+    #[serde(default)]
+    pub dra: Option<Dra>,
     /// How this entry was found.
     pub sources: Vec<Source>,
 }

@@ -59,6 +59,9 @@ pub enum PodViewError {
     /// An explicitly given downward-API directory does not exist.
     #[error("downward-API directory {0}: not a directory")]
     PodinfoNotADirectory(PathBuf),
+    /// An explicitly given DRA device metadata directory does not exist.
+    #[error("DRA device metadata directory {0}: not a directory")]
+    DraDirNotADirectory(PathBuf),
 }
 
 /// What kind of file a path of the pod leads to.

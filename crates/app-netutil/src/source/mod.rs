@@ -36,6 +36,7 @@
 //! inside the root, with a warning.
 
 pub(crate) mod cgroup;
+mod dra;
 mod environment;
 mod error;
 pub(crate) mod files;
@@ -123,6 +124,8 @@ pub struct PodView {
     /// Whether lookups below the root use the jailed walk instead of
     /// `openat2` (no `openat2`, or forced).
     jailed: bool,
+    /// The DRA device metadata directory.
+    dra: dra::DraDir,
 }
 
 impl PodView {
@@ -170,6 +173,7 @@ impl PodView {
             root_real: OnceCell::new(),
             root_fd: None,
             jailed: forced,
+            dra: dra::DraDir::default(),
         };
         if !live {
             // Opening it proves it is a directory, and tells whether the
@@ -195,36 +199,9 @@ impl PodView {
         }
         if let Some(dir) = podinfo_dir {
             view.podinfo_display = dir.display().to_string();
-            let podinfo = match view.pod_path_of(dir) {
-                // Inside the root: the pod's own directory.
-                Some(pod_path) => {
-                    if !view.is_dir(&pod_path) {
-                        return Err(PodViewError::PodinfoNotADirectory(dir.to_path_buf()));
-                    }
-                    Podinfo::Pod(pod_path)
-                }
-                None if live => {
-                    if !dir.is_dir() {
-                        return Err(PodViewError::PodinfoNotADirectory(dir.to_path_buf()));
-                    }
-                    Podinfo::Dir {
-                        host: dir.to_path_buf(),
-                        fd: None,
-                    }
-                }
-                None => {
-                    let fd = rustix::fs::open(
-                        dir,
-                        OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
-                        Mode::empty(),
-                    )
-                    .map_err(|_| PodViewError::PodinfoNotADirectory(dir.to_path_buf()))?;
-                    Podinfo::Dir {
-                        host: dir.to_path_buf(),
-                        fd: Some(fd),
-                    }
-                }
-            };
+            let podinfo = view
+                .dir_option(dir)
+                .ok_or_else(|| PodViewError::PodinfoNotADirectory(dir.to_path_buf()))?;
             view.podinfo = Some(podinfo);
         } else {
             for candidate in [PODNETINFO_DIR, PODINFO_DIR] {
@@ -248,6 +225,42 @@ impl PodView {
             view.load_environ_file();
         }
         Ok(view)
+    }
+
+    /// A directory given on the machine (`--podinfo-dir`, `--dra-dir`): the
+    /// pod's own when it lies inside the root, else a root of its own;
+    /// `None` when it is not a directory.
+    fn dir_option(&self, dir: &Path) -> Option<Podinfo> {
+        Some(match self.pod_path_of(dir) {
+            // Inside the root: the pod's own directory.
+            Some(pod_path) => {
+                if !self.is_dir(&pod_path) {
+                    return None;
+                }
+                Podinfo::Pod(pod_path)
+            }
+            None if self.live => {
+                if !dir.is_dir() {
+                    return None;
+                }
+                Podinfo::Dir {
+                    host: dir.to_path_buf(),
+                    fd: None,
+                }
+            }
+            None => {
+                let fd = rustix::fs::open(
+                    dir,
+                    OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                    Mode::empty(),
+                )
+                .ok()?;
+                Podinfo::Dir {
+                    host: dir.to_path_buf(),
+                    fd: Some(fd),
+                }
+            }
+        })
     }
 
     /// The pod path of a machine path that lies (by its spelling) inside
@@ -415,7 +428,12 @@ impl PodView {
     /// The jail of the downward-API directory's files and the path of
     /// `name` in it.
     fn podinfo_jail<'a>(&'a self, name: &'a str) -> Option<(Jail<'a>, PathBuf)> {
-        Some(match self.podinfo.as_ref()? {
+        Some(self.dir_jail(self.podinfo.as_ref()?, name))
+    }
+
+    /// The jail of a directory's files and the path of `name` in it.
+    fn dir_jail<'a>(&'a self, dir: &'a Podinfo, name: &str) -> (Jail<'a>, PathBuf) {
+        match dir {
             Podinfo::Pod(p) => (
                 self.root_jail(),
                 self.rel(&crate::parse::sysfile::join(p, name))
@@ -435,7 +453,7 @@ impl PodView {
                 },
                 host.join(name),
             ),
-        })
+        }
     }
 
     /// The machine path of a pod path (the root joined with it, nothing
