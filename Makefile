@@ -7,6 +7,7 @@
 #   make uninstall PREFIX=...              the same variables as install
 #   make examples                          examples/c and examples/dpdk against this build
 #   make check-size                        the stripped .so must stay under 1 MiB
+#   make check-figures                     docs/performance.md states its size (scripts/figures)
 #   make RELR=0|1                          packed relative relocations in the .so (default:
 #                                          on where this machine's glibc is 2.36 or later)
 #   make ctest ctest-asan                  the C test program, plain and with AddressSanitizer
@@ -76,7 +77,7 @@ ABI      := $(shell sed -n 's/^\#define NETUTIL_ABI_VERSION \([0-9]*\)$$/\1/p' $
 CTEST_SRC    := $(wildcard crates/app-netutil-ctest/tests/c/*.c)
 CTEST_CFLAGS := -g -O1 -pthread -Wall -Wextra -Werror -std=c11 -pedantic -I$(CAPI)/include
 
-.PHONY: all lib cli install uninstall examples check-size ctest ctest-asan clean FORCE
+.PHONY: all lib cli install uninstall examples check-size check-figures ctest ctest-asan clean FORCE
 
 all: lib
 
@@ -84,12 +85,18 @@ lib: $(NATIVE)
 
 # cargo decides what is stale. One command builds the .so, the .a and the
 # rlib, and prints the libraries a static link needs; rustc prints that note
-# again when nothing was rebuilt. The log goes where cargo will build, which
-# a fresh tree does not have yet.
+# again when nothing was rebuilt. cargo's output is shown as it comes (the
+# build takes minutes from a cold tree) and kept in a log for the note; its
+# exit status travels past the pipe in a file (POSIX sh has no pipefail).
+# The log goes where cargo will build, which a fresh tree does not have yet.
 $(NATIVE): FORCE
 	@mkdir -p $(OUT)
-	$(CARGO) rustc --locked -p app-netutil-capi --profile $(PROFILE) --lib \
-	    -- --print native-static-libs $(LINK_ARGS) 2> $@.log || { cat $@.log >&2; exit 1; }
+	@rm -f $@.failed
+	@echo "cargo rustc -p app-netutil-capi --profile $(PROFILE) (log: $@.log)" >&2
+	@{ $(CARGO) rustc --locked -p app-netutil-capi --profile $(PROFILE) --lib \
+	    -- --print native-static-libs $(LINK_ARGS) 2>&1 || echo $$? > $@.failed; } \
+	    | tee $@.log >&2
+	@if test -e $@.failed; then rm -f $@.failed; echo "cargo failed; its output is in $@.log" >&2; exit 1; fi
 	@sed -n 's/^note: native-static-libs: //p' $@.log | tail -n 1 > $@.tmp
 	@test -s $@.tmp || { echo "no native-static-libs note from rustc" >&2; cat $@.log >&2; exit 1; }
 	@mv $@.tmp $@
@@ -164,6 +171,11 @@ check-size: lib
 	@size=$$(stat -c %s $(BUILD)/libappnetutil.stripped.so); \
 	echo "stripped libappnetutil.so: $$size bytes (limit 1048576)"; \
 	test $$size -lt 1048576
+
+# The published size (docs/performance.md) against this build, within 2 %;
+# `scripts/figures --update` rewrites it.
+check-figures: lib
+	@STRIP=$(STRIP) scripts/figures --check $(SO)
 
 ctest: lib
 	@mkdir -p $(BUILD)

@@ -354,7 +354,8 @@ static void print_cpus(const netutil_report *r)
         return;
     }
     char *shown = printable(*cpuset ? cpuset : "none");
-    printf("CPUs: %s (%zu CPUs, from %s)\n", shown, n, cpu_source(netutil_report_cpu_source(r)));
+    printf("CPUs: %s (%zu %s, from %s)\n", shown, n, n == 1 ? "CPU" : "CPUs",
+           cpu_source(netutil_report_cpu_source(r)));
     free(shown);
     switch (netutil_report_cpus_exclusive(r)) {
     case 1:

@@ -327,8 +327,7 @@ impl netutil_interface {
             device_plugin_info: it
                 .device_plugin_info
                 .as_ref()
-                .and_then(|m| serde_json::to_string(m).ok())
-                .map(|s| crate::ffi::cstring_lossy(&s)),
+                .map(|m| crate::ffi::cstring_lossy(&m.to_json())),
             pcidev,
             sources: it
                 .sources

@@ -14,6 +14,9 @@ const EXIT_FAILED: u8 = 1;
 
 /// `app-netutil doctor`.
 #[derive(Args, Debug)]
+// The shared --strict says status 3 (a report with warnings); doctor's
+// statuses are its own.
+#[command(mut_arg("strict", |a| a.help("Also exit with status 1 when a check warns (without it, only a failed check does)")))]
 pub(crate) struct DoctorArgs {
     #[command(flatten)]
     pub(crate) pod: PodArgs,

@@ -30,6 +30,39 @@ pub(crate) struct ExecArgs {
     pub(crate) command: Vec<OsString>,
 }
 
+/// A command-line error of `exec` made clearer: a program named before
+/// `--` (`exec dpdk-testpmd ...`) is an "unexpected argument" to clap; the
+/// error then says to put the program after `--`. Any other error is
+/// returned as it is.
+pub(crate) fn clarify_parse_error(mut err: clap::Error, argv: &[OsString]) -> clap::Error {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    // `app-netutil exec ...`: the subcommand is the first argument (the
+    // command itself has no options that take a value).
+    if err.kind() != ErrorKind::UnknownArgument || argv.get(1).is_none_or(|a| a != "exec") {
+        return err;
+    }
+    let Some(ContextValue::String(arg)) = err.get(ContextKind::InvalidArg) else {
+        return err;
+    };
+    // An option is clap's own business (it suggests `-- --x` itself).
+    if arg.starts_with('-') {
+        return err;
+    }
+    let program = arg.clone();
+    let tip =
+        format!("put the program after `--`: app-netutil exec [OPTIONS] -- {program} [APP ARGS]");
+    let tips = match err.get(ContextKind::Suggested) {
+        Some(ContextValue::StyledStrs(old)) => {
+            let mut all = old.clone();
+            all.push(tip.into());
+            all
+        }
+        _ => vec![tip.into()],
+    };
+    err.insert(ContextKind::Suggested, ContextValue::StyledStrs(tips));
+    err
+}
+
 pub(crate) fn run(args: &ExecArgs) -> ExitCode {
     let Some((program, app_args)) = args.command.split_first() else {
         crate::common::say("exec: no program given");

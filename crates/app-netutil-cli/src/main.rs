@@ -14,8 +14,11 @@ mod exec;
 mod inject;
 mod input;
 mod output;
+mod progress;
 mod shell;
 mod show;
+mod table;
+mod term;
 mod waiting;
 
 #[derive(Parser, Debug)]
@@ -54,7 +57,11 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&argv) {
+        Ok(cli) => cli,
+        Err(e) => exec::clarify_parse_error(e, &argv).exit(),
+    };
     match cli.command {
         Command::Show(args) => show::run(&args),
         Command::DpdkArgs(args) => dpdk_args::run(&args),

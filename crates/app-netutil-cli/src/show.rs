@@ -11,6 +11,7 @@ use clap::Args;
 use std::borrow::Cow;
 
 use crate::common::{PodArgs, printable, write_stdout};
+use crate::table::Table;
 
 /// `app-netutil show`.
 #[derive(Args, Debug)]
@@ -20,6 +21,9 @@ pub(crate) struct ShowArgs {
     /// Print the report as JSON (contract v1, docs/report.md).
     #[arg(long)]
     pub(crate) json: bool,
+    /// Print tables at full width on a terminal too. By default, on a terminal, tables are fitted to its width (COLUMNS, else the terminal's size), long cells cut with "…"; output that is not a terminal is always full width.
+    #[arg(long)]
+    pub(crate) wide: bool,
 }
 
 pub(crate) fn run(args: &ShowArgs) -> ExitCode {
@@ -32,71 +36,17 @@ pub(crate) fn run(args: &ShowArgs) -> ExitCode {
         s.push('\n');
         s
     } else {
-        render(&report)
+        let width = if args.wide {
+            None
+        } else {
+            crate::term::columns(&std::io::stdout())
+        };
+        render(&report, width)
     };
     if let Err(code) = write_stdout(&text) {
         return code;
     }
     args.pod.finish(&report)
-}
-
-/// Columns are padded to their widest cell, but never wider than this: one
-/// huge cell (a hostile socket path) would otherwise pad every row to its
-/// width.
-const MAX_PAD: usize = 256;
-
-/// A plain-text table: columns padded to their widest cell (up to
-/// [`MAX_PAD`] characters).
-pub(crate) struct Table {
-    rows: Vec<Vec<String>>,
-}
-
-impl Table {
-    pub(crate) fn new(header: &[&str]) -> Self {
-        Self {
-            rows: vec![header.iter().map(|s| (*s).to_owned()).collect()],
-        }
-    }
-
-    /// Adds a row; cells hold the pod's data and are escaped for the
-    /// terminal ([`printable`]).
-    pub(crate) fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(
-            cells
-                .into_iter()
-                .map(|c| match printable(&c) {
-                    Cow::Borrowed(_) => c,
-                    Cow::Owned(escaped) => escaped,
-                })
-                .collect(),
-        );
-    }
-
-    pub(crate) fn render(&self, indent: &str, out: &mut String) {
-        let cols = self.rows.iter().map(Vec::len).max().unwrap_or(0);
-        let widths: Vec<usize> = (0..cols)
-            .map(|c| {
-                self.rows
-                    .iter()
-                    .filter_map(|r| r.get(c))
-                    .map(|s| s.chars().count().min(MAX_PAD))
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        for row in &self.rows {
-            let mut line = String::from(indent);
-            for (c, cell) in row.iter().enumerate() {
-                line.push_str(cell);
-                if c + 1 < row.len() {
-                    let pad = widths[c].saturating_sub(cell.chars().count());
-                    line.extend(std::iter::repeat_n(' ', pad + 2));
-                }
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-    }
 }
 
 fn or_dash(s: Option<&str>) -> String {
@@ -208,13 +158,14 @@ fn render_cpus(cpus: Option<&Cpus>, out: &mut String) {
     };
     let _ = writeln!(
         out,
-        "CPUs: {} ({} CPUs, from {source})",
+        "CPUs: {} ({} {}, from {source})",
         if cpus.cpuset.is_empty() {
             Cow::Borrowed("none")
         } else {
             printable(&cpus.cpuset)
         },
         cpus.list.len(),
+        if cpus.list.len() == 1 { "CPU" } else { "CPUs" },
     );
     match cpus.exclusive {
         Some(true) => out.push_str("  dedicated to this pod\n"),
@@ -249,7 +200,8 @@ fn render_cpus(cpus: Option<&Cpus>, out: &mut String) {
                 .iter()
                 .map(|g| app_netutil::report::format_cpulist(g))
                 .collect();
-            let _ = write!(s, "; {} cores: {}", cores.len(), groups.join(" "));
+            let noun = if cores.len() == 1 { "core" } else { "cores" };
+            let _ = write!(s, "; {} {noun}: {}", cores.len(), groups.join(" "));
         }
         s
     };
@@ -270,7 +222,7 @@ fn render_cpus(cpus: Option<&Cpus>, out: &mut String) {
 
 /// The hugepage section: one row per page size with each source, then the
 /// downward-API amounts of every container.
-fn render_hugepages(hp: &Hugepages, out: &mut String) {
+fn render_hugepages(hp: &Hugepages, width: Option<usize>, out: &mut String) {
     let _ = writeln!(
         out,
         "\nHugepages: this container is {}",
@@ -301,13 +253,16 @@ fn render_hugepages(hp: &Hugepages, out: &mut String) {
         return;
     }
     if !sizes.is_empty() {
+        // On a narrow terminal the host's pools per NUMA node are cut
+        // first, then the mounts.
         let mut t = Table::new(&[
             "PAGE SIZE",
             "GRANTED MiB",
             "CGROUP LIMIT MiB",
             "HUGETLBFS",
             "HOST FREE/TOTAL PAGES",
-        ]);
+        ])
+        .shrink_order(&[0, 1, 1, 2, 3]);
         // Found once: a hostile mountinfo can give thousands of sizes.
         let by_size = hp.mounts_by_size();
         let grants = hp.grants();
@@ -349,11 +304,12 @@ fn render_hugepages(hp: &Hugepages, out: &mut String) {
                 pool,
             ]);
         }
-        t.render("  ", out);
+        t.render("  ", width, out);
     }
     if !hp.containers.is_empty() {
         out.push_str("  downward API:\n");
-        let mut t = Table::new(&["CONTAINER", "PAGE SIZE", "REQUEST MiB", "LIMIT MiB"]);
+        let mut t = Table::new(&["CONTAINER", "PAGE SIZE", "REQUEST MiB", "LIMIT MiB"])
+            .shrink_order(&[1, 0, 0, 0]);
         for c in &hp.containers {
             let mut sizes: Vec<_> = c.request_mib.keys().chain(c.limit_mib.keys()).collect();
             sizes.sort();
@@ -377,18 +333,22 @@ fn render_hugepages(hp: &Hugepages, out: &mut String) {
                 ]);
             }
         }
-        t.render("    ", out);
+        t.render("    ", width, out);
     }
 }
 
-/// Renders the report as text.
-pub(crate) fn render(report: &Report) -> String {
+/// Renders the report as text; tables fitted to `width` columns when
+/// given (a terminal's).
+pub(crate) fn render(report: &Report, width: Option<usize>) -> String {
     let mut out = String::new();
     render_cpus(report.cpus.as_ref(), &mut out);
-    render_hugepages(&report.hugepages, &mut out);
+    render_hugepages(&report.hugepages, width, &mut out);
 
     let _ = writeln!(out, "\nInterfaces: {}", report.interfaces.len());
     if !report.interfaces.is_empty() {
+        // On a narrow terminal, cells are cut from the least telling
+        // column on: the device plugin's variable, the IPs, the network,
+        // the device; the interface, type and MAC last.
         let mut t = Table::new(&[
             "INTERFACE",
             "TYPE",
@@ -397,7 +357,8 @@ pub(crate) fn render(report: &Report) -> String {
             "IPS",
             "DEVICE",
             "DEVICE PLUGIN",
-        ]);
+        ])
+        .shrink_order(&[0, 0, 3, 0, 4, 2, 5]);
         for iface in &report.interfaces {
             let mut name = or_dash(iface.interface.as_deref());
             if iface.default {
@@ -417,7 +378,7 @@ pub(crate) fn render(report: &Report) -> String {
                 match_cell(iface),
             ]);
         }
-        t.render("  ", &mut out);
+        t.render("  ", width, &mut out);
         out.push_str("  (* default network)\n");
     }
     let _ = writeln!(

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use app_netutil::Report;
-use app_netutil::wait::{self, WaitError, WaitOptions, WatchMode};
+use app_netutil::wait::{WaitError, WaitOptions, WatchMode};
 use clap::Args;
 
 use crate::common::{EXIT_TIMEOUT, EXIT_USAGE, PodArgs, write_stdout};
@@ -96,7 +96,7 @@ pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
 
 /// Waits; on failure prints one line and returns the exit status.
 fn wait_for(pod: &PodArgs, options: &WaitOptions) -> Result<Report, ExitCode> {
-    match wait::wait(&pod.options(), options) {
+    match crate::progress::wait_showing_progress(pod, options) {
         Ok(ready) => Ok(ready.report),
         Err(e @ WaitError::Timeout { .. }) => {
             crate::common::say(&format!("wait: {e}"));

@@ -605,3 +605,105 @@ fn pci_arguments_pass_the_eal_parser() {
     );
     assert!(started.elapsed() < BUDGET, "took {:?}", started.elapsed());
 }
+
+// ---- docs/dpdk.md, "Try it on one machine" ---------------------------------
+
+/// The three commands of docs/dpdk.md's "Try it on one machine", run as
+/// written from the top of the repository (the second in the background,
+/// as its `&` says), with this build's `app-netutil` first on the `PATH`:
+/// both testpmds must receive packets.
+#[test]
+fn the_documented_try_recipe_forwards_packets() {
+    let Some(_testpmd) = testpmd() else { return };
+    let Some(_cpus) = two_cpus() else { return };
+    let _serial = serial();
+    let started = Instant::now();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap();
+    let guide = std::fs::read_to_string(repo.join("docs/dpdk.md")).unwrap();
+    let at = guide
+        .find("\n## Try it on one machine\n")
+        .expect("the recipe in docs/dpdk.md");
+    let start = at + guide[at..].find("```sh\n").unwrap() + 6;
+    let end = start + guide[start..].find("```").unwrap();
+    let commands: Vec<&str> = guide[start..end]
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert_eq!(commands.len(), 3, "{commands:#?}");
+    let switch_cmd = commands[1]
+        .strip_suffix(" &")
+        .expect("the switch runs in the background");
+
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_app-netutil"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let sh = |line: &str| {
+        let mut c = Command::new("sh");
+        // `exec`: the signals for testpmd reach testpmd.
+        c.args(["-c", &format!("exec {line}")])
+            .current_dir(&repo)
+            .env("PATH", &path);
+        c
+    };
+    let try_dir = repo.join("target/try");
+    let out = sh(commands[0]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        commands[0],
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The EAL runtime directories the two leave behind.
+    let app_args = app_netutil()
+        .args(["dpdk-args", "--no-huge", "--root"])
+        .arg(try_dir.join("pod"))
+        .output()
+        .unwrap();
+    let app_args = String::from_utf8(app_args.stdout).unwrap();
+    let app_prefix = app_args
+        .split_whitespace()
+        .find_map(|a| a.strip_prefix("--file-prefix="))
+        .unwrap()
+        .to_owned();
+    let switch_prefix = switch_cmd
+        .split_whitespace()
+        .find_map(|a| a.strip_prefix("--file-prefix="))
+        .unwrap()
+        .to_owned();
+    let _runtime_dirs = RuntimeDirs(vec![switch_prefix, app_prefix]);
+
+    let mut switch = Proc::spawn("switch", &mut sh(switch_cmd));
+    let mut app = Proc::spawn("app", &mut sh(commands[2]));
+    let until = started + Duration::from_secs(45);
+    while Instant::now() < until && !switch.exited() && !app.exited() {
+        if rx_packets(&switch.text()) > 0 && rx_packets(&app.text()) > 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    app.stop(Duration::from_secs(5));
+    switch.stop(Duration::from_secs(5));
+    let (sw_out, app_out) = (switch.text(), app.text());
+    let _ = std::fs::remove_dir_all(&try_dir);
+    let (sw_rx, app_rx) = (rx_packets(&sw_out), rx_packets(&app_out));
+    say!(
+        "try recipe: switch received {sw_rx} packets, app received {app_rx}, in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        sw_rx > 0 && app_rx > 0,
+        "--- switch:\n{}\n--- app:\n{}",
+        tail(&sw_out),
+        tail(&app_out)
+    );
+    assert!(started.elapsed() < BUDGET, "took {:?}", started.elapsed());
+}

@@ -58,7 +58,16 @@ fn wait_times_out_with_status_4_and_says_why() {
         let err = stderr(&out);
         assert!(err.contains("timed out after 0."), "{err}");
         assert!(err.contains("no network-status annotation"), "{err}");
-        assert_eq!(err.lines().count(), 1, "{err}");
+        // The line saying what is awaited (tests/progress.rs), then the
+        // one saying why it ended.
+        assert_eq!(err.lines().count(), 2, "{err}");
+        assert!(
+            err.lines()
+                .last()
+                .unwrap()
+                .starts_with("app-netutil: wait: timed out after 0."),
+            "{err}"
+        );
     }
 }
 

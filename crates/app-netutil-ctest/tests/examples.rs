@@ -309,7 +309,7 @@ fn app_sample_prints_what_app_netutil_show_prints() {
     assert_eq!(bad.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&bad.stderr),
-        "app-netutil: pod root /no/such/pod: not a directory\n"
+        "app-netutil: pod root /no/such/pod: does not exist\n"
     );
 }
 

@@ -41,10 +41,13 @@ use rustix::fd::OwnedFd;
 use rustix::fs::inotify;
 use thiserror::Error;
 
-use crate::assemble::annotations::{NetworkStatusState, network_status_state, read_annotations};
+use crate::assemble::annotations::{
+    ANNOTATION_KEYS, NetworkStatusState, network_status_state, read_annotations,
+};
 use crate::error::Error;
 use crate::log::LogLevel;
 use crate::options::Options;
+use crate::parse::downward::Selected;
 use crate::report::Report;
 use crate::source::{PodView, PodViewError};
 
@@ -203,6 +206,22 @@ fn describe_pending(pending: &[String]) -> String {
 /// ready; empty when nothing is (the settle time aside).
 #[must_use]
 pub fn pending(pod: &PodView, report: &Report, wait: &WaitOptions) -> Vec<String> {
+    let annotations = pod
+        .podinfo_dir()
+        .map(|_| read_annotations(pod, &mut crate::report::warning::Warnings::new()));
+    pending_in(pod, report, annotations.as_ref(), wait)
+}
+
+/// [`pending`] with the annotations the report was made from (`None` when
+/// the pod has no downward-API directory): judging the report by a second
+/// read of the file could see data the report does not hold, and declare
+/// an old report ready.
+fn pending_in(
+    pod: &PodView,
+    report: &Report,
+    annotations: Option<&Selected>,
+    wait: &WaitOptions,
+) -> Vec<String> {
     let mut missing = Vec::new();
     let annotations_file = format!(
         "{}/annotations",
@@ -217,8 +236,8 @@ pub fn pending(pod: &PodView, report: &Report, wait: &WaitOptions) -> Vec<String
         }
         NetworkStatusState::Absent
     } else {
-        let mut ignored = crate::report::warning::Warnings::new();
-        let state = network_status_state(&read_annotations(pod, &mut ignored));
+        let none = Selected::none(ANNOTATION_KEYS);
+        let state = network_status_state(annotations.unwrap_or(&none));
         if wait.require_network_status {
             match &state {
                 NetworkStatusState::Present { .. } => {}
@@ -266,6 +285,35 @@ fn fingerprint(report: &Report) -> String {
 /// missing and the last report), [`WaitError::Collect`] when the pod root
 /// is not a directory.
 pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
+    wait_with_progress(opts, wait, &mut |_| {})
+}
+
+/// Where a wait stands, after a read of the pod ([`wait_with_progress`]).
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Progress<'a> {
+    /// Time since the wait started.
+    pub elapsed: Duration,
+    /// What is still missing ([`pending`]); empty once the data is
+    /// complete and only has to stay unchanged for the settle time.
+    pub pending: &'a [String],
+    /// How many reports were collected so far.
+    pub reads: u64,
+}
+
+/// [`wait`], calling `progress` on the calling thread after every read of
+/// the pod (at least every [`INOTIFY_RESCAN`] or
+/// [`WaitOptions::poll_interval`]), so that a caller can show what is
+/// awaited.
+///
+/// # Errors
+///
+/// As [`wait`].
+pub fn wait_with_progress(
+    opts: &Options,
+    wait: &WaitOptions,
+    progress: &mut dyn FnMut(&Progress<'_>),
+) -> Result<Ready, WaitError> {
     let start = Instant::now();
     let deadline = wait.timeout.map(|t| start + t);
     let mut quiet = opts.clone();
@@ -316,9 +364,10 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
         }
         let pending_now = match view {
             Ok(pod) => {
-                let report = crate::collect_from(&pod, &quiet);
+                let (report, read) = crate::assemble::report_with_annotations(&pod, quiet.log());
+                let annotations = read.selected;
                 reads += 1;
-                let pending_now = pending(&pod, &report, wait);
+                let pending_now = pending_in(&pod, &report, Some(&annotations), wait);
                 let fp = fingerprint(&report);
                 let now = Instant::now();
                 match &last {
@@ -337,7 +386,7 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
                 last_report = Some(report);
                 pending_now
             }
-            Err(PodViewError::PodinfoNotADirectory(dir)) => {
+            Err(PodViewError::PodinfoNotADirectory(dir) | PodViewError::PodinfoNotFound(dir)) => {
                 last = None;
                 vec![format!(
                     "downward-API directory {} does not exist",
@@ -362,6 +411,11 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
             }
             last_pending = Some(pending_now.clone());
         }
+        progress(&Progress {
+            elapsed: start.elapsed(),
+            pending: &pending_now,
+            reads,
+        });
         let now = Instant::now();
         let settled_at = match (&last, pending_now.is_empty()) {
             (Some((_, since)), true) => Some(*since + wait.settle),
@@ -377,9 +431,9 @@ pub fn wait(opts: &Options, wait: &WaitOptions) -> Result<Ready, WaitError> {
                 };
                 opts.log().log(LogLevel::Info, || {
                     format!(
-                        "wait: ready after {} ({} reads, {})",
+                        "wait: ready after {} ({reads} {}, {})",
                         fmt_duration(waited),
-                        reads,
+                        if reads == 1 { "read" } else { "reads" },
                         watcher.as_str()
                     )
                 });
@@ -523,6 +577,35 @@ impl Inotify {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The readiness of a report is judged by the annotations it was made
+    /// from: a network-status written between the collection and the check
+    /// must not make the older report "ready" (the race that let `wait`
+    /// return a report without the network-status).
+    #[test]
+    fn readiness_is_judged_by_the_data_of_the_report() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("etc/podnetinfo");
+        std::fs::create_dir_all(&dir).unwrap();
+        let networks = r#"k8s.v1.cni.cncf.io/networks="sriov-a""#;
+        std::fs::write(dir.join("annotations"), networks).unwrap();
+        let opts = Options::new().root(root.path());
+        let pod = PodView::from_options(&opts).unwrap();
+        let (report, read) = crate::assemble::report_with_annotations(&pod, opts.log());
+        let annotations = read.selected;
+        // The status arrives after the collection.
+        let status = r#"k8s.v1.cni.cncf.io/network-status="[{\"name\":\"ovn\",\"interface\":\"eth0\",\"default\":true}]""#;
+        std::fs::write(dir.join("annotations"), format!("{status}\n{networks}\n")).unwrap();
+        let wait = WaitOptions::new();
+        let missing = pending_in(&pod, &report, Some(&annotations), &wait);
+        assert_eq!(missing.len(), 1, "{missing:?}");
+        assert!(
+            missing[0].starts_with("no network-status annotation"),
+            "{missing:?}"
+        );
+        // A fresh look at the file (the public `pending`) sees it.
+        assert!(pending(&pod, &report, &wait).is_empty());
+    }
 
     #[test]
     fn defaults() {

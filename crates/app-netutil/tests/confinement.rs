@@ -279,7 +279,7 @@ fn podinfo_dir_override_is_confined() {
         );
 
         // A directory given inside the root is the pod's: a link there to
-        // the host is resolved inside the root (and is not a directory).
+        // the host is resolved inside the root (where it does not exist).
         let h = Hostile::new();
         h.link("/etc/podnetinfo", h.abs("etc/podnetinfo"));
         let opts = Options::new()
@@ -287,7 +287,7 @@ fn podinfo_dir_override_is_confined() {
             .podinfo_dir(h.root.join("etc/podnetinfo"))
             .jailed_walk(jailed);
         let err = collect(&opts).unwrap_err().to_string();
-        assert!(err.contains("not a directory"), "{err}");
+        assert!(err.contains("does not exist"), "{err}");
         assert_clean("--podinfo-dir inside the root", &err);
 
         // The same spelled with `..` and through the root's own link.

@@ -175,3 +175,40 @@ fn evaluator_detects_failures() {
         "['a', 'b']"
     );
 }
+
+/// Cases about an empty directory test what their case.txt says in a
+/// fresh clone too: the directories `fixtures/empty-dirs` lists exist and
+/// are empty when the cases are read (git stores none of them).
+#[test]
+fn empty_directories_of_the_cases_exist_and_are_empty() {
+    let dirs = common::empty_dirs();
+    assert!(!dirs.is_empty());
+    for dir in dirs {
+        assert!(dir.is_dir(), "{}", dir.display());
+        assert_eq!(
+            std::fs::read_dir(dir).unwrap().count(),
+            0,
+            "{}",
+            dir.display()
+        );
+    }
+    // empty_downward_dir_no_env: the volume is there (doctor finds it) and
+    // holds nothing (no annotations file).
+    let case = common::pods_dir().join("empty_downward_dir_no_env");
+    let diag = app_netutil::doctor::run(&Options::new().root(&case)).unwrap();
+    let status = |id: &str| {
+        diag.checks
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.status)
+            .unwrap_or_else(|| panic!("no {id} check"))
+    };
+    assert_eq!(
+        status("downward-api-volume"),
+        app_netutil::doctor::Status::Pass
+    );
+    assert_eq!(
+        status("annotations-file"),
+        app_netutil::doctor::Status::Fail
+    );
+}

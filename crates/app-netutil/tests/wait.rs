@@ -308,3 +308,42 @@ fn an_unusable_root_is_an_error_at_once() {
     .unwrap_err();
     assert!(matches!(err, WaitError::Collect(_)), "{err}");
 }
+
+/// `wait_with_progress` reports what is missing after each read, then an
+/// empty list while the data settles; elapsed time and reads only grow.
+#[test]
+fn progress_says_what_is_awaited() {
+    let root = pod_root();
+    let dir = podinfo(root.path());
+    kubelet_write(&dir, &[("annotations", NETWORKS)]);
+    let writer = later(Duration::from_millis(300), move || {
+        kubelet_write(&dir, &[("annotations", &status("4a:0b:3c:aa:bb:cc"))]);
+    });
+    let mut seen: Vec<(Duration, Vec<String>, u64)> = Vec::new();
+    let ready = wait::wait_with_progress(
+        &opts(root.path()),
+        &WaitOptions::new()
+            .timeout(Some(Duration::from_secs(20)))
+            .settle(Duration::from_millis(200)),
+        &mut |p| seen.push((p.elapsed, p.pending.to_vec(), p.reads)),
+    )
+    .unwrap();
+    writer.join().unwrap();
+    assert!(seen.len() >= 2, "{seen:?}");
+    let (_, first, reads) = &seen[0];
+    assert_eq!(*reads, 1);
+    assert_eq!(
+        first,
+        &[
+            "no network-status annotation in /etc/podnetinfo/annotations yet",
+            "device 0000:3b:02.6 (PCIDEVICE_INTEL_COM_SRIOV_A) is not tied to an interface yet"
+        ]
+    );
+    let (_, last, _) = seen.last().unwrap();
+    assert!(last.is_empty(), "{seen:?}");
+    assert!(
+        seen.windows(2).all(|w| w[0].0 <= w[1].0 && w[0].2 < w[1].2),
+        "{seen:?}"
+    );
+    assert_eq!(seen.last().unwrap().2, ready.reads);
+}

@@ -85,12 +85,7 @@ pub(crate) fn report_with_annotations(
         log,
         &mut warnings,
     );
-    dra::merge::merge(
-        &mut interfaces,
-        dra_devices,
-        &dra_inputs.env,
-        &mut warnings,
-    );
+    dra::merge::merge(&mut interfaces, dra_devices, &dra_inputs.env, &mut warnings);
     // One listing says which PCI devices the pod's sysfs shows at all.
     let pci_devices = pod.list_dir(sysfs::PCI_DEVICES_DIR).unwrap_or_default();
     for iface in &mut interfaces {
@@ -148,11 +143,13 @@ pub(crate) fn report_with_annotations(
     }
     let all = details.iter().map(|w| w.message.clone()).collect();
     log.log(LogLevel::Info, || {
+        let count =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         format!(
-            "found {} interfaces, {} CPUs, {} containers with hugepages",
-            interfaces.len(),
-            cpus.as_ref().map_or(0, |c| c.list.len()),
-            hugepages.containers.len()
+            "found {}, {}, {} with hugepages",
+            count(interfaces.len(), "interface", "interfaces"),
+            count(cpus.as_ref().map_or(0, |c| c.list.len()), "CPU", "CPUs"),
+            count(hugepages.containers.len(), "container", "containers")
         )
     });
     let report = Report {

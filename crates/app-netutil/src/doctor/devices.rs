@@ -1,7 +1,7 @@
 //! Each device: its PCI function, driver, VFIO group, RDMA and device
 //! nodes, socket or vDPA character device.
 
-use serde_json::Value;
+use crate::report::Value;
 
 use crate::report::{DeviceType, Interface, Report};
 use crate::source::{FileKind, PodView};
@@ -35,7 +35,7 @@ fn plugin_paths(iface: &Interface) -> Vec<(String, String, String)> {
         };
         for (key, value) in entries {
             if let Some(path) = value.as_str().filter(|p| p.starts_with("/dev/")) {
-                out.push((provider.clone(), key.clone(), path.to_owned()));
+                out.push((provider.to_owned(), key.to_owned(), path.to_owned()));
             }
         }
     }
@@ -166,7 +166,11 @@ pub(super) fn device_checks(
                     "device-nodes",
                     subj,
                     Status::Pass,
-                    format!("all {} device nodes the device plugin names exist", paths.len()),
+                    if paths.len() == 1 {
+                        "the device node the device plugin names exists".to_owned()
+                    } else {
+                        format!("all {} device nodes the device plugin names exist", paths.len())
+                    },
                 )
             } else {
                 Check::new(

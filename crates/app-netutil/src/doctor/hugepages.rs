@@ -93,7 +93,8 @@ pub(super) fn hugepage_checks(report: &Report, checks: &mut Vec<Check>) {
                 Some(name),
                 Status::Warn,
                 format!(
-                    "hugepage files name containers {} but not this one ({name})",
+                    "hugepage files name {} {} but not this one ({name})",
+                    if names.len() == 1 { "container" } else { "containers" },
                     names.join(", ")
                 ),
             )
@@ -103,7 +104,8 @@ pub(super) fn hugepage_checks(report: &Report, checks: &mut Vec<Check>) {
                 None,
                 Status::Warn,
                 format!(
-                    "hugepage files name containers {} but CONTAINER_NAME is not set, so none is known to be this one",
+                    "hugepage files name {} {} but CONTAINER_NAME is not set, so none is known to be this one",
+                    if names.len() == 1 { "container" } else { "containers" },
                     names.join(", ")
                 ),
             )

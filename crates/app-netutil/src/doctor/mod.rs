@@ -169,3 +169,8 @@ fn checks(pod: &PodView, report: &Report, annotations: &Annotations) -> Vec<Chec
     checks.push(system::warnings_check(report));
     checks
 }
+
+/// `n` and the noun for it: "1 annotation", "2 annotations".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

@@ -30,15 +30,22 @@ pub(super) fn numa_check(report: &Report, checks: &mut Vec<Check>) {
         ));
         return;
     };
-    let nodes_text =
-        |set: &BTreeSet<u32>| set.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+    // "node 0", "nodes 0,1".
+    let nodes_text = |set: &BTreeSet<u32>| {
+        let list = set.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+        if set.len() == 1 {
+            format!("node {list}")
+        } else {
+            format!("nodes {list}")
+        }
+    };
     if devices.is_empty() {
         checks.push(Check::new(
             "numa-alignment",
             None,
             Status::Skip,
             format!(
-                "CPUs on NUMA node {}; no device with a known NUMA node",
+                "CPUs on NUMA {}; no device with a known NUMA node",
                 nodes_text(&cpu_nodes)
             ),
         ));
@@ -52,7 +59,7 @@ pub(super) fn numa_check(report: &Report, checks: &mut Vec<Check>) {
             // Each problem names the CPUs' nodes: list a bounded number.
             if problems.len() < crate::MAX_WARNINGS_PER_SOURCE {
                 problems.push(format!(
-                    "{name} is on NUMA node {node}, the pod's CPUs on node {cpu_nodes_text}"
+                    "{name} is on NUMA node {node}, the pod's CPUs on {cpu_nodes_text}"
                 ));
             } else {
                 unlisted += 1;
@@ -60,9 +67,11 @@ pub(super) fn numa_check(report: &Report, checks: &mut Vec<Check>) {
         }
     }
     if unlisted > 0 {
-        problems.push(format!(
-            "{unlisted} more devices are on a NUMA node without the pod's CPUs"
-        ));
+        problems.push(if unlisted == 1 {
+            "1 more device is on a NUMA node without the pod's CPUs".to_owned()
+        } else {
+            format!("{unlisted} more devices are on a NUMA node without the pod's CPUs")
+        });
     }
     let device_nodes: BTreeSet<u32> = devices.iter().map(|(_, n)| *n).collect();
     for size in report.hugepages.granted_sizes() {
@@ -86,7 +95,7 @@ pub(super) fn numa_check(report: &Report, checks: &mut Vec<Check>) {
             None,
             Status::Pass,
             format!(
-                "devices on NUMA node {}, with the pod's CPUs (node {}) and the host's hugepages",
+                "devices on NUMA {}, with the pod's CPUs ({}) and the host's hugepages",
                 nodes_text(&device_nodes),
                 nodes_text(&cpu_nodes)
             ),

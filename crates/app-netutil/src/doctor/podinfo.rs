@@ -7,7 +7,7 @@ use crate::parse::downward::Selected;
 use crate::parse::netstatus::NETWORKS_KEY;
 use crate::source::PodView;
 
-use super::{Check, Status};
+use super::{Check, Status, count};
 
 /// The downward-API volume and its `annotations` file; returns the
 /// annotations when they could be read.
@@ -48,7 +48,14 @@ pub(super) fn podinfo_checks<'a>(
                 "annotations-file",
                 None,
                 Status::Pass,
-                format!("{file}: {} annotations", annotations.selected.key_count()),
+                format!(
+                    "{file}: {}",
+                    count(
+                        annotations.selected.key_count(),
+                        "annotation",
+                        "annotations"
+                    )
+                ),
             ));
             Some(&annotations.selected)
         }
@@ -90,14 +97,17 @@ pub(super) fn network_status_check(annotations: Option<&Selected>, checks: &mut 
             "network-status",
             None,
             Status::Info,
-            format!("only the deprecated {key} is present ({entries} interfaces): an old Multus"),
+            format!(
+                "only the deprecated {key} is present ({}): an old Multus",
+                count(entries, "interface", "interfaces")
+            ),
         )
         .fix("nothing needs to change; Multus 3.5 and newer also write k8s.v1.cni.cncf.io/network-status"),
         NetworkStatusState::Present { key, entries } => Check::new(
             "network-status",
             None,
             Status::Pass,
-            format!("{key} lists {entries} interfaces"),
+            format!("{key} lists {}", count(entries, "interface", "interfaces")),
         ),
         NetworkStatusState::Unusable(why) => Check::new("network-status", None, Status::Fail, why)
             .fix("the annotation is malformed: see the warnings of `app-netutil show`, and the CNI plugin that wrote it"),
@@ -107,7 +117,7 @@ pub(super) fn network_status_check(annotations: Option<&Selected>, checks: &mut 
                 None,
                 Status::Fail,
                 format!(
-                    "networks {:?} are requested but network-status is not in the annotations file yet",
+                    "{NETWORKS_KEY} requests {:?}, but network-status is not in the annotations file yet",
                     String::from_utf8_lossy(requested)
                 ),
             )

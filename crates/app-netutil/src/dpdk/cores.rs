@@ -62,8 +62,9 @@ pub(super) fn push(
     let mut count = opts.lcore_count.map_or(list.len(), |n| n as usize);
     if count > list.len() {
         warnings.push(format!(
-            "{count} lcores asked for but the pod has {} CPUs ({}); using {}",
+            "{count} lcores asked for but the pod has {} {} ({}); using {}",
             list.len(),
+            if list.len() == 1 { "CPU" } else { "CPUs" },
             cpus.cpuset,
             list.len()
         ));

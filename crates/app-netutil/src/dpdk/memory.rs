@@ -248,7 +248,8 @@ fn grant(report: &Report, warnings: &mut Vec<String>) -> Option<Grant> {
         Some(name) => hp.own().or_else(unsuffixed).or_else(|| {
             if !hp.containers.is_empty() {
                 warnings.push(format!(
-                    "the downward-API hugepage files name containers {} but not this one ({name}): not used",
+                    "the downward-API hugepage files name {} {} but not this one ({name}): not used",
+                    if hp.containers.len() == 1 { "container" } else { "containers" },
                     names(&hp.containers)
                 ));
             }

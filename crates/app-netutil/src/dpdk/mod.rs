@@ -122,6 +122,7 @@ pub fn eal_args(report: &Report, opts: &DpdkOptions) -> Result<EalArgs, DpdkErro
     let sp = Spelling::for_version(opts.version);
     let given = Given(&opts.extra_args);
     let mut warnings = Vec::new();
+    warn_overridden(opts, &given, &mut warnings);
 
     let devices = devices::plan(report, opts, sp, &given, &mut warnings)?;
     let mut args = Vec::new();
@@ -247,15 +248,70 @@ impl Given<'_> {
     /// Whether an extra argument is one of the long options (`--x` or
     /// `--x=value`) or short options (`-x` or `-xvalue`).
     pub(crate) fn has(&self, long: &[&str], short: &[char]) -> bool {
-        self.0.iter().any(|a| {
-            if let Some(rest) = a.strip_prefix("--") {
-                let name = rest.split_once('=').map_or(rest, |(n, _)| n);
-                long.iter().any(|l| l.strip_prefix("--") == Some(name))
-            } else if let Some(rest) = a.strip_prefix('-') {
-                rest.chars().next().is_some_and(|c| short.contains(&c))
-            } else {
-                false
-            }
-        })
+        self.find(long, short).is_some()
     }
+
+    /// The first extra argument that is one of these options.
+    pub(crate) fn find(&self, long: &[&str], short: &[char]) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|a| {
+                if let Some(rest) = a.strip_prefix("--") {
+                    let name = rest.split_once('=').map_or(rest, |(n, _)| n);
+                    long.iter().any(|l| l.strip_prefix("--") == Some(name))
+                } else if let Some(rest) = a.strip_prefix('-') {
+                    rest.chars().next().is_some_and(|c| short.contains(&c))
+                } else {
+                    false
+                }
+            })
+            .map(String::as_str)
+    }
+}
+
+/// The options an extra argument makes moot (the extra argument replaces
+/// what they would have derived): a warning for each that was set, so that
+/// none is ignored silently.
+fn warn_overridden(opts: &DpdkOptions, given: &Given<'_>, warnings: &mut Vec<String>) {
+    let mut moot = |set: Option<String>, by: Option<&str>, decides: &str| {
+        if let (Some(option), Some(arg)) = (set, by) {
+            warnings.push(format!(
+                "{option} is not used: the extra EAL argument {arg} {decides}"
+            ));
+        }
+    };
+    let lcores = given.find(
+        &["--lcores", "--coremask", "--main-lcore", "--master-lcore"],
+        &['l', 'c'],
+    );
+    moot(
+        opts.main_cpu.map(|cpu| format!("the main CPU {cpu}")),
+        lcores,
+        "chooses the lcores",
+    );
+    moot(
+        opts.lcore_count.map(|n| format!("the lcore count {n}")),
+        lcores,
+        "chooses the lcores",
+    );
+    moot(
+        opts.memory_mib
+            .map(|mib| format!("the memory amount {mib} MiB")),
+        given.find(&["--socket-mem", "--numa-mem"], &['m']),
+        "sets the memory",
+    );
+    moot(
+        opts.huge_dir
+            .as_ref()
+            .map(|d| format!("the hugetlbfs directory {d}")),
+        given.find(&["--huge-dir"], &[]),
+        "sets it",
+    );
+    moot(
+        opts.file_prefix
+            .as_ref()
+            .map(|p| format!("the file prefix {p}")),
+        given.find(&["--file-prefix"], &[]),
+        "sets it",
+    );
 }

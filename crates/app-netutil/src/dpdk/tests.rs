@@ -1302,7 +1302,7 @@ fn container_name_unknown_or_unlisted() {
     assert!(!eal.args.contains(&"-m".to_owned()));
     assert!(has_warning(
         &eal,
-        "name containers app but not this one (web)"
+        "name container app but not this one (web)"
     ));
 }
 
@@ -1554,6 +1554,75 @@ fn extra_args_replace_derived_ones() {
     // --no-huge among the extra arguments drops the hugepage amount.
     let a = argv(&m, &opts().extra_arg("--no-huge"));
     assert!(!a.contains(&"-m".to_owned()), "{a:?}");
+}
+
+/// An option that an extra argument replaces is a warning, not silence
+/// (issue 16): the extra argument wins and says so.
+#[test]
+fn options_replaced_by_extra_args_are_warned_about() {
+    let r = plain(vec![pci("net1", "default/a", "0000:3b:02.0", None, None)]);
+    for lcores in [
+        &["-l", "3-4"][..],
+        &["-l3-4"],
+        &["--lcores=0@2,1@3"],
+        &["-c", "0x18"],
+        &["--main-lcore=3"],
+        &["--master-lcore", "3"],
+    ] {
+        let eal = run(
+            &r,
+            &opts()
+                .main_cpu(3)
+                .lcore_count(2)
+                .extra_args(lcores.iter().copied()),
+        );
+        assert_eq!(
+            eal.warnings,
+            [
+                format!(
+                    "the main CPU 3 is not used: the extra EAL argument {} chooses the lcores",
+                    lcores[0]
+                ),
+                format!(
+                    "the lcore count 2 is not used: the extra EAL argument {} chooses the lcores",
+                    lcores[0]
+                ),
+            ],
+            "{lcores:?}"
+        );
+        assert!(
+            !eal.args
+                .iter()
+                .any(|a| a.starts_with("--main-lcore=") && a != lcores[0])
+        );
+    }
+    let eal = run(
+        &r,
+        &opts()
+            .memory_mib(256)
+            .huge_dir("/mnt/h")
+            .file_prefix("mine")
+            .extra_args(["-m512", "--huge-dir=/h", "--file-prefix", "x"]),
+    );
+    assert_eq!(
+        eal.warnings,
+        [
+            "the memory amount 256 MiB is not used: the extra EAL argument -m512 sets the memory",
+            "the hugetlbfs directory /mnt/h is not used: the extra EAL argument --huge-dir=/h sets it",
+            "the file prefix mine is not used: the extra EAL argument --file-prefix sets it",
+        ]
+    );
+    // Extra arguments that replace nothing the options set: no warning.
+    assert!(
+        run(&r, &opts().extra_args(["-l", "3-4", "-m512"]))
+            .warnings
+            .is_empty()
+    );
+    assert!(
+        run(&r, &opts().main_cpu(3).extra_arg("--log-level=8"))
+            .warnings
+            .is_empty()
+    );
 }
 
 #[test]

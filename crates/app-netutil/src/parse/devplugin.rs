@@ -9,12 +9,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::parse::devinfo::json_type;
 use crate::parse::netstatus::json_error_message;
-use crate::report::DeviceId;
 use crate::report::warning::{About, WarningCode, Warnings};
+use crate::report::{DeviceId, Object};
 
 /// The prefix of every device-plugin variable.
 pub const PREFIX: &str = "PCIDEVICE_";
@@ -30,7 +30,7 @@ pub struct ResourceVar {
     pub ids: Vec<DeviceId>,
     /// Entries of the matching `_INFO` variable, by device id as listed
     /// there (normalised when it is a PCI address).
-    pub info: BTreeMap<String, Map<String, Value>>,
+    pub info: BTreeMap<String, Object>,
 }
 
 /// The longest variable value read, in bytes: the kernel's
@@ -163,8 +163,13 @@ where
                 var.ids.push(id);
             }
             if over > 0 {
+                let (noun, verb) = if over == 1 {
+                    ("device", "is")
+                } else {
+                    ("devices", "are")
+                };
                 warnings.push(WarningCode::Dropped, name, format!(
-                    "{}: {over} devices past the first {MAX_DEVICES} of all device-plugin variables are not used",
+                    "{}: {over} {noun} past the first {MAX_DEVICES} of all device-plugin variables {verb} not used",
                     source()
                 ));
             }
@@ -196,7 +201,7 @@ fn parse_info(
     value: &str,
     ids: &[DeviceId],
     warnings: &mut About<'_>,
-) -> BTreeMap<String, Map<String, Value>> {
+) -> BTreeMap<String, Object> {
     let mut out = BTreeMap::new();
     let json: Value = match serde_json::from_str(value) {
         Ok(v) => v,
@@ -247,7 +252,7 @@ fn parse_info(
             ));
             continue;
         }
-        out.insert(key, providers);
+        out.insert(key, Object::from(providers));
     }
     out
 }
@@ -297,8 +302,11 @@ mod tests {
         assert_eq!(v.len(), 1);
         assert_eq!(ids(&v[0]), ["0000:3b:02.6"]);
         assert_eq!(
-            v[0].info["0000:3b:02.6"]["vfio"]["dev-mount"],
-            "/dev/vfio/169"
+            v[0].info["0000:3b:02.6"]
+                .get("vfio")
+                .and_then(|m| m.get("dev-mount"))
+                .and_then(crate::report::Value::as_str),
+            Some("/dev/vfio/169")
         );
         // The entry for a device the list does not hold is reported.
         assert_eq!(w.len(), 1, "{w:?}");

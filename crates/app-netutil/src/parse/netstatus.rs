@@ -194,9 +194,14 @@ fn parse_typed(text: &str, key: &str, warnings: &mut About<'_>) -> Option<Vec<Ne
 
 fn warn_skipped(key: &str, skipped: usize, warnings: &mut About<'_>) {
     if skipped > 0 {
+        let (noun, verb) = if skipped == 1 {
+            ("entry", "is")
+        } else {
+            ("entries", "are")
+        };
         warnings.push(
             WarningCode::Dropped,
-            format_args!("{key}: {skipped} entries after the first {MAX_ENTRIES} are not read"),
+            format_args!("{key}: {skipped} {noun} after the first {MAX_ENTRIES} {verb} not read"),
         );
     }
 }

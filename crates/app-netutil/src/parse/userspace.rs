@@ -286,9 +286,14 @@ pub(crate) fn parse_entries(
         }
     }
     if skipped > 0 {
+        let (noun, verb) = if skipped == 1 {
+            ("entry", "is")
+        } else {
+            ("entries", "are")
+        };
         warnings.push(
             WarningCode::Dropped,
-            format_args!("{what}: {skipped} entries after the first {MAX_ENTRIES} are not read"),
+            format_args!("{what}: {skipped} {noun} after the first {MAX_ENTRIES} {verb} not read"),
         );
     }
     out

@@ -12,6 +12,7 @@ mod dra;
 mod model;
 mod pagesize;
 mod pci;
+mod value;
 pub(crate) mod warning;
 
 pub use device_info::{
@@ -21,4 +22,5 @@ pub use dra::{Dra, DraClaim, NUMA_NODE_ATTRIBUTE};
 pub use model::*;
 pub use pagesize::PageSize;
 pub use pci::{DeviceId, PciAddress};
+pub use value::{Number, Object, Value};
 pub use warning::{MAX_WARNINGS_PER_SOURCE, Warning, WarningCode};

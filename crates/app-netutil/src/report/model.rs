@@ -4,13 +4,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-
 use serde::{Deserializer, Serializer};
 
 use crate::report::DeviceInfo;
-use crate::report::dra::Dra;
 use crate::report::PageSize;
+use crate::report::dra::Dra;
+use crate::report::value::Object;
 use crate::report::warning::{Warning, WarningCode};
 
 /// The most NUMA nodes: node ids are below this. It is the largest
@@ -544,7 +543,7 @@ pub struct Interface {
     /// The device-plugin variable that listed the device.
     pub resource_env: Option<String>,
     /// This device's entry in the `_INFO` variable: provider -> key -> value.
-    pub device_plugin_info: Option<Map<String, Value>>,
+    pub device_plugin_info: Option<Object>,
     /// What sysfs says about the PCI device.
     pub pci_device: Option<PciDevice>,
     /// The DRA device behind the interface, when DRA allocated it. Absent

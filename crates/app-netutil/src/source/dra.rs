@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use rustix::io::Errno;
 
 use super::read::io_error;
-use super::{Podinfo, PodView, PodViewError, ReadError};
+use super::{PodView, PodViewError, Podinfo, ReadError};
 use crate::parse::dra::CONTAINER_DIR;
 
 /// Where the metadata directory is.
@@ -27,12 +27,17 @@ impl PodView {
     ///
     /// # Errors
     ///
-    /// [`PodViewError::DraDirNotADirectory`] when `dir` is not a directory:
-    /// it was asked for explicitly.
+    /// [`PodViewError::DraDirNotFound`] when `dir` does not exist,
+    /// [`PodViewError::DraDirNotADirectory`] when it is not a directory: it
+    /// was asked for explicitly.
     pub fn set_dra_dir(&mut self, dir: &Path) -> Result<(), PodViewError> {
-        let found = self
-            .dir_option(dir)
-            .ok_or_else(|| PodViewError::DraDirNotADirectory(dir.to_path_buf()))?;
+        let found = self.dir_option(dir).map_err(|missing| {
+            if missing {
+                PodViewError::DraDirNotFound(dir.to_path_buf())
+            } else {
+                PodViewError::DraDirNotADirectory(dir.to_path_buf())
+            }
+        })?;
         self.dra.given = Some((found, dir.display().to_string()));
         Ok(())
     }
@@ -118,9 +123,7 @@ impl PodView {
         match &self.dra.given {
             Some((Podinfo::Dir { host, .. }, _)) => Some(host.clone()),
             Some((Podinfo::Pod(p), _)) => self.resolve(p.as_str()),
-            None if self.is_live() => {
-                Some(PathBuf::from(CONTAINER_DIR)).filter(|p| p.is_dir())
-            }
+            None if self.is_live() => Some(PathBuf::from(CONTAINER_DIR)).filter(|p| p.is_dir()),
             None => self.resolve(CONTAINER_DIR),
         }
     }

@@ -53,15 +53,26 @@ impl ReadError {
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum PodViewError {
-    /// The root directory does not exist or is not a directory.
+    /// The root exists but is not a directory (or cannot be opened as one).
     #[error("pod root {0}: not a directory")]
     RootNotADirectory(PathBuf),
-    /// An explicitly given downward-API directory does not exist.
+    /// An explicitly given downward-API directory exists but is not a
+    /// directory (or cannot be opened as one).
     #[error("downward-API directory {0}: not a directory")]
     PodinfoNotADirectory(PathBuf),
-    /// An explicitly given DRA device metadata directory does not exist.
+    /// The root does not exist.
+    #[error("pod root {0}: does not exist")]
+    RootNotFound(PathBuf),
+    /// An explicitly given downward-API directory does not exist.
+    #[error("downward-API directory {0}: does not exist")]
+    PodinfoNotFound(PathBuf),
+    /// An explicitly given DRA device metadata directory exists but is
+    /// not a directory (or cannot be opened as one).
     #[error("DRA device metadata directory {0}: not a directory")]
     DraDirNotADirectory(PathBuf),
+    /// An explicitly given DRA device metadata directory does not exist.
+    #[error("DRA device metadata directory {0}: does not exist")]
+    DraDirNotFound(PathBuf),
 }
 
 /// What kind of file a path of the pod leads to.

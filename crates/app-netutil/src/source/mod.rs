@@ -180,7 +180,13 @@ impl PodView {
             // kernel has `openat2` (the root is the caller's own path: its
             // links are followed as usual).
             let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
-            let not_dir = |_| PodViewError::RootNotADirectory(root.to_path_buf());
+            let not_dir = |e| {
+                if e == Errno::NOENT {
+                    PodViewError::RootNotFound(root.to_path_buf())
+                } else {
+                    PodViewError::RootNotADirectory(root.to_path_buf())
+                }
+            };
             let fd = match rustix::fs::openat2(
                 rustix::fs::CWD,
                 root,
@@ -199,9 +205,13 @@ impl PodView {
         }
         if let Some(dir) = podinfo_dir {
             view.podinfo_display = dir.display().to_string();
-            let podinfo = view
-                .dir_option(dir)
-                .ok_or_else(|| PodViewError::PodinfoNotADirectory(dir.to_path_buf()))?;
+            let podinfo = view.dir_option(dir).map_err(|missing| {
+                if missing {
+                    PodViewError::PodinfoNotFound(dir.to_path_buf())
+                } else {
+                    PodViewError::PodinfoNotADirectory(dir.to_path_buf())
+                }
+            })?;
             view.podinfo = Some(podinfo);
         } else {
             for candidate in [PODNETINFO_DIR, PODINFO_DIR] {
@@ -228,20 +238,27 @@ impl PodView {
     }
 
     /// A directory given on the machine (`--podinfo-dir`, `--dra-dir`): the
-    /// pod's own when it lies inside the root, else a root of its own;
-    /// `None` when it is not a directory.
-    fn dir_option(&self, dir: &Path) -> Option<Podinfo> {
-        Some(match self.pod_path_of(dir) {
+    /// pod's own when it lies inside the root, else a root of its own.
+    /// `Err(true)` when it does not exist, `Err(false)` when it is not a
+    /// directory.
+    fn dir_option(&self, dir: &Path) -> Result<Podinfo, bool> {
+        Ok(match self.pod_path_of(dir) {
             // Inside the root: the pod's own directory.
             Some(pod_path) => {
+                if !self.exists(&pod_path) {
+                    return Err(true);
+                }
                 if !self.is_dir(&pod_path) {
-                    return None;
+                    return Err(false);
                 }
                 Podinfo::Pod(pod_path)
             }
             None if self.live => {
+                if std::fs::symlink_metadata(dir).is_err() {
+                    return Err(true);
+                }
                 if !dir.is_dir() {
-                    return None;
+                    return Err(false);
                 }
                 Podinfo::Dir {
                     host: dir.to_path_buf(),
@@ -254,7 +271,7 @@ impl PodView {
                     OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
                     Mode::empty(),
                 )
-                .ok()?;
+                .map_err(|e| e == Errno::NOENT)?;
                 Podinfo::Dir {
                     host: dir.to_path_buf(),
                     fd: Some(fd),

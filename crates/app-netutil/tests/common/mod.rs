@@ -15,9 +15,51 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-/// The repository's top-level `fixtures/pods` directory.
+/// The repository's top-level `fixtures/pods` directory, with the empty
+/// directories of its cases made ([`empty_dirs`]).
 pub fn pods_dir() -> PathBuf {
+    empty_dirs();
+    raw_pods_dir()
+}
+
+fn raw_pods_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/pods")
+}
+
+/// The empty directories of the fixture pods that `fixtures/empty-dirs`
+/// lists, created where missing (git stores no empty directory, so a fresh
+/// clone lacks them); once per test process. Panics when one is not empty
+/// or not a directory, or when a line names a path outside the pods.
+pub fn empty_dirs() -> &'static [PathBuf] {
+    static DIRS: std::sync::OnceLock<Vec<PathBuf>> = std::sync::OnceLock::new();
+    DIRS.get_or_init(|| {
+        let list = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/empty-dirs");
+        let text = std::fs::read_to_string(&list).expect("fixtures/empty-dirs");
+        let mut dirs = Vec::new();
+        for line in text.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let rel = Path::new(line);
+            assert!(
+                rel.is_relative()
+                    && rel
+                        .components()
+                        .all(|c| matches!(c, std::path::Component::Normal(_))),
+                "fixtures/empty-dirs: {line} is not a path inside fixtures/pods"
+            );
+            let dir = raw_pods_dir().join(rel);
+            std::fs::create_dir_all(&dir)
+                .unwrap_or_else(|e| panic!("creating {}: {e}", dir.display()));
+            assert!(
+                std::fs::read_dir(&dir).unwrap().next().is_none(),
+                "{} is listed in fixtures/empty-dirs but is not empty",
+                dir.display()
+            );
+            dirs.push(dir);
+        }
+        dirs
+    })
 }
 
 /// Every case directory that has an `expect.json`, sorted.

@@ -44,7 +44,10 @@ impl DraDevice {
         self.network_data
             .as_ref()
             .and_then(|n| n.interface_name.as_deref())
-            .or_else(|| self.own_attribute("interfaceName").and_then(Attribute::as_str))
+            .or_else(|| {
+                self.own_attribute("interfaceName")
+                    .and_then(Attribute::as_str)
+            })
             .filter(|n| !n.is_empty())
     }
 

@@ -73,7 +73,10 @@ fn find(ifs: &[Interface], dev: &DraDevice, warnings: &mut Warnings) -> Option<u
     match iface.device_info.as_ref() {
         Some(info) if info.is_usable() => {
             let theirs = info.pci_address().unwrap_or(info.kind.as_str());
-            let ours = dev.pci.as_ref().map_or("no PCI address", PciAddress::as_str);
+            let ours = dev
+                .pci
+                .as_ref()
+                .map_or("no PCI address", PciAddress::as_str);
             warnings.push(
                 WarningCode::Conflict,
                 &dev.origin,
@@ -187,7 +190,11 @@ fn join(iface: &mut Interface, dev: DraDevice, network: Option<&str>, warnings: 
             }
         }
     }
-    if !iface.device_info.as_ref().is_some_and(DeviceInfo::is_usable) {
+    if !iface
+        .device_info
+        .as_ref()
+        .is_some_and(DeviceInfo::is_usable)
+    {
         if let Some(info) = device_info(&dev, warnings) {
             iface.device_info = Some(info);
         }
@@ -240,7 +247,10 @@ fn attributed_network(
     env: &SriovEnv,
     warnings: &mut Warnings,
 ) -> Option<String> {
-    let nad = env.net_attach_def_name.as_deref().filter(|n| !n.is_empty())?;
+    let nad = env
+        .net_attach_def_name
+        .as_deref()
+        .filter(|n| !n.is_empty())?;
     let vfs: Vec<&DraDevice> = devices
         .iter()
         .filter(|d| d.vf.is_some() && d.dra.driver == SRIOV_DRIVER)

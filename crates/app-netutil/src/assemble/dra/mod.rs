@@ -18,5 +18,7 @@ pub(crate) fn pci_class(pod: &PodView, addr: &PciAddress) -> Option<u32> {
         .ok()
         .flatten()?;
     let hex = text.trim().strip_prefix("0x")?;
-    u32::from_str_radix(hex, 16).ok().filter(|c| *c <= 0x00ff_ffff)
+    u32::from_str_radix(hex, 16)
+        .ok()
+        .filter(|c| *c <= 0x00ff_ffff)
 }

@@ -204,14 +204,8 @@ fn read_layout(
         };
         for request in requests {
             let request_rel = format!("{claim_rel}/{request}");
-            let Some(files) = list_capped(
-                pod,
-                log,
-                &request_rel,
-                usize::MAX,
-                "files",
-                warnings,
-            ) else {
+            let Some(files) = list_capped(pod, log, &request_rel, usize::MAX, "files", warnings)
+            else {
                 continue;
             };
             let mut taken = 0usize;
@@ -222,7 +216,10 @@ fn read_layout(
                     .filter(|d| !d.is_empty())
                 else {
                     log.log(LogLevel::Debug, || {
-                        format!("{}: not a metadata file; ignored", pod.dra_display_path(&rel))
+                        format!(
+                            "{}: not a metadata file; ignored",
+                            pod.dra_display_path(&rel)
+                        )
                     });
                     continue;
                 };
@@ -242,11 +239,7 @@ fn read_layout(
                             }
                             _ => WarningCode::Missing,
                         };
-                        warnings.push(
-                            code,
-                            &path,
-                            format!("{e}; its devices are not reported"),
-                        );
+                        warnings.push(code, &path, format!("{e}; its devices are not reported"));
                         out.unusable.push((path, e.to_string()));
                         continue;
                     }
