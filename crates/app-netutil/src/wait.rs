@@ -44,10 +44,12 @@ use thiserror::Error;
 use crate::assemble::annotations::{
     ANNOTATION_KEYS, NetworkStatusState, network_status_state, read_annotations,
 };
+use crate::assemble::dra::read::DraInputs;
 use crate::error::Error;
 use crate::log::LogLevel;
 use crate::options::Options;
 use crate::parse::downward::Selected;
+use crate::parse::netstatus::NETWORKS_KEY;
 use crate::report::Report;
 use crate::source::{PodView, PodViewError};
 
@@ -206,10 +208,12 @@ fn describe_pending(pending: &[String]) -> String {
 /// ready; empty when nothing is (the settle time aside).
 #[must_use]
 pub fn pending(pod: &PodView, report: &Report, wait: &WaitOptions) -> Vec<String> {
+    let mut scratch = crate::report::warning::Warnings::new();
     let annotations = pod
         .podinfo_dir()
-        .map(|_| read_annotations(pod, &mut crate::report::warning::Warnings::new()));
-    pending_in(pod, report, annotations.as_ref(), wait)
+        .map(|_| read_annotations(pod, &mut scratch));
+    let dra = crate::assemble::dra::read::read(pod, crate::log::Log(None), &mut scratch);
+    pending_in(pod, report, annotations.as_ref(), &dra, wait)
 }
 
 /// [`pending`] with the annotations the report was made from (`None` when
@@ -220,9 +224,20 @@ fn pending_in(
     pod: &PodView,
     report: &Report,
     annotations: Option<&Selected>,
+    dra: &DraInputs,
     wait: &WaitOptions,
 ) -> Vec<String> {
     let mut missing = Vec::new();
+    // DRA standalone mode: a pod that requests no Multus networks and has
+    // DRA inputs never gets a network-status for them; the DRA inputs
+    // being usable is the condition instead.
+    let requests_networks = annotations.is_some_and(|a| a.contains_key(NETWORKS_KEY));
+    if wait.require_network_status && !requests_networks && dra.any() {
+        for (path, why) in &dra.unusable {
+            missing.push(format!("DRA metadata file {path} is not usable yet: {why}"));
+        }
+        return missing;
+    }
     let annotations_file = format!(
         "{}/annotations",
         pod.podinfo_display().trim_end_matches('/')
@@ -364,10 +379,11 @@ pub fn wait_with_progress(
         }
         let pending_now = match view {
             Ok(pod) => {
-                let (report, read) = crate::assemble::report_with_annotations(&pod, quiet.log());
+                let (report, read, dra) =
+                    crate::assemble::report_with_annotations(&pod, quiet.log());
                 let annotations = read.selected;
                 reads += 1;
-                let pending_now = pending_in(&pod, &report, Some(&annotations), wait);
+                let pending_now = pending_in(&pod, &report, Some(&annotations), &dra, wait);
                 let fp = fingerprint(&report);
                 let now = Instant::now();
                 match &last {
@@ -591,13 +607,13 @@ mod tests {
         std::fs::write(dir.join("annotations"), networks).unwrap();
         let opts = Options::new().root(root.path());
         let pod = PodView::from_options(&opts).unwrap();
-        let (report, read) = crate::assemble::report_with_annotations(&pod, opts.log());
+        let (report, read, dra) = crate::assemble::report_with_annotations(&pod, opts.log());
         let annotations = read.selected;
         // The status arrives after the collection.
         let status = r#"k8s.v1.cni.cncf.io/network-status="[{\"name\":\"ovn\",\"interface\":\"eth0\",\"default\":true}]""#;
         std::fs::write(dir.join("annotations"), format!("{status}\n{networks}\n")).unwrap();
         let wait = WaitOptions::new();
-        let missing = pending_in(&pod, &report, Some(&annotations), &wait);
+        let missing = pending_in(&pod, &report, Some(&annotations), &dra, &wait);
         assert_eq!(missing.len(), 1, "{missing:?}");
         assert!(
             missing[0].starts_with("no network-status annotation"),

@@ -31,12 +31,12 @@ pub(crate) fn report(pod: &PodView, log: Log<'_>) -> Report {
     report_with_annotations(pod, log).0
 }
 
-/// [`report`], and the annotations it read (for `doctor`, which checks
-/// them).
+/// [`report`], and the annotations and DRA inputs it read (for `doctor`,
+/// which checks them, and `wait`, which judges readiness by them).
 pub(crate) fn report_with_annotations(
     pod: &PodView,
     log: Log<'_>,
-) -> (Report, annotations::Annotations) {
+) -> (Report, annotations::Annotations, dra::read::DraInputs) {
     let mut warnings = Warnings::new();
     log.log(LogLevel::Debug, || {
         format!(
@@ -160,5 +160,5 @@ pub(crate) fn report_with_annotations(
         warnings: all,
         warning_details: details,
     };
-    (report, read)
+    (report, read, dra_inputs)
 }

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use super::Value;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// The DRA device behind an interface: where it was allocated, its
 /// attributes and network data as the driver wrote them, and the
@@ -93,7 +93,7 @@ impl Dra {
     /// The value of an `int` attribute.
     #[must_use]
     pub fn attribute_int(&self, name: &str) -> Option<i64> {
-        self.attributes.get(name)?.get("int")?.as_i64()
+        self.attributes.get(name)?.get("int")?.as_number()?.as_i64()
     }
 
     /// The value of a `bool` attribute.
@@ -141,8 +141,19 @@ mod tests {
             "network-data": {"interfaceName": "net1"}
         }))
         .unwrap();
-        assert_eq!(dra.own_attribute("mtu").unwrap()["int"], 9000);
-        assert_eq!(dra.own_attribute("model").unwrap()["string"], "m");
+        assert_eq!(
+            dra.own_attribute("mtu")
+                .and_then(|v| v.get("int"))
+                .and_then(Value::as_number)
+                .and_then(|n| n.as_i64()),
+            Some(9000)
+        );
+        assert_eq!(
+            dra.own_attribute("model")
+                .and_then(|v| v.get("string"))
+                .and_then(Value::as_str),
+            Some("m")
+        );
         assert_eq!(dra.attribute_str("v"), Some("1.0.0"));
         assert_eq!(dra.attribute_bool("b"), Some(true));
         assert_eq!(dra.attribute_int("d.example.com/mtu"), Some(9000));

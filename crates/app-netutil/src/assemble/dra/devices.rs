@@ -122,7 +122,7 @@ pub(crate) fn collect(
         });
         let Some(index) = found else {
             by_pci.insert(vf.pci_address.key(), out.len());
-            out.push(from_env(vf, var));
+            out.push(from_env(vf, &var));
             continue;
         };
         let dev = &mut out[index];
@@ -153,7 +153,7 @@ pub(crate) fn vf_var(vf: &SriovVf) -> String {
         .unwrap_or_default()
 }
 
-fn from_env(vf: &SriovVf, var: String) -> DraDevice {
+fn from_env(vf: &SriovVf, var: &str) -> DraDevice {
     DraDevice {
         dra: Dra {
             driver: SRIOV_DRIVER.to_owned(),
@@ -178,6 +178,16 @@ fn from_metadata(
     warnings: &mut Warnings,
 ) -> Option<DraDevice> {
     let md = &file.stream.metadata;
+    if device.driver != file.driver {
+        warnings.push(
+            WarningCode::Conflict,
+            &file.path,
+            format!(
+                "{}: device {} is of driver {}, but the file is named for driver {}; the device's driver is used",
+                file.path, device.name, device.driver, file.driver
+            ),
+        );
+    }
     let addrs = device.pci_addresses();
     for bad in device.bad_pci_attributes() {
         warnings.push(
@@ -202,15 +212,16 @@ fn from_metadata(
             );
         }
     }
-    let attributes: BTreeMap<String, serde_json::Value> = device
+    let attributes: BTreeMap<String, crate::report::Value> = device
         .attributes
         .iter()
-        .filter_map(|(k, v)| Some((k.clone(), serde_json::to_value(v).ok()?)))
+        .filter_map(|(k, v)| Some((k.clone(), serde_json::to_value(v).ok()?.into())))
         .collect();
     let network_data = device
         .network_data
         .as_ref()
-        .and_then(|n| serde_json::to_value(n).ok());
+        .and_then(|n| serde_json::to_value(n).ok())
+        .map(crate::report::Value::from);
     let claim = DraClaim {
         namespace: md.claim.namespace.clone(),
         name: md.claim.name.clone(),
@@ -261,6 +272,6 @@ fn is_network_device(
         || dev
             .pci
             .as_ref()
-            .and_then(|a| pci_class(a))
+            .and_then(&mut *pci_class)
             .is_some_and(|class| class >> 16 == NETWORK_CLASS)
 }
