@@ -23,6 +23,7 @@ use crate::{netutil_error, netutil_status};
 pub struct netutil_options {
     pub(crate) root: PathBuf,
     pub(crate) podinfo_dir: Option<PathBuf>,
+    pub(crate) dra_dir: Option<PathBuf>,
     pub(crate) dpdk: DpdkOptions,
     pub(crate) log: LogSettings,
     pub(crate) program_name: Option<String>,
@@ -33,6 +34,7 @@ impl Default for netutil_options {
         Self {
             root: PathBuf::from("/"),
             podinfo_dir: None,
+            dra_dir: None,
             dpdk: DpdkOptions::default(),
             log: LogSettings::default(),
             program_name: None,
@@ -45,6 +47,7 @@ impl netutil_options {
     pub(crate) fn library_options(&self) -> Options {
         let mut opts = Options::new().root(&self.root).dpdk(self.dpdk.clone());
         opts.podinfo_dir.clone_from(&self.podinfo_dir);
+        opts.dra_dir.clone_from(&self.dra_dir);
         opts.logger = self.log.logger();
         opts
     }
@@ -59,7 +62,7 @@ const INVALID: netutil_status = netutil_status::NETUTIL_STATUS_INVALID_ARGUMENT;
 /// # Safety
 ///
 /// `opts` is NULL or live options that nothing else uses during the call.
-unsafe fn set(
+pub(crate) unsafe fn set(
     opts: *mut netutil_options,
     f: impl FnOnce(&mut netutil_options) -> netutil_status,
 ) -> netutil_status {
@@ -76,7 +79,7 @@ fn utf8(s: &CStr) -> Result<String, netutil_status> {
     s.to_str().map(str::to_owned).map_err(|_| INVALID)
 }
 
-fn path(s: &CStr) -> PathBuf {
+pub(crate) fn path(s: &CStr) -> PathBuf {
     PathBuf::from(OsStr::from_bytes(s.to_bytes()))
 }
 
