@@ -398,10 +398,12 @@ type DRA struct {
 // DRAClaim is the ResourceClaim a DRA device was allocated for; each part
 // is nil when the metadata does not say.
 type DRAClaim struct {
+	// Namespace is the claim's namespace.
 	Namespace *string `json:"namespace"`
 	// Name is the claim's name (generated for a claim from a template).
 	Name *string `json:"name"`
-	UID  *string `json:"uid"`
+	// UID is the claim's uid.
+	UID *string `json:"uid"`
 	// PodClaimName is the pod's name for a claim made from a template.
 	PodClaimName *string `json:"pod-claim-name"`
 }
