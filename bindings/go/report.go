@@ -389,7 +389,7 @@ type DRA struct {
 	Attributes map[string]json.RawMessage `json:"attributes"`
 	// NetworkData is the device's networkData with its upstream keys
 	// (interfaceName, ips, hardwareAddress); nil when none.
-	NetworkData json.RawMessage `json:"network-data"`
+	NetworkData *json.RawMessage `json:"network-data"`
 	// Env maps the SRIOVNETWORK_* variables naming the device to their
 	// values.
 	Env map[string]string `json:"env"`

@@ -437,7 +437,8 @@ func (t *tapeReader) dra() *DRA {
 		d.Attributes[k] = json.RawMessage(v)
 	}
 	if text, ok := t.str(); ok {
-		d.NetworkData = json.RawMessage(text)
+		raw := json.RawMessage(text)
+		d.NetworkData = &raw
 	}
 	n = t.count()
 	d.Env = make(map[string]string, n)
