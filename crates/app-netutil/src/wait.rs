@@ -409,6 +409,14 @@ pub fn wait_with_progress(
                     dir.display()
                 )]
             }
+            // A given DRA metadata directory can appear after the start too.
+            Err(PodViewError::DraDirNotFound(dir)) => {
+                last = None;
+                vec![format!(
+                    "DRA device metadata directory {} does not exist",
+                    dir.display()
+                )]
+            }
             Err(e) => return Err(WaitError::Collect(e.into())),
         };
         if last_pending.as_ref() != Some(&pending_now) {

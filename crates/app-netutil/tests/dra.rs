@@ -443,3 +443,35 @@ fn wait_for_dra_inputs() {
         Err(WaitError::Timeout { .. })
     ));
 }
+
+/// `wait` with a `--dra-dir` that does not exist yet waits for it, as for a
+/// given downward-API directory.
+#[test]
+fn wait_for_a_given_dra_dir() {
+    use app_netutil::wait::{WaitError, WaitOptions, wait};
+    use std::time::Duration;
+    let (dir, root) = pod();
+    let later = dir.path().join("dra-later");
+    let opts = Options::new().root(&root).dra_dir(&later);
+    let quick = WaitOptions::new()
+        .timeout(Some(Duration::from_millis(200)))
+        .settle(Duration::from_millis(10))
+        .poll_interval(Duration::from_millis(20));
+    match wait(&opts, &quick) {
+        Err(WaitError::Timeout { pending, .. }) => {
+            assert_eq!(pending.len(), 1, "{pending:?}");
+            assert!(
+                pending[0].contains("DRA device metadata directory")
+                    && pending[0].contains("dra-later"),
+                "{pending:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    write(
+        &later.join("resourceclaims/c/port/ovsdpdk.k8snetworkplumbingwg.io-metadata.json"),
+        stream("c", "port", &vhost_device("/run/v.sock")),
+    );
+    let ready = wait(&opts, &quick).unwrap();
+    assert_eq!(ready.report.interfaces.len(), 1);
+}
