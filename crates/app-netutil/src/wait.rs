@@ -22,22 +22,26 @@
 //!    counts change with other pods) has not changed for
 //!    [`WaitOptions::settle`]. A change restarts the settle time.
 //!
+//! A pod that requests no Multus networks (no `k8s.v1.cni.cncf.io/networks`
+//! annotation) and has DRA inputs (a metadata file, a
+//! `SRIOVNETWORK_VF_DEVICE_*` variable) never gets a network-status for
+//! them: conditions 1 and 2 are replaced by "every DRA metadata file is
+//! usable" (`docs/dra.md`).
+//!
 //! Changes are noticed through inotify on the downward-API directory itself
 //! (not its files: the atomic writer replaces `..data`, which is seen as
 //! `IN_CREATE`/`IN_MOVED_TO`/`IN_DELETE` in the directory), with a rescan
 //! every [`INOTIFY_RESCAN`] for everything outside it and for file systems
-//! that send no events. Where inotify cannot be used (no such directory
+//! that send no events; the DRA metadata files read are watched one by one.
+//! Where inotify cannot be used (no such directory
 //! yet, `inotify_init` or `inotify_add_watch` failing) or
 //! [`WatchMode::Poll`] is asked for, the pod is read every
 //! [`WaitOptions::poll_interval`]. No thread is started: the calling
 //! thread sleeps in `poll(2)`.
 
-use std::mem::MaybeUninit;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use rustix::event::{PollFd, PollFlags, Timespec};
-use rustix::fd::OwnedFd;
 use rustix::fs::inotify;
 use thiserror::Error;
 
@@ -52,6 +56,9 @@ use crate::parse::downward::Selected;
 use crate::parse::netstatus::NETWORKS_KEY;
 use crate::report::Report;
 use crate::source::{PodView, PodViewError};
+
+mod watch;
+use self::watch::Inotify;
 
 /// With inotify, the pod is read again at least this often even without
 /// events (sysfs and device nodes send none; some file systems neither).
@@ -346,6 +353,7 @@ pub fn wait_with_progress(
                     fd,
                     dir: None,
                     wd: None,
+                    files: Vec::new(),
                 }),
                 Err(e) => {
                     opts.log().log(LogLevel::Info, || {
@@ -384,6 +392,14 @@ pub fn wait_with_progress(
                 let annotations = read.selected;
                 reads += 1;
                 let pending_now = pending_in(&pod, &report, Some(&annotations), &dra, wait);
+                if let Some(w) = watch.as_mut() {
+                    let files: Vec<PathBuf> = dra
+                        .read
+                        .iter()
+                        .filter_map(|rel| pod.dra_watch_path(rel))
+                        .collect();
+                    w.watch_files(&files, opts);
+                }
                 let fp = fingerprint(&report);
                 let now = Instant::now();
                 match &last {
@@ -504,98 +520,6 @@ pub fn wait_with_progress(
 
 fn fmt_duration(d: Duration) -> String {
     format!("{:.1} s", d.as_secs_f64())
-}
-
-/// An inotify instance watching (at most) one directory.
-struct Inotify {
-    fd: OwnedFd,
-    dir: Option<PathBuf>,
-    wd: Option<i32>,
-}
-
-impl Inotify {
-    /// Watches `dir` (dropping a watch on another directory); without a
-    /// directory, or when the watch cannot be added, nothing is watched.
-    fn watch_dir(&mut self, dir: Option<&Path>, dont_follow: bool, opts: &Options) {
-        if self.wd.is_some() && self.dir.as_deref() == dir {
-            return;
-        }
-        if let Some(wd) = self.wd.take() {
-            // The watch may already be gone with its directory.
-            let _ = inotify::remove_watch(&self.fd, wd);
-        }
-        self.dir = dir.map(Path::to_path_buf);
-        let Some(dir) = dir else {
-            return;
-        };
-        let flags = inotify::WatchFlags::CREATE
-            | inotify::WatchFlags::DELETE
-            | inotify::WatchFlags::MOVED_FROM
-            | inotify::WatchFlags::MOVED_TO
-            | inotify::WatchFlags::MODIFY
-            | inotify::WatchFlags::CLOSE_WRITE
-            | inotify::WatchFlags::ATTRIB
-            | inotify::WatchFlags::DELETE_SELF
-            | inotify::WatchFlags::MOVE_SELF
-            | inotify::WatchFlags::ONLYDIR;
-        let flags = if dont_follow {
-            flags | inotify::WatchFlags::DONT_FOLLOW
-        } else {
-            flags
-        };
-        match inotify::add_watch(&self.fd, dir, flags) {
-            Ok(wd) => {
-                opts.log().log(LogLevel::Debug, || {
-                    format!("wait: watching {} with inotify", dir.display())
-                });
-                self.wd = Some(wd);
-            }
-            Err(e) => opts.log().log(LogLevel::Info, || {
-                format!(
-                    "wait: cannot watch {} with inotify ({e}); polling",
-                    dir.display()
-                )
-            }),
-        }
-    }
-
-    /// Reads every queued event; forgets the watch when the directory went
-    /// away (it is added again, or polling takes over).
-    fn drain(&mut self) {
-        let mut buf = [MaybeUninit::<u8>::uninit(); 4096];
-        let mut reader = inotify::Reader::new(&self.fd, &mut buf);
-        loop {
-            match reader.next() {
-                Ok(event) => {
-                    let gone = inotify::ReadFlags::IGNORED
-                        | inotify::ReadFlags::DELETE_SELF
-                        | inotify::ReadFlags::MOVE_SELF
-                        | inotify::ReadFlags::UNMOUNT;
-                    if event.events().intersects(gone) && Some(event.wd()) == self.wd {
-                        self.wd = None;
-                    }
-                }
-                Err(rustix::io::Errno::INTR) => {}
-                Err(_) => break,
-            }
-        }
-    }
-
-    /// Sleeps until an event arrives or `until` passes.
-    fn wait_until(&mut self, until: Instant) {
-        loop {
-            let left = until.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return;
-            }
-            let timeout = Timespec::try_from(left).ok();
-            let mut fds = [PollFd::new(&self.fd, PollFlags::IN)];
-            match rustix::event::poll(&mut fds, timeout.as_ref()) {
-                Err(rustix::io::Errno::INTR) => {}
-                Ok(_) | Err(_) => return,
-            }
-        }
-    }
 }
 
 #[cfg(test)]

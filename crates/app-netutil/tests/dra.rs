@@ -475,3 +475,37 @@ fn wait_for_a_given_dra_dir() {
     let ready = wait(&opts, &quick).unwrap();
     assert_eq!(ready.report.interfaces.len(), 1);
 }
+
+/// `wait` watches each metadata file with inotify: a rewrite made in place
+/// (as the plugin library does, through the host's path of the
+/// bind-mounted file) ends the wait before the 2 s rescan would.
+#[test]
+fn wait_sees_a_metadata_file_rewritten_in_place() {
+    use app_netutil::wait::{WaitOptions, Watcher, wait};
+    use std::time::{Duration, Instant};
+    let (_dir, root) = pod();
+    // A watched downward-API directory: the rescan is every 2 s.
+    write(&root.join("etc/podnetinfo/labels"), "app=\"x\"\n");
+    let file = metadata_path(&root, "vhost", "port", OVSDPDK);
+    write(&file, "{\"kind\": \"DeviceMetadata\", \"apiVer");
+    let done = stream("vhost", "port", &vhost_device("/run/v.sock"));
+    let writer = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(400));
+        // In place: the same inode.
+        std::fs::write(&file, done).unwrap();
+    });
+    let started = Instant::now();
+    let ready = wait(
+        &Options::new().root(&root),
+        &WaitOptions::new()
+            .timeout(Some(Duration::from_secs(10)))
+            .settle(Duration::from_millis(20))
+            .poll_interval(Duration::from_secs(5)),
+    )
+    .unwrap();
+    writer.join().unwrap();
+    assert_eq!(ready.report.interfaces.len(), 1);
+    assert_eq!(ready.watcher, Watcher::Inotify);
+    let waited = started.elapsed();
+    assert!(waited < Duration::from_millis(1800), "{waited:?}");
+}

@@ -115,6 +115,19 @@ impl PodView {
         self.read_in(jail, &path, &self.dra_display_path(rel), cap, false)
     }
 
+    /// A file below the metadata directory on the machine, its links
+    /// resolved inside the root, for watching it; `None` when it does not
+    /// exist or the directory was given outside the root (read through a
+    /// jail of its own, which this does not walk).
+    #[must_use]
+    pub fn dra_watch_path(&self, rel: &str) -> Option<PathBuf> {
+        match &self.dra.given {
+            Some((Podinfo::Pod(p), _)) => self.resolve(&format!("{p}/{rel}")),
+            Some((Podinfo::Dir { .. }, _)) => None,
+            None => self.resolve(&format!("{CONTAINER_DIR}/{rel}")),
+        }
+    }
+
     /// The metadata directory on the machine (for watching it): the given
     /// directory, or [`CONTAINER_DIR`] below the root with its links
     /// resolved inside the root; `None` when it does not exist.

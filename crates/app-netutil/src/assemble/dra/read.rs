@@ -65,6 +65,9 @@ pub(crate) struct DraInputs {
     pub(crate) files: Vec<MetadataFile>,
     /// The metadata files that could not be used: path, and why.
     pub(crate) unusable: Vec<(String, String)>,
+    /// Every metadata file read, usable or not, by its path below the
+    /// metadata directory (for `wait` to watch).
+    pub(crate) read: Vec<String>,
     /// What the `SRIOVNETWORK_*` variables say.
     pub(crate) env: SriovEnv,
 }
@@ -230,6 +233,7 @@ fn read_layout(
                 taken += 1;
                 budget.files -= 1;
                 let path = pod.dra_display_path(&rel);
+                out.read.push(rel.clone());
                 let data = match pod.read_dra(&rel, MAX_DATA_FILE_BYTES) {
                     Ok(d) => d,
                     Err(e) => {
