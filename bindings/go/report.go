@@ -280,6 +280,12 @@ const (
 	SourceUserspaceCNI Source = "userspace-cni"
 	// SourceDevicePluginEnv: a PCIDEVICE_* variable listed the device.
 	SourceDevicePluginEnv Source = "device-plugin-env"
+	// SourceDRAMetadata: a KEP-5304 DRA device metadata file named the
+	// device.
+	SourceDRAMetadata Source = "dra-metadata"
+	// SourceDRAEnv: dra-driver-sriov's SRIOVNETWORK_* variables named the
+	// device.
+	SourceDRAEnv Source = "dra-env"
 	// SourceSysfs: the pod's sysfs tied the device to the interface.
 	SourceSysfs Source = "sysfs"
 	// SourcePositional: the device was given to the interface by position,
@@ -346,9 +352,60 @@ type Interface struct {
 	// PCIDevice is what the pod's sysfs says about the PCI device; nil
 	// when the pod's sysfs does not show it.
 	PCIDevice *PCIDevice `json:"pci-device"`
+	// DRA is the Dynamic Resource Allocation device behind the interface,
+	// when a KEP-5304 metadata file or dra-driver-sriov's SRIOVNETWORK_*
+	// variables named it; nil otherwise, and in reports saved before the
+	// key existed.
+	DRA *DRA `json:"dra"`
 	// Sources says how the entry was found, in the order the steps
 	// happened.
 	Sources []Source `json:"sources"`
+}
+
+// DRA is the DRA device behind an interface (`interfaces[].dra`,
+// docs/dra.md).
+type DRA struct {
+	// Driver is the DRA driver's name
+	// ("sriovnetwork.k8snetworkplumbingwg.io").
+	Driver string `json:"driver"`
+	// Pool is the device's pool (usually the node's name); nil when only
+	// variables named the device.
+	Pool *string `json:"pool"`
+	// Device is the device's name in its pool ("0000-3b-02-1").
+	Device string `json:"device"`
+	// Claim is the ResourceClaim, from the metadata file; nil without one.
+	Claim *DRAClaim `json:"claim"`
+	// Request is the request as the metadata names it ("vf", "vf/sub").
+	Request *string `json:"request"`
+	// MetadataFile is the metadata file the device came from, as the
+	// container sees it.
+	MetadataFile *string `json:"metadata-file"`
+	// MetadataVersion is the apiVersion of the metadata object used.
+	MetadataVersion *string `json:"metadata-version"`
+	// Generation is the metadata object's metadata.generation.
+	Generation *int64 `json:"generation"`
+	// Attributes maps qualified attribute names, as given, to the
+	// upstream typed value ({"int":0}, {"string":"0000:3b:02.1"}).
+	Attributes map[string]json.RawMessage `json:"attributes"`
+	// NetworkData is the device's networkData with its upstream keys
+	// (interfaceName, ips, hardwareAddress); nil when none.
+	NetworkData *json.RawMessage `json:"network-data"`
+	// Env maps the SRIOVNETWORK_* variables naming the device to their
+	// values.
+	Env map[string]string `json:"env"`
+}
+
+// DRAClaim is the ResourceClaim a DRA device was allocated for; each part
+// is nil when the metadata does not say.
+type DRAClaim struct {
+	// Namespace is the claim's namespace.
+	Namespace *string `json:"namespace"`
+	// Name is the claim's name (generated for a claim from a template).
+	Name *string `json:"name"`
+	// UID is the claim's uid.
+	UID *string `json:"uid"`
+	// PodClaimName is the pod's name for a claim made from a template.
+	PodClaimName *string `json:"pod-claim-name"`
 }
 
 // Route is a route of an interface other than a default route

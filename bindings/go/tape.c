@@ -233,6 +233,37 @@ static void interface(struct tape *t, const netutil_interface *it)
         str(t, netutil_interface_pcidev_device(it));
         str(t, netutil_interface_pcidev_physfn(it));
     }
+    int dra = netutil_interface_has_dra(it);
+    put(t, dra);
+    if (dra) {
+        str(t, netutil_interface_dra_driver(it));
+        str(t, netutil_interface_dra_pool(it));
+        str(t, netutil_interface_dra_device(it));
+        /* The claim is known exactly when a metadata file named the device. */
+        str(t, netutil_interface_dra_claim_namespace(it));
+        str(t, netutil_interface_dra_claim_name(it));
+        str(t, netutil_interface_dra_claim_uid(it));
+        str(t, netutil_interface_dra_pod_claim_name(it));
+        str(t, netutil_interface_dra_request(it));
+        str(t, netutil_interface_dra_metadata_file(it));
+        str(t, netutil_interface_dra_metadata_version(it));
+        int64_t g = 0;
+        put(t, netutil_interface_dra_generation(it, &g));
+        put(t, (uint64_t)g);
+        size_t na = netutil_interface_dra_attribute_count(it);
+        put(t, na);
+        for (size_t i = 0; i < na; i++) {
+            str(t, netutil_interface_dra_attribute_name(it, i));
+            str(t, netutil_interface_dra_attribute_json(it, i));
+        }
+        str(t, netutil_interface_dra_network_data(it));
+        size_t ne = netutil_interface_dra_env_count(it);
+        put(t, ne);
+        for (size_t i = 0; i < ne; i++) {
+            str(t, netutil_interface_dra_env_name(it, i));
+            str(t, netutil_interface_dra_env_value(it, i));
+        }
+    }
     STRS(t, it, netutil_interface_source_count, netutil_interface_source);
 }
 

@@ -7,6 +7,7 @@ package appnetutil
 import "C"
 
 import (
+	"encoding/json"
 	"strings"
 	"unsafe"
 )
@@ -360,6 +361,9 @@ func (t *tapeReader) iface(it *Interface) bool {
 		p.PhysFn = t.optStr()
 		it.PCIDevice = p
 	}
+	if t.num() != 0 {
+		it.DRA = t.dra()
+	}
 	n := t.count()
 	it.Sources = make([]Source, n)
 	for i := range it.Sources {
@@ -406,4 +410,42 @@ func (t *tapeReader) deviceInfo(it *Interface) bool {
 	}
 	it.DeviceInfo = d
 	return true
+}
+
+// dra reads an interface's DRA device.
+func (t *tapeReader) dra() *DRA {
+	d := &DRA{}
+	d.Driver, _ = t.str()
+	d.Pool = t.optStr()
+	d.Device, _ = t.str()
+	ns, name, uid, podClaim := t.optStr(), t.optStr(), t.optStr(), t.optStr()
+	d.Request = t.optStr()
+	d.MetadataFile = t.optStr()
+	d.MetadataVersion = t.optStr()
+	if d.MetadataFile != nil {
+		d.Claim = &DRAClaim{Namespace: ns, Name: name, UID: uid, PodClaimName: podClaim}
+	}
+	if flag, g := t.num(), int64(t.num()); flag != 0 {
+		d.Generation = &g
+	}
+	n := t.count()
+	d.Attributes = make(map[string]json.RawMessage, n)
+	for i := 0; i < n; i++ {
+		k, _ := t.str()
+		v, _ := t.str()
+		// The library's compact JSON text of the typed value.
+		d.Attributes[k] = json.RawMessage(v)
+	}
+	if text, ok := t.str(); ok {
+		raw := json.RawMessage(text)
+		d.NetworkData = &raw
+	}
+	n = t.count()
+	d.Env = make(map[string]string, n)
+	for i := 0; i < n; i++ {
+		k, _ := t.str()
+		v, _ := t.str()
+		d.Env[k] = v
+	}
+	return d
 }

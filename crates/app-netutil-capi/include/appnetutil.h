@@ -1801,6 +1801,216 @@ size_t netutil_eal_args_warning_count(const netutil_eal_args *args);
 const char *netutil_eal_args_warning(const netutil_eal_args *args,
                                      size_t i);
 
+/**
+ * Reads the DRA device metadata files (KEP-5304) from `dir` (a path on
+ * this machine) instead of
+ * `<root>/var/run/kubernetes.io/dra-device-attributes`. NULL restores the
+ * default. A directory inside the root is the pod's own; any other is a
+ * root of its own, which its links cannot leave. A given directory that
+ * does not exist or is not one makes collection fail, as with
+ * `netutil_options_set_podinfo_dir`; a missing default is no error.
+ *
+ * # Safety
+ *
+ * `opts` is NULL or live options not in use elsewhere; `dir` is NULL or a
+ * NUL-terminated string.
+ */
+netutil_status netutil_options_set_dra_dir(netutil_options *opts,
+                                           const char *dir);
+
+/**
+ * Whether a DRA input (a KEP-5304 metadata file, dra-driver-sriov's
+ * `SRIOVNETWORK_*` variables) named the interface's device: the `dra`
+ * object of the JSON. The `netutil_interface_dra_*` getters read it and
+ * give NULL, 0 or false without it.
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+bool netutil_interface_has_dra(const netutil_interface *it);
+
+/**
+ * The DRA driver's name ("sriovnetwork.k8snetworkplumbingwg.io").
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+const char *netutil_interface_dra_driver(const netutil_interface *it);
+
+/**
+ * The device's pool (usually the node's name); NULL when only the
+ * variables named the device.
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+const char *netutil_interface_dra_pool(const netutil_interface *it);
+
+/**
+ * The device's name in its pool ("0000-3b-02-1", "br-dpdk0").
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+const char *netutil_interface_dra_device(const netutil_interface *it);
+
+/**
+ * The ResourceClaim's namespace; NULL when the metadata does not say.
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+const char *netutil_interface_dra_claim_namespace(const netutil_interface *it);
+
+/**
+ * The ResourceClaim's name (the generated one for a claim made from a
+ * template); NULL when the metadata does not say.
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+const char *netutil_interface_dra_claim_name(const netutil_interface *it);
+
+/**
+ * The ResourceClaim's uid; NULL when the metadata does not say.
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+const char *netutil_interface_dra_claim_uid(const netutil_interface *it);
+
+/**
+ * The pod's name for a claim made from a template (`podClaimName`);
+ * NULL otherwise.
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+const char *netutil_interface_dra_pod_claim_name(const netutil_interface *it);
+
+/**
+ * The request as the metadata names it ("vf", "vf/sub"); NULL when
+ * only the variables named the device.
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+const char *netutil_interface_dra_request(const netutil_interface *it);
+
+/**
+ * The metadata file the device came from, as the container sees it;
+ * NULL when only the variables named the device.
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+const char *netutil_interface_dra_metadata_file(const netutil_interface *it);
+
+/**
+ * The `apiVersion` of the metadata object used
+ * ("metadata.resource.k8s.io/v1alpha1").
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+const char *netutil_interface_dra_metadata_version(const netutil_interface *it);
+
+/**
+ * The device's `networkData` as compact JSON with the upstream keys
+ * (`interfaceName`, `ips`, `hardwareAddress`); NULL when none.
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+const char *netutil_interface_dra_network_data(const netutil_interface *it);
+
+/**
+ * Writes the metadata object's `metadata.generation` to `*generation` and
+ * returns true; false (nothing written) when unknown or an argument is
+ * NULL.
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report; `generation` is NULL or
+ * writable.
+ */
+bool netutil_interface_dra_generation(const netutil_interface *it,
+                                      int64_t *generation);
+
+/**
+ * How many attributes the device has.
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+size_t netutil_interface_dra_attribute_count(const netutil_interface *it);
+
+/**
+ * The qualified name of attribute `i` (sorted by name), as given
+ * ("resource.kubernetes.io/pciBusID", "vhost-user-path"); NULL when out
+ * of range.
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+const char *netutil_interface_dra_attribute_name(const netutil_interface *it,
+                                                 size_t i);
+
+/**
+ * The typed value of attribute `i` as compact JSON, exactly one of
+ * `int`, `bool`, `string`, `version`, `ints`, `bools`, `strings`,
+ * `versions` (`{"int":0}`); NULL when out of range.
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+const char *netutil_interface_dra_attribute_json(const netutil_interface *it,
+                                                 size_t i);
+
+/**
+ * How many `SRIOVNETWORK_*` variables name the device.
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+size_t netutil_interface_dra_env_count(const netutil_interface *it);
+
+/**
+ * The name of variable `i` (sorted by name); NULL when out of range.
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+const char *netutil_interface_dra_env_name(const netutil_interface *it,
+                                           size_t i);
+
+/**
+ * The value of variable `i`; NULL when out of range.
+ *
+ * # Safety
+ *
+ * `it` is NULL or an interface of a live report.
+ */
+const char *netutil_interface_dra_env_value(const netutil_interface *it,
+                                            size_t i);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

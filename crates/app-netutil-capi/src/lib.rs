@@ -41,8 +41,11 @@ mod interface;
 
 mod eal;
 
+mod dra;
+
 use std::ffi::{CStr, c_char};
 
+pub use dra::*;
 pub use eal::*;
 pub use ffi::{netutil_error, netutil_error_code, netutil_error_free, netutil_error_message};
 pub use interface::*;

@@ -31,6 +31,9 @@ pub(crate) struct PodArgs {
     /// Read the downward-API files from DIR (default: <root>/etc/podnetinfo, or <root>/etc/podinfo when only that exists).
     #[arg(long, value_name = "DIR")]
     pub(crate) podinfo_dir: Option<PathBuf>,
+    /// Read the DRA device metadata files from DIR (default: <root>/var/run/kubernetes.io/dra-device-attributes).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) dra_dir: Option<PathBuf>,
     /// Exit with status 3 when the report has warnings.
     #[arg(long)]
     pub(crate) strict: bool,
@@ -50,6 +53,9 @@ impl PodArgs {
         let mut opts = Options::new().root(&self.root);
         if let Some(dir) = &self.podinfo_dir {
             opts = opts.podinfo_dir(dir);
+        }
+        if let Some(dir) = &self.dra_dir {
+            opts = opts.dra_dir(dir);
         }
         let level = match self.verbose {
             0 => None,

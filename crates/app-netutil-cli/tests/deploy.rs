@@ -284,9 +284,90 @@ fn containerfile_parser_reads_what_the_checks_rely_on() {
 const EXAMPLES: &[&str] = &["sriov-dpdk.yaml", "vhostuser-ovs-dpdk.yaml", "vdpa.yaml"];
 /// Examples where an init container hands the report to the application.
 const INIT_EXAMPLES: &[&str] = &["init-container-env.yaml"];
+/// Examples whose devices come from Dynamic Resource Allocation claims.
+const DRA_EXAMPLES: &[&str] = &[
+    "dra-sriov-standalone.yaml",
+    "dra-sriov-multus.yaml",
+    "dra-ovsdpdk.yaml",
+];
 
 fn all_examples() -> impl Iterator<Item = &'static str> {
-    EXAMPLES.iter().chain(INIT_EXAMPLES).copied()
+    EXAMPLES
+        .iter()
+        .chain(INIT_EXAMPLES)
+        .chain(DRA_EXAMPLES)
+        .copied()
+}
+
+/// Every DRA pod: its claims are defined in the same file (a template of
+/// resource.k8s.io/v1 whose requests name a DeviceClass of the file), the
+/// container uses every claim, requests no device-plugin resource, and
+/// starts through `app-netutil exec --wait`; Multus networks are named only
+/// where the file defines them.
+#[test]
+fn dra_example_pods_fit_their_claims() {
+    for name in DRA_EXAMPLES {
+        let docs = example_docs(name);
+        let of_kind = |kind: &str| -> BTreeMap<&str, &Value> {
+            docs.iter()
+                .filter(|d| d["kind"] == kind)
+                .map(|d| (d["metadata"]["name"].as_str().unwrap(), d))
+                .collect()
+        };
+        let classes = of_kind("DeviceClass");
+        let templates = of_kind("ResourceClaimTemplate");
+        let nads = of_kind("NetworkAttachmentDefinition");
+        let pods: Vec<&Value> = docs.iter().filter(|d| d["kind"] == "Pod").collect();
+        assert_eq!(pods.len(), 1, "{name}");
+        let spec = pod_spec(pods[0]);
+        let claims = spec["resourceClaims"].as_array().unwrap();
+        assert!(!claims.is_empty(), "{name}");
+        for claim in claims {
+            let template = templates
+                .get(claim["resourceClaimTemplateName"].as_str().unwrap())
+                .unwrap_or_else(|| panic!("{name}: template not defined"));
+            assert_eq!(template["apiVersion"], "resource.k8s.io/v1", "{name}");
+            for request in template["spec"]["spec"]["devices"]["requests"]
+                .as_array()
+                .unwrap()
+            {
+                let class = request["exactly"]["deviceClassName"].as_str().unwrap();
+                assert!(classes.contains_key(class), "{name}: class {class}");
+            }
+        }
+        let container = &spec["containers"][0];
+        let used: BTreeSet<&str> = container["resources"]["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        let declared: BTreeSet<&str> = claims.iter().map(|c| c["name"].as_str().unwrap()).collect();
+        assert_eq!(used, declared, "{name}");
+        let limits = container["resources"]["limits"].as_object().unwrap();
+        assert!(
+            limits.keys().all(|k| !k.contains('/')),
+            "{name}: no device-plugin resource"
+        );
+        assert_eq!(
+            container["command"].as_array().unwrap()[..5],
+            [
+                json!("app-netutil"),
+                json!("exec"),
+                json!("--wait"),
+                json!("--"),
+                json!("dpdk-testpmd")
+            ],
+            "{name}"
+        );
+        if let Some(networks) =
+            pods[0]["metadata"]["annotations"]["k8s.v1.cni.cncf.io/networks"].as_str()
+        {
+            for net in networks.split(',').map(str::trim) {
+                assert!(nads.contains_key(net), "{name}: network {net}");
+            }
+        }
+    }
 }
 
 fn example_docs(name: &str) -> Vec<Value> {

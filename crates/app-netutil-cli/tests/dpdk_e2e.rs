@@ -275,6 +275,9 @@ fn app_netutil() -> Command {
 enum Link {
     Memif,
     VhostUser,
+    /// A dra-driver-ovsdpdk port known only from a KEP-5304 metadata file:
+    /// the pod is the vhost-user server, the switch the client.
+    DraVhostUser,
 }
 
 impl Link {
@@ -282,6 +285,7 @@ impl Link {
         match self {
             Self::Memif => "memif",
             Self::VhostUser => "vhost",
+            Self::DraVhostUser => "dra-vhost",
         }
     }
 }
@@ -324,20 +328,29 @@ fn socket_pair(link: Link) {
                 .arg(format!("--vdev=net_vhost0,iface={sock_s}"))
                 .arg("--single-file-segments");
         }
+        // OVS's dpdkvhostuserclient: the switch connects (and reconnects
+        // until the app has created the socket).
+        Link::DraVhostUser => {
+            sw_cmd
+                .arg(format!("--vdev=net_vhost0,iface={sock_s},client=1"))
+                .arg("--single-file-segments");
+        }
     }
     sw_cmd
         .args(["--", "--auto-start", "--stats-period=1"])
         .args(SMALL);
     let mut switch = Proc::spawn("switch", &mut sw_cmd);
-    let until = Instant::now() + Duration::from_secs(15);
-    while !sock.exists() && !switch.exited() && Instant::now() < until {
-        std::thread::sleep(Duration::from_millis(100));
+    if !matches!(link, Link::DraVhostUser) {
+        let until = Instant::now() + Duration::from_secs(15);
+        while !sock.exists() && !switch.exited() && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert!(
+            sock.exists(),
+            "the switch did not create {sock_s}:\n{}",
+            tail(&switch.text())
+        );
     }
-    assert!(
-        sock.exists(),
-        "the switch did not create {sock_s}:\n{}",
-        tail(&switch.text())
-    );
 
     // The app: only through app-netutil exec, from its pod root.
     let info = match link {
@@ -351,15 +364,20 @@ fn socket_pair(link: Link) {
             "type": "vhost-user", "version": "1.0.0",
             "vhost-user": {"mode": "client", "path": sock_s}
         }),
+        Link::DraVhostUser => serde_json::Value::Null,
     };
     let grant = matches!(memory, Memory::Huge(_)).then_some(MEM_MIB);
-    let root = pod_root(
-        tmp.path(),
-        &format!("e2e-{tag}"),
-        (c0, c1),
-        &[("net1", info)],
-        grant,
-    );
+    let root = if matches!(link, Link::DraVhostUser) {
+        dra_pod_root(tmp.path(), &format!("e2e-{tag}"), (c0, c1), &sock_s, grant)
+    } else {
+        pod_root(
+            tmp.path(),
+            &format!("e2e-{tag}"),
+            (c0, c1),
+            &[("net1", info)],
+            grant,
+        )
+    };
     let mut app_cmd = app_netutil();
     app_cmd
         .args(["exec", "-v", "--root"])
@@ -399,6 +417,7 @@ fn socket_pair(link: Link) {
     let vdev = match link {
         Link::Memif => format!("--vdev=net_memif0,socket={sock_s},role=client,socket-abstract=no"),
         Link::VhostUser => format!("--vdev=virtio_user0,path={sock_s}"),
+        Link::DraVhostUser => format!("--vdev=virtio_user0,path={sock_s},server=1"),
     };
     for want in [
         format!("-l {}", app_cmd_cpus(c0, c1)),
@@ -452,6 +471,46 @@ fn memif_pair_through_exec() {
 #[test]
 fn vhost_user_pair_through_exec() {
     socket_pair(Link::VhostUser);
+}
+
+/// Issue 14: the app's only device data is a dra-driver-ovsdpdk metadata
+/// file (no network-status, no variables); app-netutil makes the app the
+/// vhost-user server, as OVS's `dpdkvhostuserclient` port expects.
+#[test]
+fn dra_vhost_user_from_metadata_through_exec() {
+    socket_pair(Link::DraVhostUser);
+}
+
+/// A pod root whose only device data is a KEP-5304 metadata file of
+/// dra-driver-ovsdpdk naming the vhost-user socket `sock`: the CPUs,
+/// HOSTNAME and CONTAINER_NAME and the hugepage grant as [`pod_root`], no
+/// network-status.
+fn dra_pod_root(
+    dir: &Path,
+    hostname: &str,
+    cpus: (u32, u32),
+    sock: &str,
+    hugepages_mib: Option<u64>,
+) -> PathBuf {
+    let root = pod_root(dir, hostname, cpus, &[], hugepages_mib);
+    std::fs::remove_file(root.join("etc/podnetinfo/annotations")).unwrap();
+    let metadata = serde_json::json!({
+        "kind": "DeviceMetadata",
+        "apiVersion": "metadata.resource.k8s.io/v1alpha1",
+        "metadata": {"name": "app-vhost-x1", "namespace": "default", "uid": "u-1", "generation": 1},
+        "podClaimName": "vhost",
+        "requests": [{"name": "vhost-port", "devices": [{
+            "driver": "ovsdpdk.k8snetworkplumbingwg.io", "pool": "node-1", "name": "br-dpdk0",
+            "attributes": {"vhost-user-path": {"string": sock}, "mtu": {"int": 1500}}
+        }]}]
+    });
+    write(
+        &root.join(
+            "var/run/kubernetes.io/dra-device-attributes/resourceclaimtemplates/vhost/vhost-port/ovsdpdk.k8snetworkplumbingwg.io-metadata.json",
+        ),
+        serde_json::to_string_pretty(&metadata).unwrap().as_bytes(),
+    );
+    root
 }
 
 // ---- the EAL option parser -------------------------------------------------

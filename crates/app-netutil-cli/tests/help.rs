@@ -409,6 +409,12 @@ fn table() -> Vec<(&'static [&'static str], &'static str, &'static str, Check)> 
             "<root>/etc/podnetinfo, or <root>/etc/podinfo when only that exists",
             podinfo_default,
         ),
+        (
+            POD,
+            "--dra-dir",
+            "<root>/var/run/kubernetes.io/dra-device-attributes",
+            dra_default,
+        ),
         (REPORT, "--strict", "status 3", strict_is_3),
         (&["doctor"], "--strict", "status 1", doctor_strict_is_1),
         (&["doctor"], "about", "status 1", doctor_fail_is_1),
@@ -541,6 +547,46 @@ fn podinfo_default(ctx: &Ctx, sub: &str) {
         out.contains("/run/new.sock") && !out.contains("/run/old.sock"),
         "{sub}: {out}"
     );
+}
+
+/// The DRA metadata directory is `<root>/var/run/...` unless `--dra-dir`
+/// names another: a vhost-user port from a metadata file there shows.
+fn dra_default(ctx: &Ctx, sub: &str) {
+    let root = make_pod(
+        ctx.dir(),
+        &format!("dra-{sub}"),
+        "4-5",
+        &[],
+        "etc/podnetinfo",
+        "/run/memif.sock",
+    );
+    let metadata = r#"{"kind":"DeviceMetadata","apiVersion":"metadata.resource.k8s.io/v1alpha1","metadata":{"generation":1},"requests":[{"name":"p","devices":[{"driver":"ovsdpdk.k8snetworkplumbingwg.io","pool":"n","name":"br0","attributes":{"vhost-user-path":{"string":"/run/dra-default.sock"}}}]}]}"#;
+    write(
+        &root.join("var/run/kubernetes.io/dra-device-attributes/resourceclaims/c/p/ovsdpdk.k8snetworkplumbingwg.io-metadata.json"),
+        metadata,
+    );
+    let empty = ctx.dir().join(format!("dra-empty-{sub}"));
+    std::fs::create_dir_all(&empty).unwrap();
+    let mut extra: Vec<String> = vec!["-q".into()];
+    if sub == "wait" {
+        extra.extend(["--json", "--settle", "0"].map(String::from));
+    }
+    if sub == "show" {
+        extra.push("--json".into());
+    }
+    let with = |more: &[String]| {
+        let mut a = root_args(&root);
+        a.extend(extra.iter().cloned());
+        a.extend(more.iter().cloned());
+        output_of(sub, &a)
+    };
+    let default = with(&[]);
+    assert!(
+        default.contains("/run/dra-default.sock"),
+        "{sub}: {default}"
+    );
+    let other = with(&["--dra-dir".into(), empty.display().to_string()]);
+    assert!(!other.contains("/run/dra-default.sock"), "{sub}: {other}");
 }
 
 fn strict_is_3(ctx: &Ctx, sub: &str) {

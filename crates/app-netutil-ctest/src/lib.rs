@@ -178,8 +178,18 @@ fn flatten(path: &str, v: &Value, out: &mut Vec<String>) {
     match v {
         Value::Object(m) => {
             for (k, v) in m {
-                if k == "device-plugin-info" && !v.is_null() {
+                let dra_json = path.ends_with(".dra") && (k == "network-data");
+                if (k == "device-plugin-info" || dra_json) && !v.is_null() {
                     out.push(format!("{}={}", join(k), serde_json::to_string(v).unwrap()));
+                } else if path.ends_with(".dra") && k == "attributes" {
+                    // Each attribute's typed value as its JSON text.
+                    for (name, value) in v.as_object().into_iter().flatten() {
+                        out.push(format!(
+                            "{}.{name}={}",
+                            join(k),
+                            serde_json::to_string(value).unwrap()
+                        ));
+                    }
                 } else {
                     flatten(&join(k), v, out);
                 }

@@ -4,7 +4,7 @@
 //! any release, without notice.
 
 pub use crate::parse::{
-    cgroup, cpulist, devinfo, devplugin, downward, goquote, hugepages, hwaddr, mountinfo,
+    cgroup, cpulist, devinfo, devplugin, downward, dra, goquote, hugepages, hwaddr, mountinfo,
     netstatus, userspace,
 };
 pub use crate::source::parse_environ;

@@ -18,6 +18,11 @@ pub struct Options {
     /// is the pod's own directory, any other is a root of its own, which its
     /// links cannot leave.
     pub podinfo_dir: Option<PathBuf>,
+    /// The DRA device metadata directory, overriding
+    /// `<root>/var/run/kubernetes.io/dra-device-attributes`; resolved as
+    /// [`Options::podinfo_dir`] is. When given and not a directory,
+    /// collection fails; a missing default is no error.
+    pub dra_dir: Option<PathBuf>,
     /// Where log messages go; none by default.
     pub logger: Option<Logger>,
     /// How to build DPDK EAL arguments.
@@ -35,6 +40,7 @@ impl Default for Options {
         Self {
             root: PathBuf::from("/"),
             podinfo_dir: None,
+            dra_dir: None,
             logger: None,
             dpdk: DpdkOptions::default(),
             jailed_walk: false,
@@ -60,6 +66,13 @@ impl Options {
     #[must_use]
     pub fn podinfo_dir(mut self, dir: impl AsRef<Path>) -> Self {
         self.podinfo_dir = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Reads the DRA device metadata files from `dir`.
+    #[must_use]
+    pub fn dra_dir(mut self, dir: impl AsRef<Path>) -> Self {
+        self.dra_dir = Some(dir.as_ref().to_path_buf());
         self
     }
 
@@ -92,12 +105,17 @@ impl Options {
 
 impl PodView {
     /// A view of the pod that `opts` names ([`Options::root`],
-    /// [`Options::podinfo_dir`], [`Options::jailed_walk`]).
+    /// [`Options::podinfo_dir`], [`Options::dra_dir`],
+    /// [`Options::jailed_walk`]).
     ///
     /// # Errors
     ///
-    /// As [`PodView::new`].
+    /// As [`PodView::new`] and [`PodView::set_dra_dir`].
     pub fn from_options(opts: &Options) -> Result<Self, PodViewError> {
-        Self::open(&opts.root, opts.podinfo_dir.as_deref(), opts.jailed_walk)
+        let mut view = Self::open(&opts.root, opts.podinfo_dir.as_deref(), opts.jailed_walk)?;
+        if let Some(dir) = &opts.dra_dir {
+            view.set_dra_dir(dir)?;
+        }
+        Ok(view)
     }
 }

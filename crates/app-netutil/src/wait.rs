@@ -22,34 +22,43 @@
 //!    counts change with other pods) has not changed for
 //!    [`WaitOptions::settle`]. A change restarts the settle time.
 //!
+//! A pod that requests no Multus networks (no `k8s.v1.cni.cncf.io/networks`
+//! annotation) and has DRA inputs (a metadata file, a
+//! `SRIOVNETWORK_VF_DEVICE_*` variable) never gets a network-status for
+//! them: conditions 1 and 2 are replaced by "every DRA metadata file is
+//! usable" (`docs/dra.md`).
+//!
 //! Changes are noticed through inotify on the downward-API directory itself
 //! (not its files: the atomic writer replaces `..data`, which is seen as
 //! `IN_CREATE`/`IN_MOVED_TO`/`IN_DELETE` in the directory), with a rescan
 //! every [`INOTIFY_RESCAN`] for everything outside it and for file systems
-//! that send no events. Where inotify cannot be used (no such directory
+//! that send no events; the DRA metadata files read are watched one by one.
+//! Where inotify cannot be used (no such directory
 //! yet, `inotify_init` or `inotify_add_watch` failing) or
 //! [`WatchMode::Poll`] is asked for, the pod is read every
 //! [`WaitOptions::poll_interval`]. No thread is started: the calling
 //! thread sleeps in `poll(2)`.
 
-use std::mem::MaybeUninit;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use rustix::event::{PollFd, PollFlags, Timespec};
-use rustix::fd::OwnedFd;
 use rustix::fs::inotify;
 use thiserror::Error;
 
 use crate::assemble::annotations::{
     ANNOTATION_KEYS, NetworkStatusState, network_status_state, read_annotations,
 };
+use crate::assemble::dra::read::DraInputs;
 use crate::error::Error;
 use crate::log::LogLevel;
 use crate::options::Options;
 use crate::parse::downward::Selected;
+use crate::parse::netstatus::NETWORKS_KEY;
 use crate::report::Report;
 use crate::source::{PodView, PodViewError};
+
+mod watch;
+use self::watch::Inotify;
 
 /// With inotify, the pod is read again at least this often even without
 /// events (sysfs and device nodes send none; some file systems neither).
@@ -206,10 +215,12 @@ fn describe_pending(pending: &[String]) -> String {
 /// ready; empty when nothing is (the settle time aside).
 #[must_use]
 pub fn pending(pod: &PodView, report: &Report, wait: &WaitOptions) -> Vec<String> {
+    let mut scratch = crate::report::warning::Warnings::new();
     let annotations = pod
         .podinfo_dir()
-        .map(|_| read_annotations(pod, &mut crate::report::warning::Warnings::new()));
-    pending_in(pod, report, annotations.as_ref(), wait)
+        .map(|_| read_annotations(pod, &mut scratch));
+    let dra = crate::assemble::dra::read::read(pod, crate::log::Log(None), &mut scratch);
+    pending_in(pod, report, annotations.as_ref(), &dra, wait)
 }
 
 /// [`pending`] with the annotations the report was made from (`None` when
@@ -220,9 +231,20 @@ fn pending_in(
     pod: &PodView,
     report: &Report,
     annotations: Option<&Selected>,
+    dra: &DraInputs,
     wait: &WaitOptions,
 ) -> Vec<String> {
     let mut missing = Vec::new();
+    // DRA standalone mode: a pod that requests no Multus networks and has
+    // DRA inputs never gets a network-status for them; the DRA inputs
+    // being usable is the condition instead.
+    let requests_networks = annotations.is_some_and(|a| a.contains_key(NETWORKS_KEY));
+    if wait.require_network_status && !requests_networks && dra.any() {
+        for (path, why) in &dra.unusable {
+            missing.push(format!("DRA metadata file {path} is not usable yet: {why}"));
+        }
+        return missing;
+    }
     let annotations_file = format!(
         "{}/annotations",
         pod.podinfo_display().trim_end_matches('/')
@@ -331,6 +353,7 @@ pub fn wait_with_progress(
                     fd,
                     dir: None,
                     wd: None,
+                    files: Vec::new(),
                 }),
                 Err(e) => {
                     opts.log().log(LogLevel::Info, || {
@@ -364,10 +387,19 @@ pub fn wait_with_progress(
         }
         let pending_now = match view {
             Ok(pod) => {
-                let (report, read) = crate::assemble::report_with_annotations(&pod, quiet.log());
+                let (report, read, dra) =
+                    crate::assemble::report_with_annotations(&pod, quiet.log());
                 let annotations = read.selected;
                 reads += 1;
-                let pending_now = pending_in(&pod, &report, Some(&annotations), wait);
+                let pending_now = pending_in(&pod, &report, Some(&annotations), &dra, wait);
+                if let Some(w) = watch.as_mut() {
+                    let files: Vec<PathBuf> = dra
+                        .read
+                        .iter()
+                        .filter_map(|rel| pod.dra_watch_path(rel))
+                        .collect();
+                    w.watch_files(&files, opts);
+                }
                 let fp = fingerprint(&report);
                 let now = Instant::now();
                 match &last {
@@ -390,6 +422,14 @@ pub fn wait_with_progress(
                 last = None;
                 vec![format!(
                     "downward-API directory {} does not exist",
+                    dir.display()
+                )]
+            }
+            // A given DRA metadata directory can appear after the start too.
+            Err(PodViewError::DraDirNotFound(dir)) => {
+                last = None;
+                vec![format!(
+                    "DRA device metadata directory {} does not exist",
                     dir.display()
                 )]
             }
@@ -482,98 +522,6 @@ fn fmt_duration(d: Duration) -> String {
     format!("{:.1} s", d.as_secs_f64())
 }
 
-/// An inotify instance watching (at most) one directory.
-struct Inotify {
-    fd: OwnedFd,
-    dir: Option<PathBuf>,
-    wd: Option<i32>,
-}
-
-impl Inotify {
-    /// Watches `dir` (dropping a watch on another directory); without a
-    /// directory, or when the watch cannot be added, nothing is watched.
-    fn watch_dir(&mut self, dir: Option<&Path>, dont_follow: bool, opts: &Options) {
-        if self.wd.is_some() && self.dir.as_deref() == dir {
-            return;
-        }
-        if let Some(wd) = self.wd.take() {
-            // The watch may already be gone with its directory.
-            let _ = inotify::remove_watch(&self.fd, wd);
-        }
-        self.dir = dir.map(Path::to_path_buf);
-        let Some(dir) = dir else {
-            return;
-        };
-        let flags = inotify::WatchFlags::CREATE
-            | inotify::WatchFlags::DELETE
-            | inotify::WatchFlags::MOVED_FROM
-            | inotify::WatchFlags::MOVED_TO
-            | inotify::WatchFlags::MODIFY
-            | inotify::WatchFlags::CLOSE_WRITE
-            | inotify::WatchFlags::ATTRIB
-            | inotify::WatchFlags::DELETE_SELF
-            | inotify::WatchFlags::MOVE_SELF
-            | inotify::WatchFlags::ONLYDIR;
-        let flags = if dont_follow {
-            flags | inotify::WatchFlags::DONT_FOLLOW
-        } else {
-            flags
-        };
-        match inotify::add_watch(&self.fd, dir, flags) {
-            Ok(wd) => {
-                opts.log().log(LogLevel::Debug, || {
-                    format!("wait: watching {} with inotify", dir.display())
-                });
-                self.wd = Some(wd);
-            }
-            Err(e) => opts.log().log(LogLevel::Info, || {
-                format!(
-                    "wait: cannot watch {} with inotify ({e}); polling",
-                    dir.display()
-                )
-            }),
-        }
-    }
-
-    /// Reads every queued event; forgets the watch when the directory went
-    /// away (it is added again, or polling takes over).
-    fn drain(&mut self) {
-        let mut buf = [MaybeUninit::<u8>::uninit(); 4096];
-        let mut reader = inotify::Reader::new(&self.fd, &mut buf);
-        loop {
-            match reader.next() {
-                Ok(event) => {
-                    let gone = inotify::ReadFlags::IGNORED
-                        | inotify::ReadFlags::DELETE_SELF
-                        | inotify::ReadFlags::MOVE_SELF
-                        | inotify::ReadFlags::UNMOUNT;
-                    if event.events().intersects(gone) && Some(event.wd()) == self.wd {
-                        self.wd = None;
-                    }
-                }
-                Err(rustix::io::Errno::INTR) => {}
-                Err(_) => break,
-            }
-        }
-    }
-
-    /// Sleeps until an event arrives or `until` passes.
-    fn wait_until(&mut self, until: Instant) {
-        loop {
-            let left = until.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return;
-            }
-            let timeout = Timespec::try_from(left).ok();
-            let mut fds = [PollFd::new(&self.fd, PollFlags::IN)];
-            match rustix::event::poll(&mut fds, timeout.as_ref()) {
-                Err(rustix::io::Errno::INTR) => {}
-                Ok(_) | Err(_) => return,
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -591,13 +539,13 @@ mod tests {
         std::fs::write(dir.join("annotations"), networks).unwrap();
         let opts = Options::new().root(root.path());
         let pod = PodView::from_options(&opts).unwrap();
-        let (report, read) = crate::assemble::report_with_annotations(&pod, opts.log());
+        let (report, read, dra) = crate::assemble::report_with_annotations(&pod, opts.log());
         let annotations = read.selected;
         // The status arrives after the collection.
         let status = r#"k8s.v1.cni.cncf.io/network-status="[{\"name\":\"ovn\",\"interface\":\"eth0\",\"default\":true}]""#;
         std::fs::write(dir.join("annotations"), format!("{status}\n{networks}\n")).unwrap();
         let wait = WaitOptions::new();
-        let missing = pending_in(&pod, &report, Some(&annotations), &wait);
+        let missing = pending_in(&pod, &report, Some(&annotations), &dra, &wait);
         assert_eq!(missing.len(), 1, "{missing:?}");
         assert!(
             missing[0].starts_with("no network-status annotation"),

@@ -120,6 +120,7 @@ pub struct netutil_interface {
     device_plugin_info: Option<CString>,
     pcidev: PciDevFields,
     sources: Vec<CString>,
+    dra: Option<crate::dra::DraFields>,
 }
 
 fn device_type(t: DeviceType) -> netutil_device_type {
@@ -345,7 +346,12 @@ impl netutil_interface {
                 .iter()
                 .map(|s| CString::new(s.as_str()).unwrap_or_default())
                 .collect(),
+            dra: it.dra.as_ref().map(|d| crate::dra::DraFields::new(d, n, t)),
         }
+    }
+
+    pub(crate) fn dra(&self) -> Option<&crate::dra::DraFields> {
+        self.dra.as_ref()
     }
 
     pub(crate) fn name_cstr(&self) -> Option<&CStr> {

@@ -27,6 +27,7 @@ pub use dpdk::*;
 pub struct netutil_options {
     pub(crate) root: PathBuf,
     pub(crate) podinfo_dir: Option<PathBuf>,
+    pub(crate) dra_dir: Option<PathBuf>,
     pub(crate) dpdk: DpdkOptions,
     pub(crate) log: LogSettings,
     pub(crate) program_name: Option<String>,
@@ -37,6 +38,7 @@ impl Default for netutil_options {
         Self {
             root: PathBuf::from("/"),
             podinfo_dir: None,
+            dra_dir: None,
             dpdk: DpdkOptions::default(),
             log: LogSettings::default(),
             program_name: None,
@@ -49,6 +51,7 @@ impl netutil_options {
     pub(crate) fn library_options(&self) -> Options {
         let mut opts = Options::new().root(&self.root).dpdk(self.dpdk.clone());
         opts.podinfo_dir.clone_from(&self.podinfo_dir);
+        opts.dra_dir.clone_from(&self.dra_dir);
         opts.logger = self.log.logger();
         opts
     }
@@ -62,7 +65,7 @@ fn utf8(s: &CStr) -> Result<String, netutil_status> {
     s.to_str().map(str::to_owned).map_err(|_| INVALID)
 }
 
-fn path(s: &CStr) -> PathBuf {
+pub(crate) fn path(s: &CStr) -> PathBuf {
     PathBuf::from(OsStr::from_bytes(s.to_bytes()))
 }
 

@@ -290,7 +290,7 @@ pub unsafe extern "C" fn netutil_report_collect(
             }
         };
         let lib = o.library_options();
-        let pod = PodView::new(&lib.root, lib.podinfo_dir.as_deref()).map_err(|e| {
+        let pod = PodView::from_options(&lib).map_err(|e| {
             o.log.log(app_netutil::LogLevel::Error, || e.to_string());
             Failure::new(netutil_status::NETUTIL_STATUS_POD_UNREADABLE, e.to_string())
         })?;

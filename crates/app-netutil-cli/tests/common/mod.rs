@@ -19,6 +19,7 @@ use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
     ConfigMap, Namespace, Pod, PodTemplate, ReplicationController, Service, ServiceAccount,
 };
+use k8s_openapi::api::resource::v1::{DeviceClass, ResourceClaim, ResourceClaimTemplate};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -117,6 +118,9 @@ pub fn typed_round_trip(doc: &Value) -> Result<Vec<String>, String> {
         ("apps/v1", "ReplicaSet") => round_trip::<ReplicaSet>(doc),
         ("batch/v1", "Job") => round_trip::<Job>(doc),
         ("batch/v1", "CronJob") => round_trip::<CronJob>(doc),
+        ("resource.k8s.io/v1", "DeviceClass") => round_trip::<DeviceClass>(doc),
+        ("resource.k8s.io/v1", "ResourceClaim") => round_trip::<ResourceClaim>(doc),
+        ("resource.k8s.io/v1", "ResourceClaimTemplate") => round_trip::<ResourceClaimTemplate>(doc),
         ("k8s.cni.cncf.io/v1", "NetworkAttachmentDefinition") => check_nad(doc),
         _ => Err(format!("no type known to the test for {api} {kind}")),
     }

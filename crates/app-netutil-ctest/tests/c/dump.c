@@ -333,6 +333,64 @@ static void dump_interface(FILE *out, const netutil_interface *it, size_t i)
         CHECK(netutil_interface_pcidev_netdev_count(it) == 0);
         fprintf(out, "%s=null\n", PATH("pci-device"));
     }
+    if (netutil_interface_has_dra(it)) {
+        line_str(out, PATH("dra.driver"), netutil_interface_dra_driver(it));
+        line_str(out, PATH("dra.pool"), netutil_interface_dra_pool(it));
+        line_str(out, PATH("dra.device"), netutil_interface_dra_device(it));
+        const char *claim_ns = netutil_interface_dra_claim_namespace(it);
+        const char *claim_name = netutil_interface_dra_claim_name(it);
+        const char *claim_uid = netutil_interface_dra_claim_uid(it);
+        const char *pod_claim = netutil_interface_dra_pod_claim_name(it);
+        if (netutil_interface_dra_metadata_file(it) != NULL) {
+            line_str(out, PATH("dra.claim.namespace"), claim_ns);
+            line_str(out, PATH("dra.claim.name"), claim_name);
+            line_str(out, PATH("dra.claim.uid"), claim_uid);
+            line_str(out, PATH("dra.claim.pod-claim-name"), pod_claim);
+        } else {
+            CHECK(claim_ns == NULL && claim_name == NULL && claim_uid == NULL && pod_claim == NULL);
+            fprintf(out, "%s=null\n", PATH("dra.claim"));
+        }
+        line_str(out, PATH("dra.request"), netutil_interface_dra_request(it));
+        line_str(out, PATH("dra.metadata-file"), netutil_interface_dra_metadata_file(it));
+        line_str(out, PATH("dra.metadata-version"), netutil_interface_dra_metadata_version(it));
+        int64_t g = -7;
+        if (netutil_interface_dra_generation(it, &g))
+            fprintf(out, "%s=%" PRId64 "\n", PATH("dra.generation"), g);
+        else
+            fprintf(out, "%s=null\n", PATH("dra.generation"));
+        size_t na = netutil_interface_dra_attribute_count(it);
+        for (size_t i = 0; i < na; i++) {
+            const char *name = netutil_interface_dra_attribute_name(it, i);
+            const char *json = netutil_interface_dra_attribute_json(it, i);
+            CHECK(name != NULL && json != NULL);
+            fprintf(out, "%s.", PATH("dra.attributes"));
+            fputs(name, out);
+            fprintf(out, "=%s\n", json);
+        }
+        CHECK(netutil_interface_dra_attribute_name(it, na) == NULL);
+        CHECK(netutil_interface_dra_attribute_json(it, na) == NULL);
+        const char *nd = netutil_interface_dra_network_data(it);
+        fprintf(out, "%s=%s\n", PATH("dra.network-data"), nd ? nd : "null");
+        size_t ne = netutil_interface_dra_env_count(it);
+        for (size_t i = 0; i < ne; i++) {
+            const char *name = netutil_interface_dra_env_name(it, i);
+            CHECK(name != NULL);
+            fprintf(out, "%s.", PATH("dra.env"));
+            fputs(name, out);
+            fputc('=', out);
+            put_str(out, netutil_interface_dra_env_value(it, i));
+            fputc('\n', out);
+        }
+        CHECK(netutil_interface_dra_env_name(it, ne) == NULL);
+        CHECK(netutil_interface_dra_env_value(it, ne) == NULL);
+    } else {
+        int64_t g = -7;
+        CHECK(netutil_interface_dra_driver(it) == NULL);
+        CHECK(!netutil_interface_dra_generation(it, &g) && g == -7);
+        CHECK(netutil_interface_dra_attribute_count(it) == 0);
+        CHECK(netutil_interface_dra_env_count(it) == 0);
+        fprintf(out, "%s=null\n", PATH("dra"));
+    }
     line_list(out, p, "sources", it, netutil_interface_source_count, netutil_interface_source);
 #undef PATH
 }

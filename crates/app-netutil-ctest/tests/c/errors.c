@@ -42,6 +42,9 @@ int ctest_errors_main(int argc, char **argv)
     EXPECT(netutil_report_collect(o, &r, &err), NETUTIL_STATUS_POD_UNREADABLE,
            "/no/such/podinfo");
     CHECK(netutil_options_set_podinfo_dir(o, NULL) == NETUTIL_STATUS_OK);
+    CHECK(netutil_options_set_dra_dir(o, "/no/such/dra") == NETUTIL_STATUS_OK);
+    EXPECT(netutil_report_collect(o, &r, &err), NETUTIL_STATUS_POD_UNREADABLE, "/no/such/dra");
+    CHECK(netutil_options_set_dra_dir(o, NULL) == NETUTIL_STATUS_OK);
     /* A failure without an error object. */
     CHECK(netutil_options_set_root(o, "/no/such/pod/root") == NETUTIL_STATUS_OK);
     CHECK(netutil_report_collect(o, &r, NULL) == NETUTIL_STATUS_POD_UNREADABLE && r == NULL);

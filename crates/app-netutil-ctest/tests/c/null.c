@@ -49,6 +49,7 @@ int ctest_null_args_main(int argc, char **argv)
     netutil_options_free(NULL);
     CHECK(netutil_options_set_root(NULL, "/") == NUL_ST);
     CHECK(netutil_options_set_podinfo_dir(NULL, "/") == NUL_ST);
+    CHECK(netutil_options_set_dra_dir(NULL, "/") == NUL_ST);
     CHECK(netutil_options_set_log_level(NULL, 1) == NUL_ST);
     CHECK(netutil_options_set_log_stderr(NULL, true) == NUL_ST);
     CHECK_NULL_ERR(netutil_options_set_log_file(NULL, "/dev/null", err));
@@ -81,6 +82,7 @@ int ctest_null_args_main(int argc, char **argv)
     CHECK(netutil_options_add_dpdk_eal_arg(o, NULL) == NUL_ST);
     CHECK(netutil_options_set_root(o, NULL) == NETUTIL_STATUS_OK);
     CHECK(netutil_options_set_podinfo_dir(o, NULL) == NETUTIL_STATUS_OK);
+    CHECK(netutil_options_set_dra_dir(o, NULL) == NETUTIL_STATUS_OK);
     CHECK(netutil_options_set_log_file(o, NULL, NULL) == NETUTIL_STATUS_OK);
     CHECK(netutil_options_set_log_callback(o, NULL, NULL) == NETUTIL_STATUS_OK);
     CHECK(netutil_options_set_dpdk_version(o, NULL) == NETUTIL_STATUS_OK);
@@ -210,6 +212,28 @@ int ctest_null_args_main(int argc, char **argv)
     CHECK(netutil_interface_pcidev_physfn(it) == NULL);
     CHECK(netutil_interface_source_count(it) == 0);
     CHECK(netutil_interface_source(it, 0) == NULL);
+    CHECK(!netutil_interface_has_dra(it));
+    CHECK(netutil_interface_dra_driver(it) == NULL);
+    CHECK(netutil_interface_dra_pool(it) == NULL);
+    CHECK(netutil_interface_dra_device(it) == NULL);
+    CHECK(netutil_interface_dra_claim_namespace(it) == NULL);
+    CHECK(netutil_interface_dra_claim_name(it) == NULL);
+    CHECK(netutil_interface_dra_claim_uid(it) == NULL);
+    CHECK(netutil_interface_dra_pod_claim_name(it) == NULL);
+    CHECK(netutil_interface_dra_request(it) == NULL);
+    CHECK(netutil_interface_dra_metadata_file(it) == NULL);
+    CHECK(netutil_interface_dra_metadata_version(it) == NULL);
+    CHECK(netutil_interface_dra_network_data(it) == NULL);
+    {
+        int64_t g = 5;
+        CHECK(!netutil_interface_dra_generation(it, &g) && g == 5);
+    }
+    CHECK(netutil_interface_dra_attribute_count(it) == 0);
+    CHECK(netutil_interface_dra_attribute_name(it, 0) == NULL);
+    CHECK(netutil_interface_dra_attribute_json(it, 0) == NULL);
+    CHECK(netutil_interface_dra_env_count(it) == 0);
+    CHECK(netutil_interface_dra_env_name(it, 0) == NULL);
+    CHECK(netutil_interface_dra_env_value(it, 0) == NULL);
 
     /* EAL arguments on NULL (more below, with a report). */
     CHECK(netutil_eal_args_build(NULL, NULL, NULL, NULL) == NUL_ST);

@@ -230,7 +230,7 @@ pub(crate) fn build(
     ifs
 }
 
-fn device_type(iface: &Interface) -> DeviceType {
+pub(crate) fn device_type(iface: &Interface) -> DeviceType {
     match iface.device_info.as_ref().map(|d| d.kind.as_str()) {
         Some("pci") => DeviceType::Pci,
         Some("vdpa") => DeviceType::Vdpa,

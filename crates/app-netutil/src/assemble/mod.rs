@@ -8,6 +8,7 @@
 
 pub(crate) mod annotations;
 pub(crate) mod cpus;
+pub(crate) mod dra;
 pub(crate) mod hugepages;
 pub(crate) mod hugetlb;
 pub(crate) mod identity;
@@ -30,12 +31,12 @@ pub(crate) fn report(pod: &PodView, log: Log<'_>) -> Report {
     report_with_annotations(pod, log).0
 }
 
-/// [`report`], and the annotations it read (for `doctor`, which checks
-/// them).
+/// [`report`], and the annotations and DRA inputs it read (for `doctor`,
+/// which checks them, and `wait`, which judges readiness by them).
 pub(crate) fn report_with_annotations(
     pod: &PodView,
     log: Log<'_>,
-) -> (Report, annotations::Annotations) {
+) -> (Report, annotations::Annotations, dra::read::DraInputs) {
     let mut warnings = Warnings::new();
     log.log(LogLevel::Debug, || {
         format!(
@@ -77,6 +78,14 @@ pub(crate) fn report_with_annotations(
         &mut warnings,
     );
     userspace::resolve_relative_paths(&mut interfaces, &mut userspace_data, &mut warnings);
+    let dra_inputs = dra::read::read(pod, log, &mut warnings);
+    let dra_devices = dra::devices::collect(
+        &dra_inputs,
+        &mut |addr| dra::pci_class(pod, addr),
+        log,
+        &mut warnings,
+    );
+    dra::merge::merge(&mut interfaces, dra_devices, &dra_inputs.env, &mut warnings);
     // One listing says which PCI devices the pod's sysfs shows at all.
     let pci_devices = pod.list_dir(sysfs::PCI_DEVICES_DIR).unwrap_or_default();
     for iface in &mut interfaces {
@@ -151,5 +160,5 @@ pub(crate) fn report_with_annotations(
         warnings: all,
         warning_details: details,
     };
-    (report, read)
+    (report, read, dra_inputs)
 }

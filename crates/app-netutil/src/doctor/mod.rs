@@ -13,6 +13,7 @@
 //! one-line fix.
 
 mod devices;
+mod dra;
 mod hugepages;
 mod numa;
 mod podinfo;
@@ -23,6 +24,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::assemble::annotations::{self, Annotations};
+use crate::assemble::dra::read::DraInputs;
 use crate::error::Error;
 use crate::options::Options;
 use crate::report::Report;
@@ -142,8 +144,8 @@ impl Diagnosis {
 /// downward-API directory) is not a directory.
 pub fn run(opts: &Options) -> Result<Diagnosis, Error> {
     let pod = PodView::from_options(opts)?;
-    let (report, annotations) = crate::assemble::report_with_annotations(&pod, opts.log());
-    let checks = checks(&pod, &report, &annotations);
+    let (report, annotations, dra) = crate::assemble::report_with_annotations(&pod, opts.log());
+    let checks = checks(&pod, &report, &annotations, &dra);
     Ok(Diagnosis { report, checks })
 }
 
@@ -152,17 +154,25 @@ pub fn run(opts: &Options) -> Result<Diagnosis, Error> {
 /// collects and checks with one reading.
 #[must_use]
 pub fn diagnose(pod: &PodView, report: &Report) -> Vec<Check> {
-    let annotations = annotations::read(pod, &mut Warnings::new());
-    checks(pod, report, &annotations)
+    let mut scratch = Warnings::new();
+    let annotations = annotations::read(pod, &mut scratch);
+    let dra = crate::assemble::dra::read::read(pod, crate::log::Log(None), &mut scratch);
+    checks(pod, report, &annotations, &dra)
 }
 
-fn checks(pod: &PodView, report: &Report, annotations: &Annotations) -> Vec<Check> {
+fn checks(
+    pod: &PodView,
+    report: &Report,
+    annotations: &Annotations,
+    dra: &DraInputs,
+) -> Vec<Check> {
     let mut checks = Vec::new();
     let guest = system::guest(pod);
-    let selected = podinfo::podinfo_checks(pod, annotations, &mut checks);
-    podinfo::network_status_check(selected, &mut checks);
+    let selected = podinfo::podinfo_checks(pod, annotations, dra.any(), &mut checks);
+    podinfo::network_status_check(selected, dra.any(), &mut checks);
     hugepages::hugepage_checks(report, &mut checks);
     devices::device_checks(pod, report, guest.as_ref(), &mut checks);
+    dra::dra_checks(pod, dra, &mut checks);
     numa::numa_check(report, &mut checks);
     checks.push(system::guest_check(guest.as_ref()));
     checks.push(system::cpus_check(report));

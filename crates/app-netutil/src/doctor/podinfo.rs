@@ -14,16 +14,27 @@ use super::{Check, Status, count};
 pub(super) fn podinfo_checks<'a>(
     pod: &PodView,
     annotations: &'a Annotations,
+    dra: bool,
     checks: &mut Vec<Check>,
 ) -> Option<&'a Selected> {
     let display = pod.podinfo_display().trim_end_matches('/').to_owned();
     if pod.podinfo_dir().is_none() {
+        // With DRA devices the volume is not needed for the devices; only
+        // the hugepage files come from it.
+        let (status, also) = if dra {
+            (
+                Status::Warn,
+                "; the devices come from DRA, hugepage requests are not known",
+            )
+        } else {
+            (Status::Fail, "")
+        };
         checks.push(
             Check::new(
                 "downward-api-volume",
                 None,
-                Status::Fail,
-                format!("no downward-API volume at {display} (nor /etc/podinfo)"),
+                status,
+                format!("no downward-API volume at {display} (nor /etc/podinfo){also}"),
             )
             .fix("mount the podnetinfo downward-API volume at /etc/podnetinfo: run the manifest through `app-netutil inject`, or let the Network Resources Injector add it"),
         );
@@ -82,8 +93,24 @@ pub(super) fn podinfo_checks<'a>(
     }
 }
 
-pub(super) fn network_status_check(annotations: Option<&Selected>, checks: &mut Vec<Check>) {
+pub(super) fn network_status_check(
+    annotations: Option<&Selected>,
+    dra: bool,
+    checks: &mut Vec<Check>,
+) {
+    let standalone = || {
+        Check::new(
+            "network-status",
+            None,
+            Status::Pass,
+            "no Multus networks requested; the devices come from DRA (standalone mode)".to_owned(),
+        )
+    };
     let Some(annotations) = annotations else {
+        if dra {
+            checks.push(standalone());
+            return;
+        }
         checks.push(Check::new(
             "network-status",
             None,
@@ -122,6 +149,7 @@ pub(super) fn network_status_check(annotations: Option<&Selected>, checks: &mut 
                 ),
             )
             .fix("Multus writes it after the container starts (multus-cni issue 1113): start the application with `app-netutil exec --wait`, or run `app-netutil wait` first"),
+            None if dra => standalone(),
             None => Check::new(
                 "network-status",
                 None,

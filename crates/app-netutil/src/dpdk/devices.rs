@@ -200,7 +200,10 @@ pub(super) fn plan(
                 "{name}: NUMA node {n} is beyond the {MAX_NUMA_NODES} nodes a kernel can have; taken as unknown"
             ));
         }
-        let node = node.filter(|&n| n < MAX_NUMA_NODES);
+        // Sysfs first; a DRA driver's NUMA attribute when sysfs has none.
+        let node = node
+            .filter(|&n| n < MAX_NUMA_NODES)
+            .or_else(|| iface.dra.as_ref().and_then(crate::report::Dra::numa_node));
         match iface.device_type {
             DeviceType::Pci => {
                 let Some(raw) = iface.pci_address() else {

@@ -5,6 +5,7 @@ pub mod cpulist;
 pub mod devinfo;
 pub mod devplugin;
 pub mod downward;
+pub mod dra;
 pub mod goquote;
 pub mod hugepages;
 pub mod hwaddr;

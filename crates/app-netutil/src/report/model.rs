@@ -8,6 +8,7 @@ use serde::{Deserializer, Serializer};
 
 use crate::report::DeviceInfo;
 use crate::report::PageSize;
+use crate::report::dra::Dra;
 use crate::report::value::Object;
 use crate::report::warning::{Warning, WarningCode};
 
@@ -427,6 +428,10 @@ pub enum Source {
     UserspaceCni,
     /// A device-plugin variable listed the device.
     DevicePluginEnv,
+    /// A DRA device metadata file (KEP-5304) named the device.
+    DraMetadata,
+    /// dra-driver-sriov's `SRIOVNETWORK_*` variables named the device.
+    DraEnv,
     /// The pod's sysfs showed which device backs the interface.
     Sysfs,
     /// The device was given to the interface by position: a guess.
@@ -442,6 +447,8 @@ impl Source {
             Self::NetworksStatus => "networks-status",
             Self::UserspaceCni => "userspace-cni",
             Self::DevicePluginEnv => "device-plugin-env",
+            Self::DraMetadata => "dra-metadata",
+            Self::DraEnv => "dra-env",
             Self::Sysfs => "sysfs",
             Self::Positional => "positional",
         }
@@ -539,6 +546,10 @@ pub struct Interface {
     pub device_plugin_info: Option<Object>,
     /// What sysfs says about the PCI device.
     pub pci_device: Option<PciDevice>,
+    /// The DRA device behind the interface, when DRA allocated it. Absent
+    /// from reports of earlier versions, read as `None`.
+    #[serde(default)]
+    pub dra: Option<Dra>,
     /// How this entry was found.
     pub sources: Vec<Source>,
 }

@@ -7,6 +7,7 @@ use crate::report::warning::{Warning, WarningCode};
 /// use deserves a warning.
 pub(super) fn is_relevant_var(name: &str) -> bool {
     name.starts_with(crate::parse::devplugin::PREFIX)
+        || name.starts_with(crate::parse::dra::env::PREFIX)
         || name == crate::parse::hugepages::CONTAINER_NAME_VAR
 }
 

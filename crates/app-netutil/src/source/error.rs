@@ -66,6 +66,13 @@ pub enum PodViewError {
     /// An explicitly given downward-API directory does not exist.
     #[error("downward-API directory {0}: does not exist")]
     PodinfoNotFound(PathBuf),
+    /// An explicitly given DRA device metadata directory exists but is
+    /// not a directory (or cannot be opened as one).
+    #[error("DRA device metadata directory {0}: not a directory")]
+    DraDirNotADirectory(PathBuf),
+    /// An explicitly given DRA device metadata directory does not exist.
+    #[error("DRA device metadata directory {0}: does not exist")]
+    DraDirNotFound(PathBuf),
 }
 
 /// What kind of file a path of the pod leads to.

@@ -36,6 +36,7 @@
 //! inside the root, with a warning.
 
 pub(crate) mod cgroup;
+mod dra;
 mod environment;
 mod error;
 pub(crate) mod files;
@@ -123,6 +124,8 @@ pub struct PodView {
     /// Whether lookups below the root use the jailed walk instead of
     /// `openat2` (no `openat2`, or forced).
     jailed: bool,
+    /// The DRA device metadata directory.
+    dra: dra::DraDir,
 }
 
 impl PodView {
@@ -170,6 +173,7 @@ impl PodView {
             root_real: OnceCell::new(),
             root_fd: None,
             jailed: forced,
+            dra: dra::DraDir::default(),
         };
         if !live {
             // Opening it proves it is a directory, and tells whether the
@@ -201,48 +205,13 @@ impl PodView {
         }
         if let Some(dir) = podinfo_dir {
             view.podinfo_display = dir.display().to_string();
-            let podinfo = match view.pod_path_of(dir) {
-                // Inside the root: the pod's own directory.
-                Some(pod_path) => {
-                    if !view.exists(&pod_path) {
-                        return Err(PodViewError::PodinfoNotFound(dir.to_path_buf()));
-                    }
-                    if !view.is_dir(&pod_path) {
-                        return Err(PodViewError::PodinfoNotADirectory(dir.to_path_buf()));
-                    }
-                    Podinfo::Pod(pod_path)
+            let podinfo = view.dir_option(dir).map_err(|missing| {
+                if missing {
+                    PodViewError::PodinfoNotFound(dir.to_path_buf())
+                } else {
+                    PodViewError::PodinfoNotADirectory(dir.to_path_buf())
                 }
-                None if live => {
-                    if std::fs::symlink_metadata(dir).is_err() {
-                        return Err(PodViewError::PodinfoNotFound(dir.to_path_buf()));
-                    }
-                    if !dir.is_dir() {
-                        return Err(PodViewError::PodinfoNotADirectory(dir.to_path_buf()));
-                    }
-                    Podinfo::Dir {
-                        host: dir.to_path_buf(),
-                        fd: None,
-                    }
-                }
-                None => {
-                    let fd = rustix::fs::open(
-                        dir,
-                        OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
-                        Mode::empty(),
-                    )
-                    .map_err(|e| {
-                        if e == Errno::NOENT {
-                            PodViewError::PodinfoNotFound(dir.to_path_buf())
-                        } else {
-                            PodViewError::PodinfoNotADirectory(dir.to_path_buf())
-                        }
-                    })?;
-                    Podinfo::Dir {
-                        host: dir.to_path_buf(),
-                        fd: Some(fd),
-                    }
-                }
-            };
+            })?;
             view.podinfo = Some(podinfo);
         } else {
             for candidate in [PODNETINFO_DIR, PODINFO_DIR] {
@@ -266,6 +235,49 @@ impl PodView {
             view.load_environ_file();
         }
         Ok(view)
+    }
+
+    /// A directory given on the machine (`--podinfo-dir`, `--dra-dir`): the
+    /// pod's own when it lies inside the root, else a root of its own.
+    /// `Err(true)` when it does not exist, `Err(false)` when it is not a
+    /// directory.
+    fn dir_option(&self, dir: &Path) -> Result<Podinfo, bool> {
+        Ok(match self.pod_path_of(dir) {
+            // Inside the root: the pod's own directory.
+            Some(pod_path) => {
+                if !self.exists(&pod_path) {
+                    return Err(true);
+                }
+                if !self.is_dir(&pod_path) {
+                    return Err(false);
+                }
+                Podinfo::Pod(pod_path)
+            }
+            None if self.live => {
+                if std::fs::symlink_metadata(dir).is_err() {
+                    return Err(true);
+                }
+                if !dir.is_dir() {
+                    return Err(false);
+                }
+                Podinfo::Dir {
+                    host: dir.to_path_buf(),
+                    fd: None,
+                }
+            }
+            None => {
+                let fd = rustix::fs::open(
+                    dir,
+                    OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                    Mode::empty(),
+                )
+                .map_err(|e| e == Errno::NOENT)?;
+                Podinfo::Dir {
+                    host: dir.to_path_buf(),
+                    fd: Some(fd),
+                }
+            }
+        })
     }
 
     /// The pod path of a machine path that lies (by its spelling) inside
@@ -433,7 +445,12 @@ impl PodView {
     /// The jail of the downward-API directory's files and the path of
     /// `name` in it.
     fn podinfo_jail<'a>(&'a self, name: &'a str) -> Option<(Jail<'a>, PathBuf)> {
-        Some(match self.podinfo.as_ref()? {
+        Some(self.dir_jail(self.podinfo.as_ref()?, name))
+    }
+
+    /// The jail of a directory's files and the path of `name` in it.
+    fn dir_jail<'a>(&'a self, dir: &'a Podinfo, name: &str) -> (Jail<'a>, PathBuf) {
+        match dir {
             Podinfo::Pod(p) => (
                 self.root_jail(),
                 self.rel(&crate::parse::sysfile::join(p, name))
@@ -453,7 +470,7 @@ impl PodView {
                 },
                 host.join(name),
             ),
-        })
+        }
     }
 
     /// The machine path of a pod path (the root joined with it, nothing
