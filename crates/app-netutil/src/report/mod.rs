@@ -11,6 +11,7 @@ mod device_info;
 mod model;
 mod pagesize;
 mod pci;
+mod read_error;
 mod value;
 pub(crate) mod warning;
 
@@ -20,5 +21,6 @@ pub use device_info::{
 pub use model::*;
 pub use pagesize::PageSize;
 pub use pci::{DeviceId, PciAddress};
+pub use read_error::ReportJsonError;
 pub use value::{Number, Object, Value};
 pub use warning::{MAX_WARNINGS_PER_SOURCE, Warning, WarningCode};
