@@ -1,6 +1,6 @@
 //! Generated hostile pod roots for the confinement tests of the library
-//! (`tests/confinement.rs`) and of the CLI (`app-netutil-cli/tests/hostile.rs`,
-//! through `#[path]`).
+//! (`app-netutil/tests/confinement.rs`) and of the CLI
+//! (`app-netutil-cli/tests/hostile_root.rs`).
 //!
 //! Each case is a temporary directory holding a clean pod root (`root/`) and,
 //! beside it, a second complete pod (`outside/`) standing for the host's
@@ -10,16 +10,10 @@
 //! climb out) or data paths that lead to it. Whatever is read, the marker
 //! must never show up: the files behind those links are not the pod's.
 
-#![allow(
-    dead_code,
-    unreachable_pub,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic
-)]
-
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
+
+use crate::{go_quote, pci_device_files, write_file as write};
 
 /// Marks every datum outside the root.
 pub const MARK: &str = "HOSTMARK7d1c";
@@ -42,15 +36,7 @@ pub fn network_status(network: &str, ifname: &str, pci: &str) -> String {
     let json = format!(
         r#"[{{"name":"{network}","interface":"{ifname}","ips":["192.0.2.10"],"mac":"4a:0b:3c:aa:bb:cc","dns":{{}},"device-info":{{"type":"pci","version":"1.1.0","pci":{{"pci-address":"{pci}"}}}}}}]"#
     );
-    format!(
-        "k8s.v1.cni.cncf.io/network-status=\"{}\"\n",
-        json.replace('\\', "\\\\").replace('"', "\\\"")
-    )
-}
-
-fn write(path: &Path, data: impl AsRef<[u8]>) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, data).unwrap();
+    format!("k8s.v1.cni.cncf.io/network-status={}\n", go_quote(&json))
 }
 
 fn link(target: impl AsRef<Path>, at: &Path) {
@@ -103,10 +89,8 @@ fn pod_tree(
         &base.join("sys/fs/cgroup/cpuset.cpus.effective"),
         format!("{cpus}\n"),
     );
+    pci_device_files(base, pci, "0\n");
     let dev = base.join("sys/bus/pci/devices").join(pci);
-    write(&dev.join("numa_node"), "0\n");
-    write(&dev.join("vendor"), "0x8086\n");
-    write(&dev.join("device"), "0x154c\n");
     link(
         format!("../../../../bus/pci/drivers/{driver}"),
         &dev.join("driver"),
@@ -122,6 +106,7 @@ fn pod_tree(
 
 /// A clean pod root beside a marked outside pod.
 pub struct Hostile {
+    /// The temporary directory holding both.
     pub dir: tempfile::TempDir,
     /// The pod root.
     pub root: PathBuf,
@@ -130,6 +115,9 @@ pub struct Hostile {
 }
 
 impl Hostile {
+    /// A new pair: a clean root and a marked outside pod.
+    #[allow(clippy::new_without_default)]
+    #[must_use]
     pub fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("root");
@@ -225,7 +213,9 @@ impl Hostile {
 
 /// A named way of planting links to the outside.
 pub struct Case {
+    /// What the case plants, for messages.
     pub name: &'static str,
+    /// Plants the links or data of the case into a [`Hostile`] root.
     pub plant: fn(&Hostile),
 }
 
