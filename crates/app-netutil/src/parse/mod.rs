@@ -7,6 +7,7 @@ pub mod devplugin;
 pub mod downward;
 pub mod goquote;
 pub mod hugepages;
+pub mod hugetlb;
 pub mod hwaddr;
 pub(crate) mod json;
 pub mod mountinfo;

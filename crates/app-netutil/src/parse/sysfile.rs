@@ -2,7 +2,7 @@
 //! small text helpers their parsers share (numbers, lines, paths).
 //!
 //! The parsers of [`crate::parse::mountinfo`], [`crate::parse::cgroup`],
-//! [`crate::assemble::topology`] and [`crate::assemble::hugetlb`] work on `&str` and return a
+//! [`crate::parse::hugetlb`] and [`crate::assemble::topology`] work on `&str` and return a
 //! [`ValueError`] saying what is wrong with the content; the glue wraps it in
 //! a [`FileError`] that names the file, whose text becomes a report warning.
 
