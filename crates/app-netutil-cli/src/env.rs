@@ -272,7 +272,7 @@ pub(crate) fn render(
     // there, EAL_ARGS would be left out as any value holding one is.
     match shquote::join(eal.args.iter().map(String::as_str)) {
         Ok(line) => v.set("EAL_ARGS", line),
-        Err(_) => v.left_out.push("EAL_ARGS".to_owned()),
+        Err(_) => v.left_out.push("NETUTIL_EAL_ARGS".to_owned()),
     }
 
     let mut unnamed = 0usize;
