@@ -110,15 +110,35 @@ impl PodArgs {
     }
 }
 
+/// Why the value of a command-line option was refused (clap prints it
+/// after naming the option).
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum ArgValueError {
+    /// `--dpdk-version`.
+    #[error("{0}")]
+    DpdkVersion(String),
+    /// `--devargs` without `TARGET=DEVARGS`.
+    #[error("expected TARGET=DEVARGS, e.g. net1=rxq_cqe_comp_en=1")]
+    Devargs,
+    /// A page size option.
+    #[error("{0:?} is not a page size such as 2Mi or 1Gi")]
+    PageSize(String),
+    /// A duration option (`--timeout`, `--interval`, ...).
+    #[error("{0:?} is not a duration such as 30, 1.5, 500ms, 2m")]
+    Duration(String),
+    /// `--allow` with a code that does not exist.
+    #[error("unknown warning code {0:?}; the codes are {codes}", codes = all_codes())]
+    WarningCode(String),
+}
+
+fn all_codes() -> String {
+    let all: Vec<&str> = WarningCode::ALL.iter().map(|c| c.as_str()).collect();
+    all.join(", ")
+}
+
 /// A warning code as `--allow` takes it.
-fn parse_code(s: &str) -> Result<WarningCode, String> {
-    WarningCode::parse(s).ok_or_else(|| {
-        let all: Vec<&str> = WarningCode::ALL.iter().map(|c| c.as_str()).collect();
-        format!(
-            "unknown warning code {s:?}; the codes are {}",
-            all.join(", ")
-        )
-    })
+fn parse_code(s: &str) -> Result<WarningCode, ArgValueError> {
+    WarningCode::parse(s).ok_or_else(|| ArgValueError::WarningCode(s.to_owned()))
 }
 
 /// Writes to stdout. Any failure (a closed standard output, a closed pipe,

@@ -8,7 +8,7 @@ use app_netutil::dpdk::{self, DEFAULT_MAX_LCORE, DpdkOptions, DpdkVersion, EalAr
 use app_netutil::{PageSize, Report};
 use clap::Args;
 
-use crate::common::{EXIT_STRICT, EXIT_USAGE, PodArgs};
+use crate::common::{ArgValueError, EXIT_STRICT, EXIT_USAGE, PodArgs};
 
 /// How to build the EAL arguments (`DpdkOptions`, flag by flag).
 #[derive(Args, Debug, Clone)]
@@ -61,21 +61,22 @@ pub(crate) struct DpdkArgs {
     pub(crate) eal_arg: Vec<String>,
 }
 
-fn parse_version(s: &str) -> Result<DpdkVersion, String> {
-    s.parse().map_err(|e: dpdk::DpdkError| e.to_string())
+fn parse_version(s: &str) -> Result<DpdkVersion, ArgValueError> {
+    s.parse()
+        .map_err(|e: dpdk::DpdkError| ArgValueError::DpdkVersion(e.to_string()))
 }
 
-fn parse_devargs(s: &str) -> Result<(String, String), String> {
+fn parse_devargs(s: &str) -> Result<(String, String), ArgValueError> {
     match s.split_once('=') {
         Some((target, args)) if !target.is_empty() && !args.is_empty() => {
             Ok((target.to_owned(), args.to_owned()))
         }
-        _ => Err("expected TARGET=DEVARGS, e.g. net1=rxq_cqe_comp_en=1".to_owned()),
+        _ => Err(ArgValueError::Devargs),
     }
 }
 
-fn parse_page_size(s: &str) -> Result<PageSize, String> {
-    PageSize::parse(s).ok_or_else(|| format!("{s:?} is not a page size such as 2Mi or 1Gi"))
+fn parse_page_size(s: &str) -> Result<PageSize, ArgValueError> {
+    PageSize::parse(s).ok_or_else(|| ArgValueError::PageSize(s.to_owned()))
 }
 
 impl DpdkArgs {

@@ -24,9 +24,9 @@ use app_netutil::{DeviceType, Interface, Report};
 use clap::{Args, ValueEnum};
 
 use crate::common::PodArgs;
-use crate::dpdk_args::shell_join;
 use crate::dpdk_opts::{self, DpdkArgs};
 use crate::output;
+use crate::shquote;
 use crate::waiting::WaitFirst;
 
 /// What to write.
@@ -86,13 +86,6 @@ pub(crate) fn shell_key(name: &str) -> String {
             }
         })
         .collect()
-}
-
-/// `'value'` for a POSIX shell: a `'` becomes `'\''`; NUL bytes, which no
-/// shell variable can hold, are dropped (`render` leaves out a variable
-/// whose value holds one).
-pub(crate) fn single_quote(value: &str) -> String {
-    format!("'{}'", value.replace('\0', "").replace('\'', r"'\''"))
 }
 
 /// The variables, in order.
@@ -275,7 +268,12 @@ pub(crate) fn render(
         .collect();
     v.set("PCI_DEVICES", pci.join(" "));
     v.set("WARNINGS", report.warnings.len().to_string());
-    v.set("EAL_ARGS", shell_join(eal.args.iter().map(String::as_str)));
+    // The library refuses a NUL byte in every EAL argument; were one
+    // there, EAL_ARGS would be left out as any value holding one is.
+    match shquote::join(eal.args.iter().map(String::as_str)) {
+        Ok(line) => v.set("EAL_ARGS", line),
+        Err(_) => v.left_out.push("NETUTIL_EAL_ARGS".to_owned()),
+    }
 
     let mut unnamed = 0usize;
     for iface in &report.interfaces {
@@ -301,10 +299,15 @@ pub(crate) fn render(
         "# Written by app-netutil env: what this pod was given. Load with `. FILE`.\n",
     );
     for (name, value) in &v.list {
+        // `Vars::add` kept out every value holding a NUL byte.
+        let Ok(value) = shquote::quote_always(value) else {
+            v.left_out.push(name.clone());
+            continue;
+        };
         out.push_str("export ");
         out.push_str(name);
         out.push('=');
-        out.push_str(&single_quote(value));
+        out.push_str(&value);
         out.push('\n');
     }
     (out, v.left_out)
@@ -363,8 +366,6 @@ mod tests {
         assert_eq!(shell_key("default/sriov-net-a"), "DEFAULT_SRIOV_NET_A");
         assert_eq!(shell_key("net1"), "NET1");
         assert_eq!(shell_key("é.x"), "__X");
-        assert_eq!(single_quote("it's"), r"'it'\''s'");
-        assert_eq!(single_quote("a\0b"), "'ab'");
     }
 
     #[test]

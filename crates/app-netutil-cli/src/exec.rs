@@ -8,8 +8,8 @@ use std::process::{Command, ExitCode};
 use clap::Args;
 
 use crate::common::PodArgs;
-use crate::dpdk_args::shell_quote;
 use crate::dpdk_opts::{self, DpdkArgs};
+use crate::shquote;
 
 /// Exit status when the program cannot be found (as in POSIX shells).
 const EXIT_NOT_FOUND: u8 = 127;
@@ -89,10 +89,15 @@ pub(crate) fn run(args: &ExecArgs) -> ExitCode {
         cmd.arg("--").args(app_args);
     }
     if args.pod.verbose > 0 {
-        let mut line = shell_quote(&program.to_string_lossy()).into_owned();
+        // Arguments from the command line and the library hold no NUL
+        // byte; were one there, the word is shown as `?`.
+        let word = |s: &std::ffi::OsStr| {
+            shquote::quote(&s.to_string_lossy()).map_or_else(|_| "?".to_owned(), |q| q.into_owned())
+        };
+        let mut line = word(program);
         for a in cmd.get_args() {
             line.push(' ');
-            line.push_str(&shell_quote(&a.to_string_lossy()));
+            line.push_str(&word(a));
         }
         crate::common::say(&format!("info: exec {line}"));
     }

@@ -177,27 +177,53 @@ struct Done {
     injected: Injected,
 }
 
-fn read_one(path: Option<&Path>) -> Result<(String, String), String> {
-    let (label, bytes) = match path {
-        None => (
-            "<stdin>".to_owned(),
-            input::read_stdin(input::MANIFEST).map_err(|e| format!("<stdin>: {e}"))?,
-        ),
-        Some(p) => (
-            p.display().to_string(),
-            input::read_path(p, input::MANIFEST).map_err(|e| format!("{}: {e}", p.display()))?,
-        ),
+/// Why the inputs of `inject` could not be read or joined.
+#[derive(Debug, thiserror::Error)]
+enum InputsError {
+    /// An input could not be read.
+    #[error("{label}: {error}")]
+    Read {
+        /// The path, or `<stdin>`.
+        label: String,
+        /// What was wrong.
+        error: input::InputError,
+    },
+    /// An input is not UTF-8.
+    #[error("{0}: not UTF-8 text, so not YAML or JSON")]
+    NotUtf8(String),
+    /// An injected output does not parse again (a defect of `inject`).
+    #[error(transparent)]
+    Reparse(#[from] ParseError),
+    /// The joined stream would not read as the files' documents.
+    #[error(
+        "the files cannot be joined into one stream of their documents; inject them one at a time"
+    )]
+    CannotJoin,
+}
+
+fn read_one(path: Option<&Path>) -> Result<(String, String), InputsError> {
+    let label = match path {
+        None => "<stdin>".to_owned(),
+        Some(p) => p.display().to_string(),
+    };
+    let bytes = match path {
+        None => input::read_stdin(input::MANIFEST),
+        Some(p) => input::read_path(p, input::MANIFEST),
+    };
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(error) => return Err(InputsError::Read { label, error }),
     };
     match String::from_utf8(bytes) {
         Ok(text) => Ok((label, text)),
-        Err(_) => Err(format!("{label}: not UTF-8 text, so not YAML or JSON")),
+        Err(_) => Err(InputsError::NotUtf8(label)),
     }
 }
 
 /// Joins the outputs of several inputs into one stream: JSON texts one
 /// after the other when every input is JSON, else a YAML stream with `---`
 /// between the files (each JSON text its own document).
-fn join(done: &[Done]) -> Result<String, String> {
+fn join(done: &[Done]) -> Result<String, InputsError> {
     if let [one] = done {
         return Ok(one.injected.text.clone());
     }
@@ -232,11 +258,11 @@ fn join(done: &[Done]) -> Result<String, String> {
     // The stream must read as the files' documents, in order.
     let mut want = Vec::new();
     for d in done {
-        want.extend(value::parse(&d.injected.text).map_err(|e| e.to_string())?.1);
+        want.extend(value::parse(&d.injected.text)?.1);
     }
     match value::parse(&out) {
         Ok((_, got)) if got == want => Ok(out),
-        _ => Err("the files cannot be joined into one stream of their documents; inject them one at a time".into()),
+        _ => Err(InputsError::CannotJoin),
     }
 }
 

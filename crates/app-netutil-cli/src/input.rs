@@ -30,6 +30,7 @@ use std::time::{Duration, Instant};
 use rustix::event::{PollFd, PollFlags, Timespec};
 use rustix::fs::{FileType, Mode, OFlags};
 use rustix::io::Errno;
+use thiserror::Error;
 
 /// A byte cap and the name of what it is the cap of.
 #[derive(Debug, Clone, Copy)]
@@ -78,19 +79,68 @@ pub(crate) const FIFO_TIMEOUT_VAR: &str = "APP_NETUTIL_FIFO_TIMEOUT";
 /// `statfs` type of the kernel's pipe file system: anonymous pipes.
 const PIPEFS_MAGIC: i64 = 0x5049_5045;
 
+/// Why an input was not read. The text says what was wrong without the
+/// path, which the caller names.
+#[derive(Debug, Error)]
+pub(crate) enum InputError {
+    /// A system call failed (the file does not exist, no permission, ...).
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    /// The path names something other than a file or a pipe.
+    #[error("is {}; not read (a file, a pipe or standard input is)", kind_name(*.0))]
+    NotAFile(FileType),
+    /// Standard input is a device other than a terminal (`< /dev/zero`).
+    #[error("standard input is {} other than a terminal; not read", kind_name(*.0))]
+    StdinDevice(FileType),
+    /// Standard input is a block device or a directory.
+    #[error("standard input is {}; not read", kind_name(*.0))]
+    StdinNotAFile(FileType),
+    /// More bytes than the limit.
+    #[error(
+        "larger than {} MiB ({} bytes), the most {} may hold; not read",
+        .0.bytes >> 20,
+        .0.bytes,
+        .0.what
+    )]
+    TooLarge(Limit),
+    /// A named FIFO that no program opened for writing in time.
+    #[error(
+        "a FIFO that no program opened for writing within {:.1} s; not read",
+        .0.as_secs_f64()
+    )]
+    NoWriter(Duration),
+    /// Bytes that are not UTF-8.
+    #[error("not UTF-8 text")]
+    NotUtf8,
+    /// A saved report with more JSON values than [`MAX_REPORT_VALUES`].
+    #[error(
+        "more than {MAX_REPORT_VALUES} JSON values, the most a saved report may hold; not read"
+    )]
+    TooManyValues,
+    /// A saved report with more JSON objects than [`MAX_REPORT_OBJECTS`].
+    #[error(
+        "more than {MAX_REPORT_OBJECTS} JSON objects, the most a saved report may hold; not read"
+    )]
+    TooManyObjects,
+}
+
+fn errno(e: Errno) -> InputError {
+    InputError::Io(io::Error::from(e))
+}
+
 /// Reads a saved report: the file at `path`, or standard input for `-`.
 ///
 /// # Errors
 ///
-/// A sentence saying what was wrong (without the path, which the caller
-/// names).
-pub(crate) fn read_report(path: &Path) -> Result<String, String> {
+/// An [`InputError`] saying what was wrong (without the path, which the
+/// caller names).
+pub(crate) fn read_report(path: &Path) -> Result<String, InputError> {
     let bytes = if path.as_os_str() == "-" {
         read_stdin(REPORT)?
     } else {
         read_path(path, REPORT)?
     };
-    let text = String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_owned())?;
+    let text = String::from_utf8(bytes).map_err(|_| InputError::NotUtf8)?;
     check_json_size(&text)?;
     Ok(text)
 }
@@ -114,38 +164,22 @@ fn kind_name(t: FileType) -> &'static str {
     }
 }
 
-fn too_large(limit: Limit) -> String {
-    format!(
-        "larger than {} MiB ({} bytes), the most {} may hold; not read",
-        limit.bytes >> 20,
-        limit.bytes,
-        limit.what
-    )
-}
-
-fn not_a_file(kind: FileType) -> String {
-    format!(
-        "is {}; not read (a file, a pipe or standard input is)",
-        kind_name(kind)
-    )
-}
-
 /// Reads the file at `path`: a regular file, or a FIFO or pipe. A named
 /// FIFO that no program opens for writing within [`FIFO_WRITER_TIMEOUT`]
 /// (or [`FIFO_TIMEOUT_VAR`]) is an error.
 ///
 /// # Errors
 ///
-/// A sentence saying what was wrong, without the path.
-pub(crate) fn read_path(path: &Path, limit: Limit) -> Result<Vec<u8>, String> {
+/// An [`InputError`] saying what was wrong, without the path.
+pub(crate) fn read_path(path: &Path, limit: Limit) -> Result<Vec<u8>, InputError> {
     let cap = limit.bytes;
-    let st = rustix::fs::stat(path).map_err(|e| io::Error::from(e).to_string())?;
+    let st = rustix::fs::stat(path).map_err(errno)?;
     let kind = FileType::from_raw_mode(st.st_mode);
     if !matches!(kind, FileType::RegularFile | FileType::Fifo) {
-        return Err(not_a_file(kind));
+        return Err(InputError::NotAFile(kind));
     }
     if kind == FileType::RegularFile && u64::try_from(st.st_size).unwrap_or(0) > cap {
-        return Err(too_large(limit));
+        return Err(InputError::TooLarge(limit));
     }
     // Without blocking: opening a FIFO for reading waits for a writer.
     let fd = rustix::fs::open(
@@ -153,9 +187,9 @@ pub(crate) fn read_path(path: &Path, limit: Limit) -> Result<Vec<u8>, String> {
         OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC,
         Mode::empty(),
     )
-    .map_err(|e| io::Error::from(e).to_string())?;
+    .map_err(errno)?;
     // What was opened, which may not be what was looked at.
-    let st = rustix::fs::fstat(&fd).map_err(|e| io::Error::from(e).to_string())?;
+    let st = rustix::fs::fstat(&fd).map_err(errno)?;
     match FileType::from_raw_mode(st.st_mode) {
         FileType::RegularFile => read_capped(File::from(fd), limit),
         FileType::Fifo => {
@@ -168,7 +202,7 @@ pub(crate) fn read_path(path: &Path, limit: Limit) -> Result<Vec<u8>, String> {
                 .unwrap_or(true);
             read_nonblocking(&fd, limit, named.then_some(fifo_timeout()))
         }
-        other => Err(not_a_file(other)),
+        other => Err(InputError::NotAFile(other)),
     }
 }
 
@@ -178,24 +212,21 @@ pub(crate) fn read_path(path: &Path, limit: Limit) -> Result<Vec<u8>, String> {
 ///
 /// # Errors
 ///
-/// A sentence saying what was wrong.
-pub(crate) fn read_stdin(limit: Limit) -> Result<Vec<u8>, String> {
+/// An [`InputError`] saying what was wrong.
+pub(crate) fn read_stdin(limit: Limit) -> Result<Vec<u8>, InputError> {
     let stdin = io::stdin();
     let fd = stdin.as_fd();
     if let Ok(st) = rustix::fs::fstat(fd) {
         let kind = FileType::from_raw_mode(st.st_mode);
         match kind {
             FileType::CharacterDevice if !stdin.is_terminal() => {
-                return Err(format!(
-                    "standard input is {} other than a terminal; not read",
-                    kind_name(kind)
-                ));
+                return Err(InputError::StdinDevice(kind));
             }
             FileType::BlockDevice | FileType::Directory => {
-                return Err(format!("standard input is {}; not read", kind_name(kind)));
+                return Err(InputError::StdinNotAFile(kind));
             }
             FileType::RegularFile if u64::try_from(st.st_size).unwrap_or(0) > limit.bytes => {
-                return Err(too_large(limit));
+                return Err(InputError::TooLarge(limit));
             }
             _ => {}
         }
@@ -204,14 +235,13 @@ pub(crate) fn read_stdin(limit: Limit) -> Result<Vec<u8>, String> {
 }
 
 /// Reads at most the limit's bytes, failing when there is more.
-fn read_capped(reader: impl Read, limit: Limit) -> Result<Vec<u8>, String> {
+fn read_capped(reader: impl Read, limit: Limit) -> Result<Vec<u8>, InputError> {
     let mut data = Vec::new();
     reader
         .take(limit.bytes.saturating_add(1))
-        .read_to_end(&mut data)
-        .map_err(|e| e.to_string())?;
+        .read_to_end(&mut data)?;
     if data.len() as u64 > limit.bytes {
-        return Err(too_large(limit));
+        return Err(InputError::TooLarge(limit));
     }
     Ok(data)
 }
@@ -225,7 +255,7 @@ fn read_nonblocking(
     fd: &OwnedFd,
     limit: Limit,
     writer_timeout: Option<Duration>,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, InputError> {
     let cap = limit.bytes;
     let deadline = writer_timeout.map(|t| Instant::now() + t);
     let mut writer_seen = writer_timeout.is_none();
@@ -240,10 +270,7 @@ fn read_nonblocking(
                     .map(|d| d.saturating_duration_since(Instant::now()))
                     .unwrap_or_default();
                 if left.is_zero() {
-                    return Err(format!(
-                        "a FIFO that no program opened for writing within {:.1} s; not read",
-                        writer_timeout.unwrap_or_default().as_secs_f64()
-                    ));
+                    return Err(InputError::NoWriter(writer_timeout.unwrap_or_default()));
                 }
                 // No event tells that a writer opened the FIFO: look again
                 // shortly.
@@ -252,7 +279,7 @@ fn read_nonblocking(
             Ok(n) => {
                 writer_seen = true;
                 if data.len() + n > max_len {
-                    return Err(too_large(limit));
+                    return Err(InputError::TooLarge(limit));
                 }
                 data.extend_from_slice(&buf[..n]);
             }
@@ -261,7 +288,7 @@ fn read_nonblocking(
                 wait_readable(fd.as_fd())?;
             }
             Err(Errno::INTR) => {}
-            Err(e) => return Err(io::Error::from(e).to_string()),
+            Err(e) => return Err(errno(e)),
         }
     }
     Ok(data)
@@ -269,13 +296,13 @@ fn read_nonblocking(
 
 /// Waits until a read will not find the pipe empty (data, or its writers
 /// gone).
-fn wait_readable(fd: BorrowedFd<'_>) -> Result<(), String> {
+fn wait_readable(fd: BorrowedFd<'_>) -> Result<(), InputError> {
     let mut fds = [PollFd::new(&fd, PollFlags::IN)];
     loop {
         match rustix::event::poll(&mut fds, None::<&Timespec>) {
             Ok(_) => return Ok(()),
             Err(Errno::INTR) => {}
-            Err(e) => return Err(io::Error::from(e).to_string()),
+            Err(e) => return Err(errno(e)),
         }
     }
 }
@@ -283,7 +310,7 @@ fn wait_readable(fd: BorrowedFd<'_>) -> Result<(), String> {
 /// Counts the values and objects of a JSON text in one pass (strings
 /// skipped with their escapes), so that a report too large in memory is
 /// refused before it is decoded. Malformed JSON is left to the decoder.
-pub(crate) fn check_json_size(text: &str) -> Result<(), String> {
+pub(crate) fn check_json_size(text: &str) -> Result<(), InputError> {
     let bytes = text.as_bytes();
     let mut values = 0usize;
     let mut objects = 0usize;
@@ -326,14 +353,10 @@ pub(crate) fn check_json_size(text: &str) -> Result<(), String> {
             }
         }
         if values > MAX_REPORT_VALUES {
-            return Err(format!(
-                "more than {MAX_REPORT_VALUES} JSON values, the most a saved report may hold; not read"
-            ));
+            return Err(InputError::TooManyValues);
         }
         if objects > MAX_REPORT_OBJECTS {
-            return Err(format!(
-                "more than {MAX_REPORT_OBJECTS} JSON objects, the most a saved report may hold; not read"
-            ));
+            return Err(InputError::TooManyObjects);
         }
         i += 1;
     }
@@ -352,17 +375,15 @@ mod tests {
     fn json_size_counts_values_and_objects() {
         assert!(check_json_size(r#"{"a":[1,2,"x\"y"],"b":{"c":null}}"#).is_ok());
         let many_numbers = format!("[{}0]", "0,".repeat(MAX_REPORT_VALUES));
-        assert!(
-            check_json_size(&many_numbers)
-                .unwrap_err()
-                .contains("values")
-        );
+        assert!(matches!(
+            check_json_size(&many_numbers),
+            Err(InputError::TooManyValues)
+        ));
         let many_objects = format!("[{}{{}}]", "{},".repeat(MAX_REPORT_OBJECTS));
-        assert!(
-            check_json_size(&many_objects)
-                .unwrap_err()
-                .contains("objects")
-        );
+        assert!(matches!(
+            check_json_size(&many_objects),
+            Err(InputError::TooManyObjects)
+        ));
         // Braces inside strings are text.
         let in_string = format!("[\"{}\"]", "{".repeat(MAX_REPORT_OBJECTS * 2));
         assert!(check_json_size(&in_string).is_ok());
@@ -410,7 +431,7 @@ mod tests {
         assert_eq!(read_path(&path, five).unwrap(), b"a: 1\n");
         let four = Limit { bytes: 4, ..five };
         assert_eq!(
-            read_path(&path, four).unwrap_err(),
+            read_path(&path, four).unwrap_err().to_string(),
             "larger than 0 MiB (4 bytes), the most a test may hold; not read"
         );
     }
@@ -419,21 +440,23 @@ mod tests {
     fn directories_devices_and_sockets_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(
-            read_path(dir.path(), MANIFEST).unwrap_err(),
+            read_path(dir.path(), MANIFEST).unwrap_err().to_string(),
             "is a directory; not read (a file, a pipe or standard input is)"
         );
-        assert!(
-            read_path(Path::new("/dev/zero"), MANIFEST)
-                .unwrap_err()
-                .starts_with("is a character device;")
-        );
+        assert!(matches!(
+            read_path(Path::new("/dev/zero"), MANIFEST),
+            Err(InputError::NotAFile(FileType::CharacterDevice))
+        ));
         let sock = dir.path().join("s");
         let _l = std::os::unix::net::UnixListener::bind(&sock).unwrap();
-        assert!(
-            read_path(&sock, MANIFEST)
-                .unwrap_err()
-                .starts_with("is a socket;")
-        );
+        assert!(matches!(
+            read_path(&sock, MANIFEST),
+            Err(InputError::NotAFile(FileType::Socket))
+        ));
+        assert!(matches!(
+            read_path(&dir.path().join("absent"), MANIFEST),
+            Err(InputError::Io(e)) if e.kind() == io::ErrorKind::NotFound
+        ));
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod output;
 mod progress;
 mod shell;
 mod show;
+mod shquote;
 mod table;
 mod term;
 mod waiting;

@@ -8,7 +8,7 @@ use app_netutil::Report;
 use app_netutil::wait::{WaitError, WaitOptions, WatchMode};
 use clap::Args;
 
-use crate::common::{EXIT_TIMEOUT, EXIT_USAGE, PodArgs, write_stdout};
+use crate::common::{ArgValueError, EXIT_TIMEOUT, EXIT_USAGE, PodArgs, write_stdout};
 
 /// `app-netutil wait`.
 #[derive(Args, Debug)]
@@ -73,7 +73,7 @@ impl WaitTuning {
 }
 
 /// Parses `1`, `1.5`, `500ms`, `2s`, `1m`: seconds unless a unit is given.
-pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
+pub(crate) fn parse_duration(s: &str) -> Result<Duration, ArgValueError> {
     let s = s.trim();
     let (number, scale) = if let Some(n) = s.strip_suffix("ms") {
         (n, 0.001)
@@ -89,9 +89,8 @@ pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
     let value: f64 = number
         .trim()
         .parse()
-        .map_err(|_| format!("{s:?} is not a duration such as 30, 1.5, 500ms, 2m"))?;
-    Duration::try_from_secs_f64(value * scale)
-        .map_err(|_| format!("{s:?} is not a duration such as 30, 1.5, 500ms, 2m"))
+        .map_err(|_| ArgValueError::Duration(s.to_owned()))?;
+    Duration::try_from_secs_f64(value * scale).map_err(|_| ArgValueError::Duration(s.to_owned()))
 }
 
 /// Waits; on failure prints one line and returns the exit status.
@@ -179,7 +178,15 @@ mod tests {
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
         assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
         for bad in ["", "x", "-1", "1d", "ms"] {
-            assert!(parse_duration(bad).is_err(), "{bad}");
+            assert_eq!(
+                parse_duration(bad),
+                Err(ArgValueError::Duration(bad.to_owned())),
+                "{bad}"
+            );
         }
+        assert_eq!(
+            parse_duration("1e300").unwrap_err().to_string(),
+            "\"1e300\" is not a duration such as 30, 1.5, 500ms, 2m"
+        );
     }
 }

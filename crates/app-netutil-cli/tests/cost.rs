@@ -20,31 +20,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/hostile_pod.rs"]
-mod pod;
-
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use pod::{NS, Pod, go_quote};
+use app_netutil_testkit::rss::{self, Measured};
+
+use app_netutil_testkit::go_quote;
+use app_netutil_testkit::pod::{NS, Pod};
 
 /// The peak RSS every run must stay under.
-const MAX_RSS_KIB: i64 = 64 * 1024;
+const MAX_RSS_KIB: u64 = 64 * 1024;
 
 /// The file caps of the library (`app_netutil::pod`).
 const DATA_CAP: usize = 8 << 20;
 const ATTR_CAP: usize = 4 << 20;
-
-/// A finished child: exit code, peak RSS, standard output.
-struct Measured {
-    code: Option<i32>,
-    max_rss_kib: i64,
-    /// User plus system CPU time, and wall time, in milliseconds: printed
-    /// for `docs/performance.md`, never asserted.
-    cpu_ms: f64,
-    wall_ms: f64,
-    stdout: Vec<u8>,
-}
 
 /// The app-netutil binary measured.
 fn app_bin() -> String {
@@ -52,82 +41,15 @@ fn app_bin() -> String {
         .unwrap_or_else(|_| env!("CARGO_BIN_EXE_app-netutil").to_owned())
 }
 
-/// Set (to a directory) when this test binary runs as the probe of
-/// [`measure`].
-const PROBE_ENV: &str = "APP_NETUTIL_COST_PROBE";
+app_netutil_testkit::rss_helper!();
 
 /// Runs app-netutil `args` (the subcommand first, then `--root ROOT`) to
-/// its end and measures its peak RSS.
-///
-/// A process started straight from this test process would report the
-/// test's own RSS as its peak: `execve` records the high-water mark of the
-/// memory it replaces, which after `vfork` is the parent's. So this test
-/// binary runs again as a small probe ([`peak_rss_probe`]), which starts
-/// app-netutil and reads its peak from `getrusage(RUSAGE_CHILDREN)`.
+/// its end with standard input empty, and measures it (see
+/// `app_netutil_testkit::rss` for why in a fresh copy of this test binary).
 fn measure(root: &Path, args: &[&str]) -> Measured {
-    let dir = tempfile::tempdir().unwrap();
-    let mut argv = vec![
-        app_bin(),
-        args[0].to_owned(),
-        "--root".to_owned(),
-        root.to_str().unwrap().to_owned(),
-        "-q".to_owned(),
-    ];
-    argv.extend(args[1..].iter().map(|a| (*a).to_owned()));
-    std::fs::write(dir.path().join("args"), argv.join("\0")).unwrap();
-    let status = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "peak_rss_probe", "--test-threads=1", "-q"])
-        .env(PROBE_ENV, dir.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success(), "probe: {status}");
-    let result = std::fs::read_to_string(dir.path().join("result")).unwrap();
-    let fields: Vec<&str> = result.split_whitespace().collect();
-    Measured {
-        code: fields[0].parse().ok(),
-        max_rss_kib: fields[1].parse().unwrap(),
-        cpu_ms: fields[2].parse().unwrap(),
-        wall_ms: fields[3].parse().unwrap(),
-        stdout: std::fs::read(dir.path().join("stdout")).unwrap(),
-    }
-}
-
-/// The probe of [`measure`]; does nothing as an ordinary test.
-#[test]
-fn peak_rss_probe() {
-    let Some(dir) = std::env::var_os(PROBE_ENV) else {
-        return;
-    };
-    let dir = Path::new(&dir);
-    let args = std::fs::read_to_string(dir.join("args")).unwrap();
-    let args: Vec<&str> = args.split('\0').collect();
-    let start = std::time::Instant::now();
-    let status = Command::new(args[0])
-        .args(&args[1..])
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(dir.join("stdout")).unwrap())
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    let wall_ms = start.elapsed().as_secs_f64() * 1000.0;
-    // SAFETY: an all-zero rusage is a valid value of the plain C struct.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `usage` is a valid, writable rusage.
-    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &raw mut usage) };
-    assert_eq!(rc, 0);
-    let code = status
-        .code()
-        .map_or_else(|| "signal".to_owned(), |c| c.to_string());
-    let ms = |t: libc::timeval| t.tv_sec as f64 * 1000.0 + t.tv_usec as f64 / 1000.0;
-    let cpu_ms = ms(usage.ru_utime) + ms(usage.ru_stime);
-    std::fs::write(
-        dir.join("result"),
-        format!("{code} {} {cpu_ms:.1} {wall_ms:.1}", usage.ru_maxrss),
-    )
-    .unwrap();
+    let mut argv = vec![args[0], "--root", root.to_str().unwrap(), "-q"];
+    argv.extend_from_slice(&args[1..]);
+    rss::measure(&app_bin(), &argv, &[], Stdio::null())
 }
 
 /// Runs every subcommand that reads the pod and checks its peak RSS.
@@ -151,7 +73,7 @@ fn assert_bounded(name: &str, p: &Pod) {
         );
         // doctor exits 1 when a check fails; nothing may crash.
         assert!(
-            matches!(m.code, Some(0 | 1)),
+            matches!(m.code, 0 | 1),
             "{name}: {args:?} exited {:?}",
             m.code
         );

@@ -8,10 +8,13 @@
 //! The tests run one at a time (polling lcores starve each other on a
 //! small machine), each under a minute, and clean up their processes,
 //! sockets, hugetlbfs mount and hugepage reservation on every path.
-//! When the machine lets them (root, writable `nr_hugepages`, `mount`),
-//! they use real 2 MiB hugepages on a private hugetlbfs mount; otherwise,
-//! or with `APP_NETUTIL_E2E_NO_HUGE=1`, they print a note and use
-//! `--no-huge`. Without `dpdk-testpmd` they print `SKIP:` and return.
+//! The ordinary tests use `--no-huge` and leave the machine as it was; the
+//! `*_on_real_hugepages` variants, `#[ignore]`d because they change the
+//! machine (`scripts/test` runs them as root with `--include-ignored`),
+//! grow the 2 MiB pool and use real hugepages on a private hugetlbfs mount
+//! when the machine lets them (root, writable `nr_hugepages`, `mount`);
+//! otherwise, or with `APP_NETUTIL_E2E_NO_HUGE=1`, they print a note and
+//! use `--no-huge`. Without `dpdk-testpmd` they print `SKIP:` and return.
 
 // Test helpers outside #[test] functions may fail loudly too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -113,13 +116,19 @@ enum Memory {
 }
 
 impl Memory {
-    /// Reserves enough 2 MiB pages for both sides and mounts a private
-    /// hugetlbfs, or falls back to `--no-huge`.
-    fn reserve(dir: &Path) -> Self {
+    /// With `huge`, reserves enough 2 MiB pages for both sides and mounts
+    /// a private hugetlbfs, or falls back to `--no-huge`; without, is
+    /// `--no-huge` and leaves the machine alone.
+    fn reserve(dir: &Path, huge: bool) -> Self {
         let fallback = |why: &str| {
             say!("NOTE: {why}: running testpmd with --no-huge");
             Self::NoHuge
         };
+        if !huge {
+            return fallback(
+                "real hugepages are for the #[ignore]d *_on_real_hugepages tests (scripts/test as root)",
+            );
+        }
         if std::env::var_os("APP_NETUTIL_E2E_NO_HUGE").is_some() {
             return fallback("APP_NETUTIL_E2E_NO_HUGE is set");
         }
@@ -290,7 +299,7 @@ impl Link {
     }
 }
 
-fn socket_pair(link: Link) {
+fn socket_pair(link: Link, huge: bool) {
     let Some(testpmd) = testpmd() else { return };
     let Some((c0, c1)) = two_cpus() else { return };
     let _serial = serial();
@@ -301,7 +310,7 @@ fn socket_pair(link: Link) {
         .prefix("an-e2e-")
         .tempdir_in("/tmp")
         .unwrap();
-    let memory = Memory::reserve(tmp.path());
+    let memory = Memory::reserve(tmp.path(), huge);
     let sock = tmp.path().join("sock");
     let sock_s = sock.display().to_string();
     let switch_prefix = format!("e2e-sw-{tag}");
@@ -465,12 +474,24 @@ fn app_cmd_cpus(a: u32, b: u32) -> String {
 
 #[test]
 fn memif_pair_through_exec() {
-    socket_pair(Link::Memif);
+    socket_pair(Link::Memif, false);
 }
 
 #[test]
 fn vhost_user_pair_through_exec() {
-    socket_pair(Link::VhostUser);
+    socket_pair(Link::VhostUser, false);
+}
+
+#[test]
+#[ignore = "needs root: grows the 2 MiB hugepage pool and mounts hugetlbfs (scripts/test runs it as root)"]
+fn memif_pair_on_real_hugepages() {
+    socket_pair(Link::Memif, true);
+}
+
+#[test]
+#[ignore = "needs root: grows the 2 MiB hugepage pool and mounts hugetlbfs (scripts/test runs it as root)"]
+fn vhost_user_pair_on_real_hugepages() {
+    socket_pair(Link::VhostUser, true);
 }
 
 /// Issue 14: the app's only device data is a dra-driver-ovsdpdk metadata
@@ -478,7 +499,13 @@ fn vhost_user_pair_through_exec() {
 /// vhost-user server, as OVS's `dpdkvhostuserclient` port expects.
 #[test]
 fn dra_vhost_user_from_metadata_through_exec() {
-    socket_pair(Link::DraVhostUser);
+    socket_pair(Link::DraVhostUser, false);
+}
+
+#[test]
+#[ignore = "needs root: grows the 2 MiB hugepage pool and mounts hugetlbfs (scripts/test runs it as root)"]
+fn dra_vhost_user_on_real_hugepages() {
+    socket_pair(Link::DraVhostUser, true);
 }
 
 /// A pod root whose only device data is a KEP-5304 metadata file of

@@ -6,8 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "../../app-netutil/tests/support/hostile.rs"]
-mod hostile;
+use app_netutil_testkit::hostile;
 
 use std::process::{Command, Output, Stdio};
 

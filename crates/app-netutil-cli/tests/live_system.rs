@@ -2,6 +2,10 @@
 //! real cpuset cgroup, next to a real hugetlbfs mount and inside a real
 //! hugetlb cgroup, and its live report (`--root /`) must show them.
 //!
+//! They change the machine, so a plain `cargo test` does not run them:
+//! each is `#[ignore]`d with the reason, and `scripts/test` runs them as
+//! root with `cargo test -- --include-ignored`.
+//!
 //! Everything created is removed again by Drop guards, also when an
 //! assertion fails. Where the machine refuses (not root, no cgroup
 //! controller, EPERM, no 2 MiB hugepages), a test prints `SKIP: <why>` to
@@ -165,6 +169,7 @@ fn available_cpus() -> Option<Vec<u32>> {
 }
 
 #[test]
+#[ignore = "needs root: creates a cpuset cgroup on this machine (scripts/test runs it as root)"]
 fn cpuset_cgroup_limited_to_one_cpu() {
     if !is_root() {
         return skip("not root: cannot create a cpuset cgroup");
@@ -206,6 +211,7 @@ fn cpuset_cgroup_limited_to_one_cpu() {
 /// directory is found through /proc/self/cgroup and mountinfo, and the
 /// difference is a warning naming its cpuset file.
 #[test]
+#[ignore = "needs root: creates a cpuset cgroup on this machine (scripts/test runs it as root)"]
 fn affinity_narrower_than_cpuset_cgroup() {
     if !is_root() {
         return skip("not root: cannot create a cpuset cgroup");
@@ -278,6 +284,7 @@ impl Drop for RestoreGuard {
 }
 
 #[test]
+#[ignore = "needs root: mounts hugetlbfs and grows the 2 MiB hugepage pool (scripts/test runs it as root)"]
 fn hugetlbfs_mount_and_pool() {
     if !is_root() {
         return skip("not root: cannot mount hugetlbfs");
@@ -382,6 +389,7 @@ fn hugetlb_hierarchy() -> Option<(bool, PathBuf)> {
 }
 
 #[test]
+#[ignore = "needs root: creates a hugetlb cgroup on this machine (scripts/test runs it as root)"]
 fn hugetlb_cgroup_limit() {
     if !is_root() {
         return skip("not root: cannot create a hugetlb cgroup");

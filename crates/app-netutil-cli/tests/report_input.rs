@@ -4,8 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "support/rss.rs"]
-mod rss;
+use app_netutil_testkit::rss;
+
+app_netutil_testkit::rss_helper!();
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

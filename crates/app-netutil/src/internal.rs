@@ -4,16 +4,9 @@
 //! any release, without notice.
 
 pub use crate::parse::{
-    cgroup, cpulist, devinfo, devplugin, downward, dra, goquote, hugepages, hwaddr, mountinfo,
-    netstatus, userspace,
+    cgroup, cpulist, devinfo, devplugin, downward, dra, goquote, hugepages, hugetlb, hwaddr,
+    mountinfo, netstatus, userspace,
 };
 pub use crate::source::parse_environ;
 
-/// The hugetlb value parsers (`/proc/meminfo`, limit files, pool
-/// directories, mount options).
-pub mod hugetlb {
-    pub use crate::assemble::hugetlb::{
-        meminfo_hugepagesize, mount_page_size, parse_limit, pool_dir_size,
-    };
-}
 pub use crate::assemble::cpus::process_affinity;

@@ -56,5 +56,6 @@ pub use log::{LogFn, LogLevel, Logger};
 pub use options::Options;
 pub use report::{
     CpuSource, Cpus, DeviceId, DeviceInfo, DeviceType, Hugepages, Interface,
-    MAX_WARNINGS_PER_SOURCE, PageSize, PciAddress, PciDevice, PodIdentity, Report, Route, Source,
+    MAX_WARNINGS_PER_SOURCE, PageSize, PciAddress, PciDevice, PodIdentity, Report, ReportJsonError,
+    Route, Source,
 };

@@ -5,8 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "support/hostile.rs"]
-mod hostile;
+use app_netutil_testkit::hostile;
 
 use std::sync::{Arc, Mutex};
 

@@ -8,19 +8,12 @@
 use std::path::Path;
 
 use app_netutil::{DeviceType, Options, Report, collect};
+use app_netutil_testkit::go_quote;
 
 fn write(root: &Path, rel: &str, text: &str) {
     let p = root.join(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, text).unwrap();
-}
-
-fn go_quote(s: &str) -> String {
-    let escaped = s
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n");
-    format!("\"{escaped}\"")
 }
 
 /// A pod with an environment and a CPU affinity, so that only what a test

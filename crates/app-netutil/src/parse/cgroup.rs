@@ -14,7 +14,7 @@
 //! inside one (or with the container's cgroup bind-mounted) the path equals
 //! the mount root and the directory is the mount point itself.
 
-use crate::parse::sysfile::{self, ValueError, join};
+use crate::parse::sysfile::{self, LineError, ValueError, join};
 
 /// The file this module reads besides mountinfo.
 pub const PATH: &str = "/proc/self/cgroup";
@@ -52,30 +52,31 @@ impl CgroupEntry {
 ///
 /// # Errors
 ///
-/// A description of what is wrong.
-pub fn parse_line(line: &str) -> Result<CgroupEntry, String> {
+/// A [`LineError`] saying what is wrong.
+pub fn parse_line(line: &str) -> Result<CgroupEntry, LineError> {
     let mut parts = line.splitn(3, ':');
     let (Some(id), Some(controllers), Some(path)) = (parts.next(), parts.next(), parts.next())
     else {
-        return Err("not hierarchy-id:controllers:path".to_owned());
+        return Err(LineError::NotACgroupLine);
     };
-    let hierarchy_id = id
-        .parse::<u32>()
-        .map_err(|_| format!("hierarchy id {id:?} is not a number"))?;
+    let hierarchy_id = id.parse::<u32>().map_err(|_| LineError::NotANumber {
+        what: "hierarchy id",
+        value: id.to_owned(),
+    })?;
     let controllers: Vec<String> = controllers
         .split(',')
         .filter(|c| !c.is_empty())
         .map(str::to_owned)
         .collect();
     if hierarchy_id == 0 && !controllers.is_empty() {
-        return Err("hierarchy 0 (cgroup v2) with controllers".to_owned());
+        return Err(LineError::V2WithControllers);
     }
     let (path, deleted) = match path.strip_suffix(" (deleted)") {
         Some(p) => (p, true),
         None => (path, false),
     };
     if !path.starts_with('/') {
-        return Err(format!("path {path:?} is not absolute"));
+        return Err(LineError::RelativeCgroupPath(path.to_owned()));
     }
     Ok(CgroupEntry {
         hierarchy_id,
@@ -167,6 +168,22 @@ mod tests {
         assert_eq!(entries.len(), 1);
         assert_eq!(errors.len(), 2);
         assert!(matches!(errors[1], ValueError::Line { line: 4, .. }));
+        assert_eq!(
+            errors[1].to_string(),
+            "line 4: not hierarchy-id:controllers:path"
+        );
+        assert_eq!(parse_line("0:cpuset:/"), Err(LineError::V2WithControllers));
+        assert_eq!(
+            parse_line("-1::/"),
+            Err(LineError::NotANumber {
+                what: "hierarchy id",
+                value: "-1".into()
+            })
+        );
+        assert_eq!(
+            parse_line("3:cpuset:relative").unwrap_err().to_string(),
+            "path \"relative\" is not absolute"
+        );
     }
 
     #[test]

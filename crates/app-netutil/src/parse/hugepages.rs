@@ -7,8 +7,57 @@
 //! Users also wrote `hugepages_request` / `hugepages_limit` by hand, with or
 //! without a container suffix; their size is `unspecified`.
 
+use thiserror::Error;
+
 use crate::report::PageSize;
 use crate::report::SizeKey;
+
+/// What is wrong with a downward-API file name that starts like a hugepage
+/// file (`hugepages_`) but is not one the injector or a user writes.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum HugepageNameError {
+    /// No `_` after the page size.
+    #[error("{name}: not a hugepage file name the injector writes")]
+    NotInjectorName {
+        /// The file name.
+        name: String,
+    },
+    /// Neither `request` nor `limit` after the page size.
+    #[error("{name}: expected request or limit after the page size")]
+    NoAmount {
+        /// The file name.
+        name: String,
+    },
+    /// Text after `request`/`limit` that is not `_<container>`.
+    #[error("{name}: unexpected text after {tail}")]
+    TrailingText {
+        /// The file name.
+        name: String,
+        /// The part of the name after the page size.
+        tail: String,
+    },
+    /// The size part is not a page size.
+    #[error("{name}: {size:?} is not a page size")]
+    NotAPageSize {
+        /// The file name.
+        name: String,
+        /// The size part of the name.
+        size: String,
+    },
+}
+
+/// What is wrong with the content of a downward-API hugepage file.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum HugepageValueError {
+    /// The content is not UTF-8.
+    #[error("content is not text")]
+    NotText,
+    /// The content (trimmed) is not a non-negative decimal integer.
+    #[error("{0:?} is not a whole number of MiB")]
+    NotANumber(String),
+}
 
 /// The variable the injector sets to the container's name.
 pub const CONTAINER_NAME_VAR: &str = "CONTAINER_NAME";
@@ -39,8 +88,8 @@ pub struct HugepageFileName {
 ///
 /// # Errors
 ///
-/// A description of what is wrong with the name.
-pub fn parse_file_name(name: &str) -> Result<Option<HugepageFileName>, String> {
+/// A [`HugepageNameError`] naming the file and what is wrong with its name.
+pub fn parse_file_name(name: &str) -> Result<Option<HugepageFileName>, HugepageNameError> {
     let Some(rest) = name.strip_prefix("hugepages_") else {
         return Ok(None);
     };
@@ -64,28 +113,33 @@ pub fn parse_file_name(name: &str) -> Result<Option<HugepageFileName>, String> {
     // hugepages_<size>_(request|limit)[_<container>]; container names are
     // DNS labels (no `_`), sizes have no `_`, so the first `_` ends the size.
     let Some((size, tail)) = rest.split_once('_') else {
-        return Err(format!(
-            "{name}: not a hugepage file name the injector writes"
-        ));
+        return Err(HugepageNameError::NotInjectorName {
+            name: name.to_owned(),
+        });
     };
     let (amount, container) = if let Some(c) = tail.strip_prefix("request") {
         (Amount::Request, c)
     } else if let Some(c) = tail.strip_prefix("limit") {
         (Amount::Limit, c)
     } else {
-        return Err(format!(
-            "{name}: expected request or limit after the page size"
-        ));
+        return Err(HugepageNameError::NoAmount {
+            name: name.to_owned(),
+        });
     };
     let container = match container {
         "" => "",
         c => c
             .strip_prefix('_')
             .filter(|c| !c.is_empty())
-            .ok_or_else(|| format!("{name}: unexpected text after {tail}"))?,
+            .ok_or_else(|| HugepageNameError::TrailingText {
+                name: name.to_owned(),
+                tail: tail.to_owned(),
+            })?,
     };
-    let size =
-        PageSize::parse(size).ok_or_else(|| format!("{name}: {size:?} is not a page size"))?;
+    let size = PageSize::parse(size).ok_or_else(|| HugepageNameError::NotAPageSize {
+        name: name.to_owned(),
+        size: size.to_owned(),
+    })?;
     Ok(Some(HugepageFileName {
         size: SizeKey::Size(size),
         amount,
@@ -98,12 +152,12 @@ pub fn parse_file_name(name: &str) -> Result<Option<HugepageFileName>, String> {
 ///
 /// # Errors
 ///
-/// A description of the content when it is not such a number.
-pub fn parse_mib(data: &[u8]) -> Result<u64, String> {
-    let text = std::str::from_utf8(data).map_err(|_| "content is not text".to_owned())?;
+/// A [`HugepageValueError`] saying what the content is instead.
+pub fn parse_mib(data: &[u8]) -> Result<u64, HugepageValueError> {
+    let text = std::str::from_utf8(data).map_err(|_| HugepageValueError::NotText)?;
     let t = text.trim();
     t.parse::<u64>()
-        .map_err(|_| format!("{t:?} is not a whole number of MiB"))
+        .map_err(|_| HugepageValueError::NotANumber(t.to_owned()))
 }
 
 #[cfg(test)]
@@ -146,20 +200,42 @@ mod tests {
     fn other_names() {
         assert_eq!(parse_file_name("annotations").unwrap(), None);
         assert_eq!(parse_file_name("labels").unwrap(), None);
-        assert!(parse_file_name("hugepages_1X_request_a").is_err());
-        assert!(parse_file_name("hugepages_1G_foo_a").is_err());
-        assert!(parse_file_name("hugepages_1G_request_").is_err());
-        assert!(parse_file_name("hugepages_").is_err());
+        let err = |s: &str| parse_file_name(s).unwrap_err().to_string();
+        assert_eq!(
+            err("hugepages_1X_request_a"),
+            "hugepages_1X_request_a: \"1X\" is not a page size"
+        );
+        assert_eq!(
+            err("hugepages_1G_foo_a"),
+            "hugepages_1G_foo_a: expected request or limit after the page size"
+        );
+        assert_eq!(
+            err("hugepages_1G_request_"),
+            "hugepages_1G_request_: unexpected text after request_"
+        );
+        assert_eq!(
+            err("hugepages_"),
+            "hugepages_: not a hugepage file name the injector writes"
+        );
     }
 
     #[test]
     fn values() {
         assert_eq!(parse_mib(b"1024"), Ok(1024));
         assert_eq!(parse_mib(b"1024\n"), Ok(1024));
-        assert!(parse_mib(b"-1").is_err());
-        assert!(parse_mib(b"1Gi").is_err());
-        assert!(parse_mib(b"").is_err());
-        assert!(parse_mib(b"\xff").is_err());
+        assert_eq!(
+            parse_mib(b"-1"),
+            Err(HugepageValueError::NotANumber("-1".into()))
+        );
+        assert_eq!(
+            parse_mib(b" 1Gi\n").unwrap_err().to_string(),
+            "\"1Gi\" is not a whole number of MiB"
+        );
+        assert_eq!(
+            parse_mib(b""),
+            Err(HugepageValueError::NotANumber(String::new()))
+        );
+        assert_eq!(parse_mib(b"\xff"), Err(HugepageValueError::NotText));
     }
 
     #[test]

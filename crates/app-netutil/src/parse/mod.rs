@@ -8,6 +8,7 @@ pub mod downward;
 pub mod dra;
 pub mod goquote;
 pub mod hugepages;
+pub mod hugetlb;
 pub mod hwaddr;
 pub(crate) mod json;
 pub mod mountinfo;

@@ -7,7 +7,7 @@
 //! shows `//deleted` after the root; a mount point that was removed shows
 //! ` (deleted)` (escaped `\040(deleted)`) after it.
 
-use crate::parse::sysfile::{self, ValueError};
+use crate::parse::sysfile::{self, LineError, ValueError};
 
 /// The file this module reads.
 pub const PATH: &str = "/proc/self/mountinfo";
@@ -94,10 +94,10 @@ fn is_octal_escape(d: &[u8]) -> bool {
 ///
 /// # Errors
 ///
-/// A description of what is missing.
-pub fn parse_line(line: &str) -> Result<MountEntry, String> {
+/// A [`LineError`] naming the field that is missing or wrong.
+pub fn parse_line(line: &str) -> Result<MountEntry, LineError> {
     let mut fields = line.split(' ').filter(|f| !f.is_empty());
-    let mut next = |what: &str| fields.next().ok_or_else(|| format!("no {what}"));
+    let mut next = |what: &'static str| fields.next().ok_or(LineError::Missing(what));
     let mount_id = next("mount id")?;
     let parent_id = next("parent id")?;
     let _dev = next("major:minor")?;
@@ -113,9 +113,11 @@ pub fn parse_line(line: &str) -> Result<MountEntry, String> {
     let fs_type = next("filesystem type")?;
     let source = next("mount source").unwrap_or_default();
     let super_options = next("super options").unwrap_or_default();
-    let number = |s: &str, what: &str| {
-        s.parse::<u64>()
-            .map_err(|_| format!("{what} {s:?} is not a number"))
+    let number = |s: &str, what: &'static str| {
+        s.parse::<u64>().map_err(|_| LineError::NotANumber {
+            what,
+            value: s.to_owned(),
+        })
     };
     let mount_id = number(mount_id, "mount id")?;
     let parent_id = number(parent_id, "parent id")?;
@@ -135,12 +137,16 @@ pub fn parse_line(line: &str) -> Result<MountEntry, String> {
         deleted = true;
     }
     if !root.starts_with('/') {
-        return Err(format!("root {root:?} is not an absolute path"));
+        return Err(LineError::NotAbsolute {
+            what: "root",
+            path: root,
+        });
     }
     if !mount_point.starts_with('/') {
-        return Err(format!(
-            "mount point {mount_point:?} is not an absolute path"
-        ));
+        return Err(LineError::NotAbsolute {
+            what: "mount point",
+            path: mount_point,
+        });
     }
     Ok(MountEntry {
         mount_id,
@@ -341,6 +347,20 @@ mod tests {
         assert_eq!(errors.len(), 2);
         assert!(matches!(errors[0], ValueError::Line { line: 1, .. }));
         assert!(matches!(errors[1], ValueError::Line { line: 5, .. }));
+        assert_eq!(errors[0].to_string(), "line 1: no parent id");
+        assert_eq!(
+            parse_line("x 35 98:0 / /m rw - ext3 s rw"),
+            Err(LineError::NotANumber {
+                what: "mount id",
+                value: "x".into()
+            })
+        );
+        assert_eq!(
+            parse_line("36 35 98:0 / relative rw - ext3 s rw")
+                .unwrap_err()
+                .to_string(),
+            "mount point \"relative\" is not an absolute path"
+        );
         assert_eq!(parse(""), (vec![], vec![]));
     }
 

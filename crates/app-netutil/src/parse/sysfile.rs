@@ -2,7 +2,7 @@
 //! small text helpers their parsers share (numbers, lines, paths).
 //!
 //! The parsers of [`crate::parse::mountinfo`], [`crate::parse::cgroup`],
-//! [`crate::assemble::topology`] and [`crate::assemble::hugetlb`] work on `&str` and return a
+//! [`crate::parse::hugetlb`] and [`crate::assemble::topology`] work on `&str` and return a
 //! [`ValueError`] saying what is wrong with the content; the glue wraps it in
 //! a [`FileError`] that names the file, whose text becomes a report warning.
 
@@ -44,8 +44,44 @@ pub enum ValueError {
         /// 1-based line number.
         line: usize,
         /// What is wrong with it.
-        reason: String,
+        reason: LineError,
     },
+}
+
+/// What is wrong with one line of a line-oriented proc file
+/// (`/proc/self/mountinfo`, `/proc/self/cgroup`).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum LineError {
+    /// A required field is missing (the line ends too early).
+    #[error("no {0}")]
+    Missing(&'static str),
+    /// A field that must be a number is not.
+    #[error("{what} {value:?} is not a number")]
+    NotANumber {
+        /// Which field.
+        what: &'static str,
+        /// Its text.
+        value: String,
+    },
+    /// A mountinfo root or mount point that is not an absolute path.
+    #[error("{what} {path:?} is not an absolute path")]
+    NotAbsolute {
+        /// Which field.
+        what: &'static str,
+        /// The path, unescaped.
+        path: String,
+    },
+    /// A cgroup line without three `:`-separated fields.
+    #[error("not hierarchy-id:controllers:path")]
+    NotACgroupLine,
+    /// A cgroup line of hierarchy 0 (cgroup v2), which lists no
+    /// controllers, with controllers.
+    #[error("hierarchy 0 (cgroup v2) with controllers")]
+    V2WithControllers,
+    /// A cgroup path that is not absolute.
+    #[error("path {0:?} is not absolute")]
+    RelativeCgroupPath(String),
 }
 
 /// Parses a non-negative decimal integer with surrounding whitespace.
@@ -114,7 +150,7 @@ pub(crate) fn split_bytes(data: &[u8], sep: u8) -> impl Iterator<Item = &[u8]> {
 /// errors naming their line number.
 pub(crate) fn parse_lines<T>(
     text: &str,
-    parse_line: impl Fn(&str) -> Result<T, String>,
+    parse_line: impl Fn(&str) -> Result<T, LineError>,
 ) -> (Vec<T>, Vec<ValueError>) {
     let mut errors = Vec::new();
     let items = parse_lines_with(text, parse_line, |e| errors.push(e));
@@ -125,7 +161,7 @@ pub(crate) fn parse_lines<T>(
 /// instead of collecting them.
 pub(crate) fn parse_lines_with<T>(
     text: &str,
-    parse_line: impl Fn(&str) -> Result<T, String>,
+    parse_line: impl Fn(&str) -> Result<T, LineError>,
     mut on_error: impl FnMut(ValueError),
 ) -> Vec<T> {
     let mut items = Vec::new();

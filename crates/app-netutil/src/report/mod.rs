@@ -12,6 +12,7 @@ mod dra;
 mod model;
 mod pagesize;
 mod pci;
+mod read_error;
 mod value;
 pub(crate) mod warning;
 
@@ -22,5 +23,6 @@ pub use dra::{Dra, DraClaim, NUMA_NODE_ATTRIBUTE};
 pub use model::*;
 pub use pagesize::PageSize;
 pub use pci::{DeviceId, PciAddress};
+pub use read_error::ReportJsonError;
 pub use value::{Number, Object, Value};
 pub use warning::{MAX_WARNINGS_PER_SOURCE, Warning, WarningCode};

@@ -607,8 +607,9 @@ impl Report {
     ///
     /// # Errors
     ///
-    /// The JSON error when the text is not a contract v1 report.
-    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+    /// A [`ReportJsonError`](crate::report::ReportJsonError) saying where
+    /// the text stops being JSON or a contract v1 report, and why.
+    pub fn from_json(text: &str) -> Result<Self, crate::report::ReportJsonError> {
         let mut report: Self = serde_json::from_str(text)?;
         report.complete_details();
         Ok(report)
