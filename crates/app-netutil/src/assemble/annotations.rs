@@ -9,7 +9,7 @@ use crate::parse::netstatus::{
 use crate::parse::userspace;
 use crate::report::Source;
 use crate::report::warning::{WarningCode, Warnings};
-use crate::source::PodView;
+use crate::source::{PODINFO_DIR, PODNETINFO_DIR, PodView};
 
 /// Every annotation the library reads; the other keys of the annotations
 /// file are checked and counted, but their values are not kept.
@@ -65,7 +65,19 @@ pub(crate) fn read(pod: &PodView, warnings: &mut Warnings) -> Annotations {
             selected: downward::parse_selected(&data, &display, ANNOTATION_KEYS, warnings),
             file: AnnotationsFile::Read,
         },
-        Ok(None) => none(AnnotationsFile::NoVolume),
+        Ok(None) => {
+            // The volume is where every interface name, the network-status
+            // and the hugepage requests come from: without it a report
+            // looks empty, not broken, unless it says why.
+            warnings.push(
+                WarningCode::Missing,
+                PODNETINFO_DIR,
+                format!(
+                    "no downward-API volume: neither {PODNETINFO_DIR} nor {PODINFO_DIR} exists, so interface names, network status and hugepage requests are unknown; run `app-netutil doctor`"
+                ),
+            );
+            none(AnnotationsFile::NoVolume)
+        }
         Err(e) if e.is_not_found() => none(AnnotationsFile::NotFound),
         Err(e) => {
             warnings.push(
