@@ -150,6 +150,7 @@ pub(crate) fn report_with_annotations(
         interfaces,
         warnings: all,
         warning_details: details,
+        ..Report::default()
     };
     (report, read)
 }

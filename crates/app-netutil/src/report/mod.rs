@@ -8,6 +8,7 @@
 //! read it. It imports nothing else of the library.
 
 mod device_info;
+mod header;
 mod model;
 mod pagesize;
 mod pci;
@@ -17,6 +18,7 @@ pub(crate) mod warning;
 pub use device_info::{
     DeviceInfo, MemifInfo, PciInfo, SYNTHESIZED_VERSION, VdpaInfo, VhostUserInfo,
 };
+pub use header::{API_VERSION, KIND, ReportError};
 pub use model::*;
 pub use pagesize::PageSize;
 pub use pci::{DeviceId, PciAddress};

@@ -8,6 +8,7 @@ use serde::{Deserializer, Serializer};
 
 use crate::report::DeviceInfo;
 use crate::report::PageSize;
+use crate::report::header::{self, ApiVersion, Kind, ReportError};
 use crate::report::value::Object;
 use crate::report::warning::{Warning, WarningCode};
 
@@ -22,6 +23,13 @@ pub const MAX_NUMA_NODES: u32 = 1024;
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub struct Report {
+    /// `"apiVersion": "app-netutil/v1"`, the first key of the JSON: what
+    /// the document is. Absent in a report saved before it existed.
+    #[serde(rename = "apiVersion", default)]
+    pub(crate) api_version: ApiVersion,
+    /// `"kind": "PodReport"`, the second key.
+    #[serde(default)]
+    pub(crate) kind: Kind,
     /// Who the pod is: its host name, name, namespace and uid, as far as
     /// the pod can tell. A report saved before this key existed reads back
     /// with every part unknown.
@@ -592,12 +600,17 @@ impl Report {
     }
 
     /// Reads a report back from contract JSON (for example one an init
-    /// container wrote).
+    /// container wrote). A report without `apiVersion` and `kind` (saved by
+    /// a version before they existed) is read as contract v1.
     ///
     /// # Errors
     ///
-    /// The JSON error when the text is not a contract v1 report.
-    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+    /// [`ReportError::ApiVersion`] or [`ReportError::Kind`] when the text
+    /// names another `apiVersion` than `app-netutil/v1` or another `kind`
+    /// than `PodReport`; [`ReportError::Json`] when it is not a contract v1
+    /// report.
+    pub fn from_json(text: &str) -> Result<Self, ReportError> {
+        header::check(text)?;
         let mut report: Self = serde_json::from_str(text)?;
         report.complete_details();
         Ok(report)
@@ -648,6 +661,39 @@ mod tests {
             c.limit_mib.insert(SizeKey::Size(ps(size)), *mib);
         }
         c
+    }
+
+    #[test]
+    fn api_version_and_kind_open_the_json_and_are_checked_on_reading() {
+        let r = Report::default();
+        let json = r.to_json();
+        let head = r#"{"apiVersion":"app-netutil/v1","kind":"PodReport","#;
+        assert!(json.starts_with(head), "{json}");
+        assert!(
+            r.to_json_pretty().starts_with(
+                "{\n  \"apiVersion\": \"app-netutil/v1\",\n  \"kind\": \"PodReport\",\n"
+            )
+        );
+        // Saved before the keys existed: read as contract v1.
+        let old = json.replacen(head, "{", 1);
+        assert_eq!(Report::from_json(&old).unwrap(), r);
+        assert_eq!(Report::from_json(&json).unwrap(), r);
+        let v2 = json.replace("app-netutil/v1", "app-netutil/v2");
+        assert!(matches!(
+            Report::from_json(&v2),
+            Err(ReportError::ApiVersion { found }) if found == "app-netutil/v2"
+        ));
+        let pod = json.replace("PodReport", "Pod");
+        assert!(matches!(
+            Report::from_json(&pod),
+            Err(ReportError::Kind { found }) if found == "Pod"
+        ));
+        let number = json.replace("\"app-netutil/v1\"", "1");
+        assert!(matches!(
+            Report::from_json(&number),
+            Err(ReportError::Json(_))
+        ));
+        assert!(matches!(Report::from_json("[]"), Err(ReportError::Json(_))));
     }
 
     #[test]

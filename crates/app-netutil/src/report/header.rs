@@ -1,0 +1,149 @@
+//! What a report says it is: the `apiVersion` and `kind` keys that open
+//! the report's JSON (the Kubernetes convention for self-describing
+//! documents), and the check of them when a saved report is read back.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use thiserror::Error;
+
+/// The `apiVersion` of every report this library writes, and the only one
+/// it reads.
+pub const API_VERSION: &str = "app-netutil/v1";
+
+/// The `kind` of a report.
+pub const KIND: &str = "PodReport";
+
+/// Why a saved report could not be read back ([`crate::Report::from_json`]).
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ReportError {
+    /// The text is not JSON, or not a report of contract v1.
+    #[error("not a report of contract {API_VERSION}: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The report names an `apiVersion` this version does not read.
+    #[error(
+        "apiVersion {found:?} is not supported: this version reads {API_VERSION:?} (or a report without apiVersion)"
+    )]
+    ApiVersion {
+        /// The `apiVersion` the report gives.
+        found: String,
+    },
+    /// The document is not a pod report.
+    #[error("kind {found:?} is not a report: expected {KIND:?} (or no kind)")]
+    Kind {
+        /// The `kind` the document gives.
+        found: String,
+    },
+}
+
+/// The two keys, when present, read without reading the rest of the
+/// document into memory.
+#[derive(Deserialize)]
+struct Header<'a> {
+    #[serde(rename = "apiVersion", default, borrow)]
+    api_version: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    kind: Option<Cow<'a, str>>,
+}
+
+/// Checks the `apiVersion` and `kind` of a report's JSON text: absent
+/// (a report saved before they existed) or this version's. `Ok` also when
+/// the text does not parse at all: the full parse then says why.
+pub(crate) fn check(text: &str) -> Result<(), ReportError> {
+    let Ok(header) = serde_json::from_str::<Header<'_>>(text) else {
+        return Ok(());
+    };
+    if let Some(v) = header.api_version.filter(|v| v != API_VERSION) {
+        return Err(ReportError::ApiVersion {
+            found: v.into_owned(),
+        });
+    }
+    if let Some(k) = header.kind.filter(|k| k != KIND) {
+        return Err(ReportError::Kind {
+            found: k.into_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// A key of fixed value: written as `VALUE`, read back only as `VALUE`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Fixed<const K: bool>;
+
+/// The `apiVersion` key.
+pub(crate) type ApiVersion = Fixed<true>;
+/// The `kind` key.
+pub(crate) type Kind = Fixed<false>;
+
+impl<const K: bool> Fixed<K> {
+    const VALUE: &'static str = if K { API_VERSION } else { KIND };
+    const NAME: &'static str = if K { "apiVersion" } else { "kind" };
+}
+
+impl<const K: bool> Serialize for Fixed<K> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(Self::VALUE)
+    }
+}
+
+impl<'de, const K: bool> Deserialize<'de> for Fixed<K> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<const K: bool>;
+        impl<const K: bool> Visitor<'_> for V<K> {
+            type Value = Fixed<K>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{} {:?}", Fixed::<K>::NAME, Fixed::<K>::VALUE)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Fixed<K>, E> {
+                if v == Fixed::<K>::VALUE {
+                    Ok(Fixed)
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Str(v), &self))
+                }
+            }
+        }
+        d.deserialize_str(V::<K>)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absent_or_this_version_passes_other_values_are_refused() {
+        assert!(check("{}").is_ok());
+        assert!(check("not json").is_ok());
+        assert!(check(r#"{"apiVersion":"app-netutil/v1","kind":"PodReport"}"#).is_ok());
+        assert!(matches!(
+            check(r#"{"apiVersion":"app-netutil/v2"}"#),
+            Err(ReportError::ApiVersion { found }) if found == "app-netutil/v2"
+        ));
+        assert!(matches!(
+            check(r#"{"kind":"Pod","apiVersion":"app-netutil/v1"}"#),
+            Err(ReportError::Kind { found }) if found == "Pod"
+        ));
+        // Escapes are decoded before the comparison.
+        assert!(check(r#"{"apiVersion":"app-netutil\/v1"}"#).is_ok());
+        let e = check(r#"{"apiVersion":"v1"}"#).unwrap_err().to_string();
+        assert!(e.contains("\"v1\"") && e.contains("app-netutil/v1"), "{e}");
+    }
+
+    #[test]
+    fn fixed_keys_write_and_read_only_their_value() {
+        assert_eq!(
+            serde_json::to_string(&ApiVersion::default()).unwrap(),
+            "\"app-netutil/v1\""
+        );
+        assert_eq!(
+            serde_json::to_string(&Kind::default()).unwrap(),
+            "\"PodReport\""
+        );
+        assert!(serde_json::from_str::<Kind>("\"PodReport\"").is_ok());
+        assert!(serde_json::from_str::<Kind>("\"Pod\"").is_err());
+        assert!(serde_json::from_str::<ApiVersion>("1").is_err());
+    }
+}
