@@ -664,39 +664,6 @@ mod tests {
     }
 
     #[test]
-    fn api_version_and_kind_open_the_json_and_are_checked_on_reading() {
-        let r = Report::default();
-        let json = r.to_json();
-        let head = r#"{"apiVersion":"app-netutil/v1","kind":"PodReport","#;
-        assert!(json.starts_with(head), "{json}");
-        assert!(
-            r.to_json_pretty().starts_with(
-                "{\n  \"apiVersion\": \"app-netutil/v1\",\n  \"kind\": \"PodReport\",\n"
-            )
-        );
-        // Saved before the keys existed: read as contract v1.
-        let old = json.replacen(head, "{", 1);
-        assert_eq!(Report::from_json(&old).unwrap(), r);
-        assert_eq!(Report::from_json(&json).unwrap(), r);
-        let v2 = json.replace("app-netutil/v1", "app-netutil/v2");
-        assert!(matches!(
-            Report::from_json(&v2),
-            Err(ReportError::ApiVersion { found }) if found == "app-netutil/v2"
-        ));
-        let pod = json.replace("PodReport", "Pod");
-        assert!(matches!(
-            Report::from_json(&pod),
-            Err(ReportError::Kind { found }) if found == "Pod"
-        ));
-        let number = json.replace("\"app-netutil/v1\"", "1");
-        assert!(matches!(
-            Report::from_json(&number),
-            Err(ReportError::Json(_))
-        ));
-        assert!(matches!(Report::from_json("[]"), Err(ReportError::Json(_))));
-    }
-
-    #[test]
     fn grant_prefers_the_downward_api_of_this_container() {
         let mut hp = Hugepages {
             container: Some("dpdk".into()),
