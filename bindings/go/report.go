@@ -2,6 +2,7 @@ package appnetutil
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 )
 
@@ -19,6 +20,13 @@ import (
 // New keys may be added to the contract (never removed or changed in
 // meaning); this package gains a field for each.
 type Report struct {
+	// APIVersion is what the document is: always ReportAPIVersion
+	// ("app-netutil/v1"), the report's first key. A report saved before the
+	// contract had it decodes with ReportAPIVersion too.
+	APIVersion string `json:"apiVersion"`
+	// Kind is always ReportKind ("PodReport"), the second key; a report
+	// saved before the contract had it decodes with ReportKind too.
+	Kind string `json:"kind"`
 	// Pod is who the pod is: its host name, name, namespace and UID. A
 	// report saved before the contract had `pod` decodes with every part
 	// nil, as the library reads it.
@@ -60,18 +68,63 @@ type WarningDetail struct {
 	Message string `json:"message"`
 }
 
+// The apiVersion and kind of every report: the only ones this package
+// reads.
+const (
+	ReportAPIVersion = "app-netutil/v1"
+	ReportKind       = "PodReport"
+)
+
+// UnsupportedReportError is the error of decoding a report that names
+// another apiVersion or kind than this package reads.
+type UnsupportedReportError struct {
+	// Key is "apiVersion" or "kind".
+	Key string
+	// Found is the value the report gives.
+	Found string
+}
+
+// Error says which key has which value, and what is read.
+func (e *UnsupportedReportError) Error() string {
+	want := ReportAPIVersion
+	if e.Key == "kind" {
+		want = ReportKind
+	}
+	return "appnetutil: report " + e.Key + " " + strconv.Quote(e.Found) +
+		" is not supported: this package reads " + strconv.Quote(want) + " (or a report without it)"
+}
+
 // plainReport has Report's fields without its methods, for UnmarshalJSON.
 type plainReport Report
 
 // UnmarshalJSON decodes contract JSON, as encoding/json would without this
 // method, then gives keys added to the contract after its first release the
 // value the library gives them when a saved report lacks them: an
-// interface without `routes` has an empty Routes (written back as []).
+// interface without `routes` has an empty Routes (written back as []), a
+// report without `apiVersion` and `kind` has ReportAPIVersion and
+// ReportKind. A report that names another apiVersion or kind is an
+// *UnsupportedReportError.
 // (`pod` and `infiniband-guid` need nothing: their zero values are the
 // library's.)
 func (r *Report) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, (*plainReport)(r)); err != nil {
 		return err
+	}
+	// A report saved before apiVersion and kind is contract v1; another
+	// version or kind is refused.
+	switch r.APIVersion {
+	case "":
+		r.APIVersion = ReportAPIVersion
+	case ReportAPIVersion:
+	default:
+		return &UnsupportedReportError{Key: "apiVersion", Found: r.APIVersion}
+	}
+	switch r.Kind {
+	case "":
+		r.Kind = ReportKind
+	case ReportKind:
+	default:
+		return &UnsupportedReportError{Key: "kind", Found: r.Kind}
 	}
 	// A report saved before warning-details: each warning with code
 	// "other", as the library reads it.

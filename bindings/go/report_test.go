@@ -3,8 +3,10 @@ package appnetutil
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -159,6 +161,11 @@ func TestOlderSavedReport(t *testing.T) {
 	if err := json.Unmarshal(r.libraryJSON(), &doc); err != nil {
 		t.Fatal(err)
 	}
+	if doc["apiVersion"] != ReportAPIVersion || doc["kind"] != ReportKind {
+		t.Errorf("the library's JSON has apiVersion %v, kind %v", doc["apiVersion"], doc["kind"])
+	}
+	delete(doc, "apiVersion")
+	delete(doc, "kind")
 	delete(doc, "pod")
 	for _, it := range doc["interfaces"].([]any) {
 		delete(it.(map[string]any), "routes")
@@ -172,6 +179,9 @@ func TestOlderSavedReport(t *testing.T) {
 	if err := json.Unmarshal(old, &back); err != nil {
 		t.Fatal(err)
 	}
+	if back.APIVersion != ReportAPIVersion || back.Kind != ReportKind {
+		t.Errorf("apiVersion %q, kind %q", back.APIVersion, back.Kind)
+	}
 	if back.Pod != (Pod{}) || len(back.Interfaces) == 0 {
 		t.Errorf("pod %+v, %d interfaces", back.Pod, len(back.Interfaces))
 	}
@@ -180,6 +190,8 @@ func TestOlderSavedReport(t *testing.T) {
 			t.Errorf("interfaces[%d]: routes %#v, infiniband-guid %v", i, it.Routes, it.InfinibandGUID)
 		}
 	}
+	doc["apiVersion"] = ReportAPIVersion
+	doc["kind"] = ReportKind
 	doc["pod"] = map[string]any{"hostname": nil, "name": nil, "namespace": nil, "uid": nil}
 	for _, it := range doc["interfaces"].([]any) {
 		it.(map[string]any)["routes"] = []any{}
@@ -203,6 +215,40 @@ func TestOlderSavedReport(t *testing.T) {
 	keep := Report{Warnings: []string{"kept"}}
 	if err := json.Unmarshal([]byte(`{"interfaces":[]}`), &keep); err != nil || len(keep.Warnings) != 1 {
 		t.Errorf("%v %q", err, keep.Warnings)
+	}
+}
+
+// A report of another apiVersion or kind is refused with an
+// *UnsupportedReportError; the report's JSON opens with the two keys.
+func TestOtherAPIVersionOrKindIsRefused(t *testing.T) {
+	for _, tc := range []struct{ in, key, found string }{
+		{`{"apiVersion":"app-netutil/v2","kind":"PodReport","interfaces":[]}`, "apiVersion", "app-netutil/v2"},
+		{`{"apiVersion":"app-netutil/v1","kind":"Pod","interfaces":[]}`, "kind", "Pod"},
+		{`{"kind":"List"}`, "kind", "List"},
+	} {
+		var r Report
+		err := json.Unmarshal([]byte(tc.in), &r)
+		var u *UnsupportedReportError
+		if !errors.As(err, &u) || u.Key != tc.key || u.Found != tc.found {
+			t.Errorf("%s: %v", tc.in, err)
+		} else if !strings.Contains(err.Error(), strconv.Quote(tc.found)) {
+			t.Errorf("%s: %v does not name the value", tc.in, err)
+		}
+	}
+	r, err := Collect(Options{Root: testpods.Pod(t, "clean_full_pod")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"apiVersion":"app-netutil/v1","kind":"PodReport",`; !bytes.HasPrefix(out, []byte(want)) {
+		t.Errorf("json.Marshal(report) starts %.60s, not %s", out, want)
+	}
+	// netutil_report_json is pretty-printed.
+	if want := "{\n  \"apiVersion\": \"app-netutil/v1\",\n  \"kind\": \"PodReport\",\n"; !bytes.HasPrefix(r.libraryJSON(), []byte(want)) {
+		t.Errorf("the library's JSON starts %.60q, not %q", r.libraryJSON(), want)
 	}
 }
 

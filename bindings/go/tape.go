@@ -238,6 +238,9 @@ func readTape(tape *C.struct_appnetutil_go_tape, r *Report) bool {
 	if t.num() != C.APPNETUTIL_GO_TAPE_MAGIC {
 		return false
 	}
+	// The library writes these two constants: the C API has no getter.
+	r.APIVersion = ReportAPIVersion
+	r.Kind = ReportKind
 	r.Pod.Hostname = t.optStr()
 	r.Pod.Name = t.optStr()
 	r.Pod.Namespace = t.optStr()

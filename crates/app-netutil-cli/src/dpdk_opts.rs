@@ -47,7 +47,7 @@ pub(crate) struct DpdkArgs {
     /// Pass --huge-dir=DIR instead of the hugetlbfs mount found for the page size.
     #[arg(long, value_name = "DIR")]
     pub(crate) huge_dir: Option<String>,
-    /// Pass --in-memory (no shared runtime files; a single process).
+    /// Pass --in-memory (no shared runtime files; a single process). With --no-huge, which DPDK refuses together with it: --no-shconf instead, and a warning.
     #[arg(long)]
     pub(crate) in_memory: bool,
     /// Pass --no-huge (anonymous memory, for tests) instead of hugepage memory options.

@@ -15,6 +15,7 @@ mod inject;
 mod input;
 mod output;
 mod progress;
+mod schema;
 mod shell;
 mod show;
 mod shquote;
@@ -50,6 +51,8 @@ enum Command {
     Doctor(doctor::DoctorArgs),
     /// Print the report as shell export lines (or JSON) for entrypoint scripts and init containers.
     Env(env::EnvArgs),
+    /// Print the JSON Schema of the report (`show --json`), contract app-netutil/v1.
+    Schema(schema::SchemaArgs),
     /// Print the shell completion script for bash, zsh or fish.
     Completions(shell::CompletionsArgs),
     /// Write the manual pages (app-netutil.1, app-netutil-<subcommand>.1) into DIR (used by `make install`).
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
         Command::Wait(args) => waiting::run(&args),
         Command::Doctor(args) => doctor::run(&args),
         Command::Env(args) => env::run(&args),
+        Command::Schema(args) => schema::run(&args),
         Command::Completions(args) => shell::run_completions(Cli::command(), &args),
         Command::Man(args) => shell::run_man(Cli::command(), &args),
     }

@@ -103,6 +103,7 @@ fn bash_completion_loads_and_completes_subcommands_and_options() {
         "wait",
         "doctor",
         "env",
+        "schema",
         "completions",
     ] {
         assert!(subcommands.lines().any(|l| l == s), "{s}: {subcommands}");
@@ -170,6 +171,7 @@ fn man_pages_for_every_subcommand_render() {
         "env",
         "exec",
         "inject",
+        "schema",
         "show",
         "wait",
     ];

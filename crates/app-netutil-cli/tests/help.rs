@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-const SUBCOMMANDS: [&str; 8] = [
+const SUBCOMMANDS: [&str; 9] = [
     "show",
     "dpdk-args",
     "exec",
@@ -23,6 +23,7 @@ const SUBCOMMANDS: [&str; 8] = [
     "wait",
     "doctor",
     "env",
+    "schema",
     "completions",
 ];
 

@@ -347,3 +347,69 @@ fn reports_at_the_caps_stay_in_bounded_memory() {
         assert!(err.contains(what), "{name}: {err}");
     }
 }
+
+/// Issue 16, item 10: the report says what it is. `show --json` and
+/// `env --format json` open with `apiVersion` and `kind`; `--report`
+/// takes a report without them (saved by an older version) and gives the
+/// same arguments, and refuses another apiVersion or kind with status 2
+/// and a message that names the value; `schema` prints the JSON Schema.
+#[test]
+fn the_report_is_self_describing() {
+    let (report, line) = report_and_line();
+    let root = pod();
+    let root = root.to_str().unwrap();
+    let head = "{\n  \"apiVersion\": \"app-netutil/v1\",\n  \"kind\": \"PodReport\",\n";
+    assert!(report.starts_with(head), "{}", &report[..80]);
+    let env = app(&["env", "--format", "json", "-q", "--root", root])
+        .output()
+        .unwrap();
+    assert!(env.status.success());
+    assert!(String::from_utf8_lossy(&env.stdout).starts_with(head));
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc: serde_json::Map<String, Value> = serde_json::from_str(&report).unwrap();
+    doc.remove("apiVersion");
+    doc.remove("kind");
+    let old = dir.path().join("old.json");
+    std::fs::write(&old, Value::Object(doc.clone()).to_string()).unwrap();
+    let out = app(&["dpdk-args", "-q", "--report", old.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), line);
+
+    for (key, value) in [("apiVersion", "app-netutil/v2"), ("kind", "PodList")] {
+        let mut other = doc.clone();
+        other.insert("apiVersion".into(), "app-netutil/v1".into());
+        other.insert(key.into(), value.into());
+        let file = dir.path().join("other.json");
+        std::fs::write(&file, Value::Object(other).to_string()).unwrap();
+        let out = app(&["dpdk-args", "-q", "--report", file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("{key} \"{value}\"")) && err.contains("other.json"),
+            "{err}"
+        );
+    }
+
+    let schema = app(&["schema"]).output().unwrap();
+    assert!(schema.status.success());
+    let printed: Value = serde_json::from_slice(&schema.stdout).unwrap();
+    let file: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema/report-v1.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(printed, file);
+    let help = app(&["schema", "--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&help.stdout).contains("JSON Schema"));
+}

@@ -236,3 +236,30 @@ fn null_out_pointers_of_the_numa_pool_and_sysfs_getters() {
         netutil_report_free(r);
     }
 }
+
+/// Issue 16, item 10: `netutil_report_json` opens with `apiVersion` and
+/// `kind`, also for a report read from JSON saved without them; the C
+/// reader refuses another `apiVersion`.
+#[test]
+fn report_json_is_self_describing() {
+    use appnetutil::*;
+    assert!(!FULL_REPORT.contains("apiVersion"));
+    let r = testing::report_from_json(FULL_REPORT).unwrap();
+    let mut len = 0usize;
+    // SAFETY: `r` is live; the string it returns lives as long as `r`.
+    let json = unsafe {
+        let p = netutil_report_json(r, &raw mut len);
+        assert!(!p.is_null());
+        String::from_utf8(std::slice::from_raw_parts(p.cast::<u8>(), len).to_vec()).unwrap()
+    };
+    assert!(
+        json.starts_with("{\n  \"apiVersion\": \"app-netutil/v1\",\n  \"kind\": \"PodReport\",\n"),
+        "{}",
+        &json[..80]
+    );
+    // SAFETY: `r` came from report_from_json and is freed once.
+    unsafe { netutil_report_free(r) };
+    let other = json.replacen("app-netutil/v1", "app-netutil/v9", 1);
+    let err = testing::report_from_json(&other).unwrap_err();
+    assert!(err.contains("\"app-netutil/v9\""), "{err}");
+}

@@ -55,7 +55,7 @@ pub use error::Error;
 pub use log::{LogFn, LogLevel, Logger};
 pub use options::Options;
 pub use report::{
-    CpuSource, Cpus, DeviceId, DeviceInfo, DeviceType, Hugepages, Interface,
+    API_VERSION, CpuSource, Cpus, DeviceId, DeviceInfo, DeviceType, Hugepages, Interface, KIND,
     MAX_WARNINGS_PER_SOURCE, PageSize, PciAddress, PciDevice, PodIdentity, Report, ReportJsonError,
     Route, Source,
 };

@@ -77,7 +77,6 @@ fn clean_pods_have_no_warnings() {
         "hugepages_any_size_32m",
         "hugepages_legacy_request_limit",
         "hugepages_two_containers",
-        "missing_downward_dir",
         "network_status_compact_newer_fields",
         "networks_status_only_old_multus",
         "pci_address_without_domain",
@@ -97,6 +96,24 @@ fn clean_pods_have_no_warnings() {
         let r = collect(&Options::new().root(common::pods_dir().join(case))).unwrap();
         assert!(r.warnings.is_empty(), "{case}: {:?}", r.warnings);
     }
+}
+
+/// Issue 16, item 5: a pod without the downward-API volume says so, in one
+/// warning that names the paths looked for and points at `doctor`; an
+/// empty volume is not a missing one.
+#[test]
+fn a_missing_downward_api_volume_is_one_warning() {
+    let r = collect(&Options::new().root(common::pods_dir().join("missing_downward_dir"))).unwrap();
+    let details = r.warning_details();
+    assert_eq!(details.len(), 1, "{:?}", r.warnings);
+    assert_eq!(details[0].code, app_netutil::report::WarningCode::Missing);
+    assert_eq!(details[0].subject, "/etc/podnetinfo");
+    for part in ["/etc/podnetinfo", "/etc/podinfo", "app-netutil doctor"] {
+        assert!(details[0].message.contains(part), "{}", details[0].message);
+    }
+    let empty = collect(&Options::new().root(common::pods_dir().join("empty_downward_dir_no_env")))
+        .unwrap();
+    assert!(empty.warnings.is_empty(), "{:?}", empty.warnings);
 }
 
 #[test]

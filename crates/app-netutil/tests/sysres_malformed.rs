@@ -145,6 +145,8 @@ fn absent_sysfs_parts_are_unknown_without_warnings() {
     let root = dir.path();
     write(root, "proc/self/environ", b"");
     write(root, "proc/self/status", b"Cpus_allowed_list:\t0-1\n");
+    // An empty downward-API volume: a missing one is a warning of its own.
+    std::fs::create_dir_all(root.join("etc/podnetinfo")).unwrap();
     let r = collect(root);
     assert!(r.warnings.is_empty(), "{:#?}", r.warnings);
     let cpus = r.cpus.unwrap();

@@ -9,7 +9,7 @@ use crate::parse::netstatus::{
 use crate::parse::userspace;
 use crate::report::Source;
 use crate::report::warning::{WarningCode, Warnings};
-use crate::source::PodView;
+use crate::source::{PODINFO_DIR, PODNETINFO_DIR, PodView};
 
 /// Every annotation the library reads; the other keys of the annotations
 /// file are checked and counted, but their values are not kept.
@@ -52,6 +52,16 @@ pub(crate) fn read_annotations(pod: &PodView, warnings: &mut Warnings) -> Select
 
 /// [`read_annotations`], saying what became of the file.
 pub(crate) fn read(pod: &PodView, warnings: &mut Warnings) -> Annotations {
+    read_with(pod, warnings, true)
+}
+
+/// [`read`]; `warn_no_volume` false when the pod's devices come from
+/// elsewhere (DRA), where a pod without the downward-API volume is normal.
+pub(crate) fn read_with(
+    pod: &PodView,
+    warnings: &mut Warnings,
+    warn_no_volume: bool,
+) -> Annotations {
     let display = format!(
         "{}/annotations",
         pod.podinfo_display().trim_end_matches('/')
@@ -65,7 +75,23 @@ pub(crate) fn read(pod: &PodView, warnings: &mut Warnings) -> Annotations {
             selected: downward::parse_selected(&data, &display, ANNOTATION_KEYS, warnings),
             file: AnnotationsFile::Read,
         },
-        Ok(None) => none(AnnotationsFile::NoVolume),
+        Ok(None) => {
+            // The volume is where every interface name, the network-status
+            // and the hugepage requests come from: without it a report
+            // looks empty, not broken, unless it says why. A pod whose
+            // devices DRA gives (dra-driver-sriov standalone,
+            // dra-driver-ovsdpdk) need not have one.
+            if warn_no_volume {
+                warnings.push(
+                WarningCode::Missing,
+                PODNETINFO_DIR,
+                format!(
+                    "no downward-API volume: neither {PODNETINFO_DIR} nor {PODINFO_DIR} exists, so interface names, network status and hugepage requests are unknown; run `app-netutil doctor`"
+                ),
+            );
+            }
+            none(AnnotationsFile::NoVolume)
+        }
         Err(e) if e.is_not_found() => none(AnnotationsFile::NotFound),
         Err(e) => {
             warnings.push(

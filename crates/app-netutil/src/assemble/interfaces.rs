@@ -92,10 +92,12 @@ pub(crate) fn build(
             continue;
         };
         if let Some(&first) = by_address.get(&addr.key()) {
-            warnings.about(
+            // About one thing, the device, though it names two interfaces.
+            warnings.about_as(
                 WarningCode::Conflict,
                 status_source,
-                format_args!(
+                addr.as_str(),
+                format!(
                     "interfaces {} and {} both name PCI device {addr} in their device-info",
                     label(&ifs[first]),
                     label(iface)
@@ -148,9 +150,10 @@ pub(crate) fn build(
                     .map(str::to_owned);
                 if let Some(di_addr) = di_addr {
                     if di_addr != addr.as_str() {
-                        warnings.about(WarningCode::Conflict,
+                        warnings.about_as(WarningCode::Conflict,
                             status_source,
-                            format_args!(
+                            &name,
+                            format!(
                                 "interface {name}: device-info names PCI device {di_addr}, but sysfs shows {addr}; the device-info is kept"
                             ),
                         );
@@ -406,10 +409,11 @@ fn warn_duplicate_names(ifs: &[Interface], source: &str, warnings: &mut Warnings
     for iface in ifs {
         if let Some(name) = &iface.interface {
             if seen.insert(name.as_str(), ()).is_some() {
-                warnings.about(
+                warnings.about_as(
                     WarningCode::Conflict,
                     source,
-                    format_args!("network-status lists interface {name} more than once"),
+                    name,
+                    format!("network-status lists interface {name} more than once"),
                 );
             }
         }
@@ -492,6 +496,39 @@ mod tests {
         let (ifs, _) = run(status(pci), &[("PCIDEVICE_X", "0000:03:02.1")]);
         assert_eq!(ifs.len(), 1);
         assert_eq!(ifs[0].resource_env.as_deref(), Some("PCIDEVICE_X"));
+    }
+
+    /// Issue 16, item 15: a warning naming two interfaces is about one
+    /// thing, and its subject says which: the PCI device both name, or the
+    /// interface listed twice.
+    #[test]
+    fn warnings_about_two_interfaces_have_one_subject() {
+        let st = r#"[{"name":"a","interface":"net1","device-info":{"type":"pci","version":"1.1.0","pci":{"pci-address":"0000:03:02.1"}}},
+                     {"name":"b","interface":"net2","device-info":{"type":"pci","version":"1.1.0","pci":{"pci-address":"0000:03:02.1"}}},
+                     {"name":"c","interface":"net2"}]"#;
+        let mut w = Warnings::new();
+        build(
+            Inputs {
+                network_status: status(st),
+                network_status_source: Some(Source::NetworkStatus),
+                userspace: Vec::new(),
+                resources: Vec::new(),
+            },
+            &mut |_| Backing::Unknown,
+            &mut w,
+        );
+        let all = w.into_warnings();
+        let both = all
+            .iter()
+            .find(|w| w.message.contains("both name PCI device"))
+            .unwrap();
+        assert_eq!(both.subject, "0000:03:02.1");
+        assert_eq!(both.code, WarningCode::Conflict);
+        let twice = all
+            .iter()
+            .find(|w| w.message.contains("more than once"))
+            .unwrap();
+        assert_eq!(twice.subject, "net2");
     }
 
     #[test]

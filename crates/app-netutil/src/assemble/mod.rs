@@ -47,7 +47,12 @@ pub(crate) fn report_with_annotations(
         )
     });
     let pod_identity = identity::read(pod, &mut warnings);
-    let read = annotations::read(pod, &mut warnings);
+    // DRA inputs are read first (their warnings are listed where they
+    // always were, below): with them, a missing downward-API volume is
+    // normal, not worth a warning.
+    let mut dra_warnings = Warnings::new();
+    let dra_inputs = dra::read::read(pod, log, &mut dra_warnings);
+    let read = annotations::read_with(pod, &mut warnings, !dra_inputs.any());
     let annotations = &read.selected;
     let (network_status, network_status_source) =
         annotations::network_status(annotations, &mut warnings);
@@ -78,7 +83,7 @@ pub(crate) fn report_with_annotations(
         &mut warnings,
     );
     userspace::resolve_relative_paths(&mut interfaces, &mut userspace_data, &mut warnings);
-    let dra_inputs = dra::read::read(pod, log, &mut warnings);
+    warnings.append(dra_warnings);
     let dra_devices = dra::devices::collect(
         &dra_inputs,
         &mut |addr| dra::pci_class(pod, addr),
@@ -159,6 +164,7 @@ pub(crate) fn report_with_annotations(
         interfaces,
         warnings: all,
         warning_details: details,
+        ..Report::default()
     };
     (report, read, dra_inputs)
 }

@@ -4,9 +4,9 @@ use std::collections::BTreeSet;
 
 use super::version::{DpdkVersion, Spelling};
 use super::{DpdkError, DpdkOptions, Given};
-use crate::report::MAX_NUMA_NODES;
 use crate::report::{DeviceId, PciAddress};
 use crate::report::{DeviceType, Interface, Report};
+use crate::report::{MAX_NUMA_NODES, MAX_WARNINGS_PER_SOURCE};
 
 /// Drivers through which DPDK drives a PCI device: the VFIO and UIO
 /// drivers, and the bifurcated NVIDIA/Mellanox drivers, whose DPDK PMDs
@@ -336,12 +336,22 @@ pub(super) fn plan(
             }
         }
     }
-    if !plan.numa_nodes.is_empty() && !unknown_numa.is_empty() {
-        warnings.push(format!(
-            "NUMA node unknown for {}; memory and lcores follow the other devices (node {})",
-            unknown_numa.join(", "),
-            join_nodes(&plan.numa_nodes)
-        ));
+    if !plan.numa_nodes.is_empty() {
+        // One warning per device, each about one subject; as with the
+        // report's warnings, at most MAX_WARNINGS_PER_SOURCE are listed.
+        let nodes = join_nodes(&plan.numa_nodes);
+        for name in unknown_numa.iter().take(MAX_WARNINGS_PER_SOURCE) {
+            warnings.push(format!(
+                "{name}: NUMA node unknown; memory and lcores follow the other devices (node {nodes})"
+            ));
+        }
+        let more = unknown_numa.len().saturating_sub(MAX_WARNINGS_PER_SOURCE);
+        if more > 0 {
+            let s = if more == 1 { "" } else { "s" };
+            warnings.push(format!(
+                "NUMA node unknown: {more} more device{s} not listed; memory and lcores follow the other devices (node {nodes})"
+            ));
+        }
     }
     if plan.numa_nodes.len() > 1 {
         warnings.push(format!(

@@ -1,5 +1,6 @@
 //! Memory and process options: `-m` / `--socket-mem`, `--huge-dir`,
-//! `--no-huge`, `--in-memory`, `--single-file-segments`.
+//! `--no-huge`, `--in-memory` (`--no-shconf` with `--no-huge`),
+//! `--single-file-segments`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -55,6 +56,16 @@ pub(super) fn push_process_flags(
         args.push("--single-file-segments".to_owned());
     }
     if opts.in_memory && !given.has(&["--in-memory"], &[]) {
+        if super::conflicts::in_memory_without_hugepages(opts.no_huge, given) {
+            warnings.push(
+                "--in-memory cannot go with --no-huge (DPDK's EAL takes --no-huge for --legacy-mem and stops with \"--legacy-mem is not compatible with --in-memory\"): --no-shconf instead, which keeps the process's runtime files private as --in-memory would"
+                    .to_owned(),
+            );
+            if !given.has(&["--no-shconf"], &[]) {
+                args.push("--no-shconf".to_owned());
+            }
+            return;
+        }
         if sp.older_than(DpdkVersion::V18_08) {
             warnings.push(
                 "--in-memory exists since DPDK 18.08; the target release rejects it".to_owned(),

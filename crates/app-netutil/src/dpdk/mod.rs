@@ -33,6 +33,7 @@
 //!
 //! How each argument is chosen is described in `docs/dpdk.md`.
 
+mod conflicts;
 mod cores;
 mod devices;
 mod memory;
@@ -140,6 +141,7 @@ pub fn eal_args(report: &Report, opts: &DpdkOptions) -> Result<EalArgs, DpdkErro
     memory::push_process_flags(opts, sp, &devices, &given, &mut args, &mut warnings);
     args.extend(devices.args);
     args.extend(opts.extra_args.iter().cloned());
+    conflicts::warn(&args, &mut warnings);
     Ok(EalArgs { args, warnings })
 }
 

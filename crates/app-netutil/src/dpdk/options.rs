@@ -64,7 +64,9 @@ pub struct DpdkOptions {
     pub memory_mib: Option<u64>,
     /// `--huge-dir`, replacing the hugetlbfs mount found in the report.
     pub huge_dir: Option<String>,
-    /// Add `--in-memory` (no shared files; one process only).
+    /// Add `--in-memory` (no shared files; one process only). With
+    /// `--no-huge`, which EAL refuses together with `--in-memory`,
+    /// `--no-shconf` instead, and a warning.
     pub in_memory: bool,
     /// Add `--no-huge` (anonymous memory, for tests): no hugepage memory
     /// arguments are derived, `-m` only from [`Self::memory_mib`].

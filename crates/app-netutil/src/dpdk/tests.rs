@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::*;
-use crate::report::MAX_NUMA_NODES;
 use crate::report::PageSize;
 use crate::report::PciAddress;
 use crate::report::{ContainerHugepages, SizeKey};
@@ -13,6 +12,7 @@ use crate::report::{
     CpuSource, Cpus, DeviceType, Hugepages, HugetlbfsMount, Interface, PciDevice, Report,
 };
 use crate::report::{DeviceInfo, MemifInfo, VdpaInfo, VhostUserInfo};
+use crate::report::{MAX_NUMA_NODES, MAX_WARNINGS_PER_SOURCE};
 use crate::{Options, collect_eal_args};
 
 // ---- report builders -------------------------------------------------
@@ -1030,7 +1030,77 @@ fn two_numa_nodes_with_devices_on_both() {
     r4.interfaces[1].pci_device = None;
     let eal = run(&r4, &opts());
     assert!(eal.args.contains(&"--socket-mem=0,4096".to_owned()));
-    assert!(has_warning(&eal, "NUMA node unknown for net1 (default/a)"));
+    assert!(has_warning(
+        &eal,
+        "net1 (default/a): NUMA node unknown; memory and lcores follow the other devices (node 1)"
+    ));
+}
+
+/// Issue 16, item 15: one warning per device whose NUMA node is unknown,
+/// each naming that device only, at most MAX_WARNINGS_PER_SOURCE listed.
+#[test]
+fn one_numa_warning_per_device_of_unknown_node() {
+    let mut ifaces = vec![
+        eth0(),
+        pci(
+            "net1",
+            "default/a",
+            "0000:3b:02.0",
+            Some("vfio-pci"),
+            Some(0),
+        ),
+    ];
+    let count = MAX_WARNINGS_PER_SOURCE + 3;
+    for i in 0..count {
+        ifaces.push(pci(
+            &format!("net{}", i + 2),
+            "default/b",
+            &format!("0000:af:{:02x}.{}", 2 + i / 8, i % 8),
+            Some("vfio-pci"),
+            None,
+        ));
+    }
+    let two = report(
+        Some(cpus(&[2, 3])),
+        hugepages("app", &[("2Mi", 1024)]),
+        ifaces[..4].to_vec(),
+    );
+    let eal = run(&two, &opts());
+    let numa: Vec<&String> = eal
+        .warnings
+        .iter()
+        .filter(|w| w.contains("NUMA node unknown"))
+        .collect();
+    assert_eq!(
+        numa,
+        [
+            "net2 (default/b): NUMA node unknown; memory and lcores follow the other devices (node 0)",
+            "net3 (default/b): NUMA node unknown; memory and lcores follow the other devices (node 0)"
+        ],
+        "{:?}",
+        eal.warnings
+    );
+    let many = report(
+        Some(cpus(&[2, 3])),
+        hugepages("app", &[("2Mi", 1024)]),
+        ifaces,
+    );
+    let eal = run(&many, &opts());
+    let numa: Vec<&String> = eal
+        .warnings
+        .iter()
+        .filter(|w| w.contains("NUMA node unknown"))
+        .collect();
+    assert_eq!(numa.len(), MAX_WARNINGS_PER_SOURCE + 1, "{numa:?}");
+    assert!(
+        numa[..MAX_WARNINGS_PER_SOURCE]
+            .iter()
+            .all(|w| w.matches("net").count() == 1)
+    );
+    assert_eq!(
+        numa[MAX_WARNINGS_PER_SOURCE].as_str(),
+        "NUMA node unknown: 3 more devices not listed; memory and lcores follow the other devices (node 0)"
+    );
 }
 
 #[test]
@@ -1355,6 +1425,58 @@ fn huge_dir_in_memory_and_single_file_segments() {
         &opts().in_memory(true).version(DpdkVersion::new(17, 11)),
     );
     assert!(has_warning(&eal, "--in-memory exists since DPDK 18.08"));
+}
+
+/// Issue 16, item 7: `--no-huge` with `--in-memory` is refused by EAL
+/// (`--legacy-mem is not compatible with --in-memory`): `--no-shconf`
+/// instead, with a warning; an extra argument that makes a pair EAL
+/// refuses is a warning naming both.
+#[test]
+fn in_memory_without_hugepages_is_no_shconf() {
+    let r = plain(vec![]);
+    let eal = run(&r, &opts().no_huge(true).in_memory(true).memory_mib(64));
+    assert_eq!(
+        eal.args,
+        [
+            "-l",
+            "2-5",
+            "--main-lcore=2",
+            "--no-huge",
+            "-m",
+            "64",
+            "--no-shconf",
+            "--no-pci"
+        ]
+    );
+    assert!(has_warning(&eal, "--in-memory cannot go with --no-huge"));
+    let extra = opts().in_memory(true).extra_args(["--no-huge".to_owned()]);
+    let eal = run(&r, &extra);
+    assert!(
+        !eal.args.contains(&"--in-memory".to_owned()),
+        "{:?}",
+        eal.args
+    );
+    assert!(eal.args.contains(&"--no-shconf".to_owned()));
+    let eal = run(
+        &r,
+        &opts()
+            .no_huge(true)
+            .extra_args(["--socket-mem=64".to_owned()]),
+    );
+    assert!(has_warning(
+        &eal,
+        "the EAL arguments --no-huge and --socket-mem=64 conflict"
+    ));
+    let eal = run(
+        &r,
+        &opts()
+            .extra_args(["--legacy-mem".to_owned()])
+            .in_memory(true),
+    );
+    assert!(has_warning(
+        &eal,
+        "the EAL arguments --legacy-mem and --in-memory conflict"
+    ));
 }
 
 // ---- file prefix and extra arguments -------------------------------------

@@ -9,6 +9,7 @@
 
 mod device_info;
 mod dra;
+mod header;
 mod model;
 mod pagesize;
 mod pci;
@@ -20,6 +21,7 @@ pub use device_info::{
     DeviceInfo, MemifInfo, PciInfo, SYNTHESIZED_VERSION, VdpaInfo, VhostUserInfo,
 };
 pub use dra::{Dra, DraClaim, NUMA_NODE_ATTRIBUTE};
+pub use header::{API_VERSION, KIND};
 pub use model::*;
 pub use pagesize::PageSize;
 pub use pci::{DeviceId, PciAddress};

@@ -9,6 +9,7 @@ use serde::{Deserializer, Serializer};
 use crate::report::DeviceInfo;
 use crate::report::PageSize;
 use crate::report::dra::Dra;
+use crate::report::header::{self, ApiVersion, Kind};
 use crate::report::value::Object;
 use crate::report::warning::{Warning, WarningCode};
 
@@ -23,6 +24,13 @@ pub const MAX_NUMA_NODES: u32 = 1024;
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub struct Report {
+    /// `"apiVersion": "app-netutil/v1"`, the first key of the JSON: what
+    /// the document is. Absent in a report saved before it existed.
+    #[serde(rename = "apiVersion", default)]
+    pub(crate) api_version: ApiVersion,
+    /// `"kind": "PodReport"`, the second key.
+    #[serde(default)]
+    pub(crate) kind: Kind,
     /// Who the pod is: its host name, name, namespace and uid, as far as
     /// the pod can tell. A report saved before this key existed reads back
     /// with every part unknown.
@@ -603,13 +611,17 @@ impl Report {
     }
 
     /// Reads a report back from contract JSON (for example one an init
-    /// container wrote).
+    /// container wrote). A report without `apiVersion` and `kind` (saved by
+    /// a version before they existed) is read as contract v1.
     ///
     /// # Errors
     ///
-    /// A [`ReportJsonError`](crate::report::ReportJsonError) saying where
-    /// the text stops being JSON or a contract v1 report, and why.
+    /// A [`ReportJsonError`](crate::report::ReportJsonError): where the
+    /// text stops being JSON or a contract v1 report, and why, or the
+    /// `apiVersion` (other than `app-netutil/v1`) or `kind` (other than
+    /// `PodReport`) it names instead.
     pub fn from_json(text: &str) -> Result<Self, crate::report::ReportJsonError> {
+        header::check(text)?;
         let mut report: Self = serde_json::from_str(text)?;
         report.complete_details();
         Ok(report)
@@ -644,49 +656,4 @@ impl Report {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ps(s: &str) -> PageSize {
-        PageSize::parse(s).unwrap()
-    }
-
-    fn container(name: &str, limits: &[(&str, u64)]) -> ContainerHugepages {
-        let mut c: ContainerHugepages = serde_json::from_value(serde_json::json!({
-            "name": name, "request-mib": {}, "limit-mib": {}
-        }))
-        .unwrap();
-        for (size, mib) in limits {
-            c.limit_mib.insert(SizeKey::Size(ps(size)), *mib);
-        }
-        c
-    }
-
-    #[test]
-    fn grant_prefers_the_downward_api_of_this_container() {
-        let mut hp = Hugepages {
-            container: Some("dpdk".into()),
-            containers: vec![
-                container("dpdk", &[("1Gi", 2048)]),
-                container("other", &[("2Mi", 64)]),
-            ],
-            ..Hugepages::default()
-        };
-        hp.cgroup_limit_mib.insert(ps("1Gi"), 4096);
-        hp.cgroup_limit_mib.insert(ps("2Mi"), 512);
-        hp.cgroup_limit_mib.insert(ps("16Gi"), 0);
-        assert_eq!(hp.grant_mib(ps("1Gi")), Some(2048));
-        // A size the downward API does not name for this container: the
-        // cgroup limit.
-        assert_eq!(hp.grant_mib(ps("2Mi")), Some(512));
-        assert_eq!(hp.grant_mib(ps("16Gi")), Some(0));
-        assert_eq!(hp.grant_mib(ps("32Mi")), None);
-        assert_eq!(hp.granted_sizes(), [ps("2Mi"), ps("1Gi")]);
-        // Unknown container: the cgroup limits only.
-        hp.container = None;
-        assert_eq!(hp.grant_mib(ps("1Gi")), Some(4096));
-        hp.cgroup_limit_mib.clear();
-        assert_eq!(hp.grant_mib(ps("1Gi")), None);
-        assert!(hp.granted_sizes().is_empty());
-    }
-}
+mod tests;

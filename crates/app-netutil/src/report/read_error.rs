@@ -39,6 +39,24 @@ pub enum ReportJsonError {
         /// Which key or value is wrong and how.
         reason: String,
     },
+    /// The report names an `apiVersion` this version does not read.
+    #[error(
+        "apiVersion {found:?} is not supported: this version reads {:?} (or a report without apiVersion)",
+        crate::report::API_VERSION
+    )]
+    ApiVersion {
+        /// The `apiVersion` the report gives.
+        found: String,
+    },
+    /// The document is not a pod report.
+    #[error(
+        "kind {found:?} is not a report: expected {:?} (or no kind)",
+        crate::report::KIND
+    )]
+    Kind {
+        /// The `kind` the document gives.
+        found: String,
+    },
 }
 
 impl From<serde_json::Error> for ReportJsonError {
