@@ -6,7 +6,7 @@
 #   make install PREFIX=/usr [LIBDIR=/usr/lib/x86_64-linux-gnu] [DESTDIR=/tmp/stage]
 #   make uninstall PREFIX=...              the same variables as install
 #   make examples                          examples/c and examples/dpdk against this build
-#   make check-size                        the stripped .so must stay under 1.25 MiB
+#   make check-size                        the stripped .so must stay under 1.5 MiB
 #   make check-figures                     docs/performance.md states its size (scripts/figures)
 #   make RELR=0|1                          packed relative relocations in the .so (default:
 #                                          on where this machine's glibc is 2.36 or later)
@@ -169,8 +169,8 @@ check-size: lib
 	@mkdir -p $(BUILD)
 	@$(STRIP) -o $(BUILD)/libappnetutil.stripped.so $(SO)
 	@size=$$(stat -c %s $(BUILD)/libappnetutil.stripped.so); \
-	echo "stripped libappnetutil.so: $$size bytes (limit 1310720)"; \
-	test $$size -lt 1310720
+	echo "stripped libappnetutil.so: $$size bytes (limit 1572864)"; \
+	test $$size -lt 1572864
 
 # The published size (docs/performance.md) against this build, within 2 %;
 # `scripts/figures --update` rewrites it.
