@@ -52,7 +52,7 @@ impl CgroupEntry {
 ///
 /// # Errors
 ///
-/// A [`LineError`] saying what is wrong.
+/// A `LineError` saying what is wrong.
 pub fn parse_line(line: &str) -> Result<CgroupEntry, LineError> {
     let mut parts = line.splitn(3, ':');
     let (Some(id), Some(controllers), Some(path)) = (parts.next(), parts.next(), parts.next())

@@ -94,7 +94,7 @@ fn is_octal_escape(d: &[u8]) -> bool {
 ///
 /// # Errors
 ///
-/// A [`LineError`] naming the field that is missing or wrong.
+/// A `LineError` naming the field that is missing or wrong.
 pub fn parse_line(line: &str) -> Result<MountEntry, LineError> {
     let mut fields = line.split(' ').filter(|f| !f.is_empty());
     let mut next = |what: &'static str| fields.next().ok_or(LineError::Missing(what));
