@@ -686,7 +686,13 @@ static void print_interfaces(const netutil_report *r)
         table_row(&t, cells);
     }
     table_print(&t, "  ");
-    printf("  (* default network)\n");
+    /* The footnote explains a mark: only when a row has it. */
+    bool any_default = false;
+    for (size_t i = 0; i < n; i++)
+        if (netutil_interface_is_default(netutil_report_interface(r, i)))
+            any_default = true;
+    if (any_default)
+        printf("  (* default network)\n");
 }
 
 /* ---- --details: every field through its getter --------------------------- */

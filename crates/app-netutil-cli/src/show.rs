@@ -379,7 +379,10 @@ pub(crate) fn render(report: &Report, width: Option<usize>) -> String {
             ]);
         }
         t.render("  ", width, &mut out);
-        out.push_str("  (* default network)\n");
+        // The footnote explains a mark: only when a row has it.
+        if report.interfaces.iter().any(|i| i.default) {
+            out.push_str("  (* default network)\n");
+        }
     }
     let _ = writeln!(
         out,
