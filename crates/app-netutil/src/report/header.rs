@@ -29,6 +29,7 @@ struct Header<'a> {
 /// Checks the `apiVersion` and `kind` of a report's JSON text: absent
 /// (a report saved before they existed) or this version's. `Ok` also when
 /// the text does not parse at all: the full parse then says why.
+/// `Report::from_json` calls it only when its parse failed.
 pub(crate) fn check(text: &str) -> Result<(), ReportJsonError> {
     let Ok(header) = serde_json::from_str::<Header<'_>>(text) else {
         return Ok(());

@@ -621,8 +621,14 @@ impl Report {
     /// `apiVersion` (other than `app-netutil/v1`) or `kind` (other than
     /// `PodReport`) it names instead.
     pub fn from_json(text: &str) -> Result<Self, crate::report::ReportJsonError> {
-        header::check(text)?;
-        let mut report: Self = serde_json::from_str(text)?;
+        // One parse: `apiVersion` and `kind` only read back as this
+        // version's values, so a report naming others fails here, and only
+        // then is the header read to say which value it names.
+        let mut report: Self = serde_json::from_str(text).map_err(|e| {
+            header::check(text)
+                .err()
+                .unwrap_or_else(|| crate::report::ReportJsonError::from(e))
+        })?;
         report.complete_details();
         Ok(report)
     }
